@@ -1,0 +1,53 @@
+# devvolume — run `make help` for the list of targets.
+# Every target sets up what it needs on a fresh machine: the .venv and, for tests, Debian packages.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Debian packages the tests need: CJK fonts for charts, Chromium for browser tests.
+DEBIAN_PACKAGES := fonts-noto-cjk chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help venv system lint typecheck test lab clean
+
+help: ## Show this help
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,lab]'
+	touch $@
+
+venv: $(STAMP) ## Create .venv and install devvolume with its test and lab extras
+
+system: ## Install the Debian packages the tests need (skips those already installed)
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+lint: $(STAMP) ## Ruff over the package, tests and benchmarks
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: $(STAMP) ## Mypy over src
+	$(BIN)/mypy
+
+test: $(STAMP) system lint typecheck ## Everything CI runs: ruff, mypy, doctests, pytest (warnings are errors)
+	$(BIN)/pytest --doctest-modules src tests
+
+lab: $(STAMP) ## Open the lessons in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+clean: ## Remove build outputs (keeps .venv)
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,114 @@
+"""The ``devvolume`` command: a thin layer over the library functions.
+
+``devvolume validate FILE`` checks a 工作日志表; ``devvolume template FILE.xlsx`` writes a blank
+one. Exit status: 0 when all is well, 1 when the file has problems or the command failed, 2 for a
+usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+from collections.abc import Sequence
+
+from devvolume.io import WorklogCheck, WorklogError, check_worklog
+from devvolume.template import write_template
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="devvolume",
+        description="客户开发量工作簿 / customer development volume workbook",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate", help="检查工作日志表 / check a work log (.xlsx or .csv)")
+    validate.add_argument("file", help="工作日志表文件 / the work-log file")
+    validate.add_argument("--sheet", help="Excel 工作表名称 / worksheet name (default: first)")
+    validate.add_argument(
+        "--column", action="append", default=[], metavar="HEADER=NAME",
+        help="额外的表头对应，如 业务代表=rep / map another header, e.g. 业务代表=rep")
+    validate.set_defaults(run=_validate)
+
+    template = commands.add_parser(
+        "template", help="生成空白工作日志表 / write a blank work-log workbook")
+    template.add_argument("file", help="要生成的 .xlsx 文件 / the .xlsx file to write")
+    template.add_argument("--force", action="store_true",
+                          help="覆盖已有文件 / overwrite an existing file")
+    template.set_defaults(run=_template)
+    return parser
+
+
+def _validate(args: argparse.Namespace) -> int:
+    columns: dict[str, str | None] = {}
+    for pair in args.column:
+        header, _, name = pair.partition("=")
+        columns[header] = name or None
+    try:
+        report = check_worklog(args.file, columns=columns, sheet=args.sheet)
+    except WorklogError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if report.ok:
+        print(_summary(report))
+        return 0
+    print(_problems_table(report))
+    return 1
+
+
+def _summary(report: WorklogCheck) -> str:
+    log = report.valid
+    blank = f"（跳过空行 {len(report.blank_rows)} 行 / blank rows skipped）" if report.blank_rows else ""
+    first, last = log["date"].min(), log["date"].max()
+    span = "无 / none" if log.empty else f"{first:%Y-%m-%d} ~ {last:%Y-%m-%d}"
+    return "\n".join([
+        f"工作日志表没有问题 / the work log is valid: {report.source}",
+        f"  行数 rows:         {report.rows_read}{blank}",
+        f"  销售员 reps:       {log['rep'].nunique()}",
+        f"  团队 teams:        {log['team'].nunique()}",
+        f"  客户 customers:    {log['customer'].nunique()}",
+        f"  日期范围 dates:    {span}",
+    ])
+
+
+def _problems_table(report: WorklogCheck) -> str:
+    problems = report.problems
+    lines = [
+        f"工作日志表有问题 / the work log has problems: {report.source}",
+        f"  {len(report.bad_rows)} 行有问题，{len(report.valid)} 行有效，共 {report.rows_read} 行 / "
+        f"{len(report.bad_rows)} bad, {len(report.valid)} valid, {report.rows_read} rows read",
+        "",
+        _pad("行 row", 8) + _pad("列 column", 14) + _pad("值 value", 16) + "问题 problem",
+    ]
+    for p in problems.itertuples(index=False):
+        lines.append(_pad(str(p.row), 8) + _pad(p.header or p.column, 14) + _pad(p.value, 16)
+                     + p.problem)
+    lines.append("")
+    lines.append("提示：在 Excel 中改正这些单元格后再运行 devvolume validate。")
+    lines.append("Hint: fix these cells in Excel, then run devvolume validate again.")
+    return "\n".join(lines)
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align text in a terminal, counting Chinese characters as two columns."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - shown, 1)
+
+
+def _template(args: argparse.Namespace) -> int:
+    try:
+        path = write_template(args.file, force=args.force)
+    except (FileExistsError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"已生成空白工作日志表 / wrote a blank work log: {path}")
+    return 0
