@@ -1,0 +1,242 @@
+"""One exercise question: its expected answer, a hint ladder, the solution, and the known mistakes.
+
+A learner's answer has three outcomes: not attempted (the blank ``____`` is still there),
+incorrect, and correct. An incorrect answer is compared with what each *known mistake* would
+have produced on the same data (a row count instead of distinct customers, active instead of
+new customers, …); when one matches, the learner is told which mistake it was. No message ever
+contains the expected value.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+#: Relative tolerance when comparing numbers (rates are often rounded by hand).
+RELATIVE_TOLERANCE = 5e-3
+#: Absolute tolerance, for rates written as 0.333 or counts given as floats.
+ABSOLUTE_TOLERANCE = 5e-4
+
+
+class _Blank:
+    """The placeholder a learner replaces with an answer."""
+
+    def __repr__(self) -> str:
+        return "____"
+
+
+#: Write ``answer = ____`` in a learner notebook; the checker reports "not attempted".
+____ = _Blank()
+
+
+class Outcome(enum.Enum):
+    """The three outcomes of a check."""
+
+    NOT_ATTEMPTED = "not attempted"
+    INCORRECT = "incorrect"
+    CORRECT = "correct"
+
+
+_ICONS = {Outcome.NOT_ATTEMPTED: "✏️", Outcome.INCORRECT: "❌", Outcome.CORRECT: "✅"}
+_HEADINGS = {Outcome.NOT_ATTEMPTED: "还没有作答", Outcome.INCORRECT: "还不对",
+             Outcome.CORRECT: "正确！"}
+_COLOURS = {Outcome.NOT_ATTEMPTED: "#555555", Outcome.INCORRECT: "#b00020",
+            Outcome.CORRECT: "#1b7f3b"}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What a check, a hint or a solution says; shows itself in a notebook."""
+
+    outcome: Outcome | None
+    message: str
+    mistake: str | None = None
+    code: str | None = None
+
+    def __str__(self) -> str:
+        head = f"{_ICONS[self.outcome]} {_HEADINGS[self.outcome]} " if self.outcome else ""
+        text = head + self.message
+        return text + (f"\n\n{self.code}" if self.code else "")
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        colour = _COLOURS[self.outcome] if self.outcome else "#1f4e79"
+        head = (f"<strong>{_ICONS[self.outcome]} {_HEADINGS[self.outcome]}</strong> "
+                if self.outcome else "")
+        body = html.escape(self.message).replace("\n", "<br>")
+        code = f"<pre>{html.escape(self.code)}</pre>" if self.code else ""
+        return f'<div style="color:{colour}">{head}{body}{code}</div>'
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known mistake: what answer it produces on the question's data, and what to say.
+
+    Parameters
+    ----------
+    name : str
+        A short code, e.g. ``"row_count"`` or ``"active_not_new"``.
+    message : str
+        The diagnosis in Chinese. It must say what went wrong, never what the answer is.
+    answer : callable
+        Computes the answer a learner who makes this mistake would give.
+    """
+
+    name: str
+    message: str
+    answer: Callable[[], Any]
+
+
+@dataclass
+class Question:
+    """An exercise question, checked with ``q.check()``.
+
+    Parameters
+    ----------
+    variable : str
+        The name the learner assigns the answer to; ``check()`` reads it from the notebook.
+    prompt : str
+        The question, in Chinese.
+    expected : callable
+        Computes the correct answer from the case data.
+    hints : sequence of str
+        The hint ladder, from a nudge to nearly the method.
+    answer_code : str
+        The solution code, shown by ``solution()``.
+    mistakes : sequence of Mistake
+        Known mistakes, tried in order.
+    kind : {"number", "table"}
+        ``"number"`` compares a single value; ``"table"`` compares a mapping from keys
+        (e.g. rep, or period) to values, given as dict, Series or two-column DataFrame.
+
+    Examples
+    --------
+    >>> q = Question(variable="x", prompt="1+1?", expected=lambda: 2,
+    ...              hints=["加法"], answer_code="x = 1 + 1",
+    ...              mistakes=[Mistake("concat", "这是字符串拼接，不是加法。", lambda: 11)])
+    >>> q.check(____).outcome.value, q.check(11).mistake, q.check(2).outcome.value
+    ('not attempted', 'concat', 'correct')
+    """
+
+    variable: str
+    prompt: str
+    expected: Callable[[], Any]
+    hints: Sequence[str]
+    answer_code: str
+    mistakes: Sequence[Mistake] = ()
+    kind: str = "number"
+    _hints_shown: int = field(default=0, repr=False)
+
+    @cached_property
+    def _expected(self) -> Any:
+        return _normalise(self.expected(), self.kind)
+
+    def check(self, answer: Any = ____) -> Feedback:
+        """Check the learner's answer; without an argument, read the notebook variable."""
+        if answer is ____:
+            answer = _caller_globals().get(self.variable, ____)
+        if answer is ____ or answer is None or answer is Ellipsis:
+            return Feedback(Outcome.NOT_ATTEMPTED,
+                            f"把答案赋给变量 {self.variable}，再运行 check()。")
+        try:
+            given = _normalise(answer, self.kind)
+        except (TypeError, ValueError) as exc:
+            return Feedback(Outcome.INCORRECT, str(exc), mistake="wrong_type")
+        if _same(given, self._expected):
+            return Feedback(Outcome.CORRECT, "口径和数字都对。")
+        for mistake in self.mistakes:
+            if _same(given, _normalise(mistake.answer(), self.kind)):
+                return Feedback(Outcome.INCORRECT, mistake.message, mistake=mistake.name)
+        if self.kind == "table" and isinstance(given, dict) and isinstance(self._expected, dict):
+            message = _table_difference(given, self._expected)
+        else:
+            message = "数字和正确答案不一致。检查统计口径和时间段，或者用 hint() 看提示。"
+        return Feedback(Outcome.INCORRECT, message, mistake=None)
+
+    def hint(self, level: int | None = None) -> Feedback:
+        """Show the next hint of the ladder (or hint number ``level``, from 1)."""
+        if not self.hints:
+            return Feedback(None, "这道题没有提示。")
+        if level is None:
+            self._hints_shown = min(self._hints_shown + 1, len(self.hints))
+            level = self._hints_shown
+        level = max(1, min(level, len(self.hints)))
+        return Feedback(None, f"提示 {level}/{len(self.hints)}：{self.hints[level - 1]}")
+
+    def solution(self) -> Feedback:
+        """Show the solution code."""
+        return Feedback(None, "参考答案：", code=self.answer_code)
+
+
+def _caller_globals() -> Mapping[str, Any]:
+    frame = inspect.currentframe()
+    # Walk out of this module to the notebook (or test) that called check().
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back
+    return frame.f_globals if frame is not None else {}
+
+
+def _normalise(answer: Any, kind: str) -> Any:
+    """Bring an answer to a comparable form: a float, or a dict of key → float."""
+    if kind == "number":
+        if isinstance(answer, pd.DataFrame | pd.Series | dict | list | tuple):
+            msg = "这里要一个数字，你交的是一张表或一列数。把它汇总成一个数再交。"
+            raise TypeError(msg)
+        if isinstance(answer, bool):
+            msg = "这里要一个数字，不是 True/False。"
+            raise TypeError(msg)
+        try:
+            return float(answer)
+        except (TypeError, ValueError):
+            msg = f"这里要一个数字，你交的是 {type(answer).__name__}。"
+            raise TypeError(msg) from None
+    if isinstance(answer, pd.DataFrame):
+        if answer.shape[1] != 2:
+            msg = ("这里要一张两列的表（分组、数值），或一个 dict / Series。"
+                   f"你交的表有 {answer.shape[1]} 列：{', '.join(map(str, answer.columns))}。")
+            raise ValueError(msg)
+        answer = answer.set_index(answer.columns[0])[answer.columns[1]]
+    if isinstance(answer, pd.Series):
+        answer = answer.to_dict()
+    if not isinstance(answer, dict):
+        msg = f"这里要一张表（dict、Series 或两列的 DataFrame），你交的是 {type(answer).__name__}。"
+        raise TypeError(msg)
+    return {_key(k): float(v) for k, v in answer.items()}
+
+
+def _key(key: Any) -> str:
+    if isinstance(key, pd.Timestamp):
+        return key.strftime("%Y-%m-%d")
+    return str(key)
+
+
+def _same(given: Any, expected: Any) -> bool:
+    if isinstance(expected, dict):
+        if not isinstance(given, dict) or given.keys() != expected.keys():
+            return False
+        return all(_close(given[k], expected[k]) for k in expected)
+    return not isinstance(given, dict) and _close(given, expected)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= max(ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE * abs(b))
+
+
+def _table_difference(given: dict[str, float], expected: dict[str, float]) -> str:
+    missing = [k for k in expected if k not in given]
+    extra = [k for k in given if k not in expected]
+    if missing:
+        return f"表里少了这些行：{'、'.join(missing[:5])}。是不是把数量为 0 的时间段或人漏掉了？"
+    if extra:
+        return f"表里多了这些行：{'、'.join(extra[:5])}。检查筛选条件和时间范围。"
+    wrong = [k for k in expected if not _close(given[k], expected[k])]
+    return f"有 {len(wrong)} 行的数字不对，例如 {'、'.join(wrong[:3])}。检查统计口径。"
