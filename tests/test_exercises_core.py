@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from devvolume.exercises import ____, Mistake, Outcome, Question
+from devvolume.exercises import Mistake, Outcome, Question, ____
 
 
 def make_question(kind: str = "number") -> Question:
