@@ -13,7 +13,9 @@ STAMP  := $(VENV)/.installed
 DEBIAN_PACKAGES := fonts-noto-cjk chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv system lint typecheck test lab clean
+NOTEBOOKS := $(wildcard notebooks/*.ipynb notebooks/reports/*.ipynb exercises/*.ipynb exercises/solutions/*.ipynb)
+
+.PHONY: help venv system lint typecheck test nbval notebooks lab clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -38,13 +40,20 @@ system: ## Install the Debian packages the tests need (skips those already insta
 	fi
 
 lint: $(STAMP) ## Ruff over the package, tests and benchmarks
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 
 typecheck: $(STAMP) ## Mypy over src
 	$(BIN)/mypy
 
-test: $(STAMP) system lint typecheck ## Everything CI runs: ruff, mypy, doctests, pytest (warnings are errors)
+test: $(STAMP) system lint typecheck ## Everything CI runs: ruff, mypy, doctests, pytest, nbval
 	$(BIN)/pytest --doctest-modules src tests
+	$(MAKE) --no-print-directory nbval
+
+nbval: $(STAMP) ## Run every notebook and compare with its stored outputs (strict)
+	$(if $(NOTEBOOKS),$(BIN)/pytest --nbval $(NOTEBOOKS),@echo "no notebooks yet")
+
+notebooks: $(STAMP) ## Rebuild all notebooks from their sources and store outputs (deterministic)
+	$(BIN)/python tools/build_notebooks.py
 
 lab: $(STAMP) ## Open the lessons in JupyterLab
 	$(BIN)/jupyter lab notebooks/
