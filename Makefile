@@ -9,8 +9,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Debian packages the tests need: CJK fonts for charts, Chromium for browser tests.
-DEBIAN_PACKAGES := fonts-noto-cjk chromium
+# Debian packages the tests need: CJK fonts for charts, Chromium for browser tests,
+# LibreOffice and poppler for the office-suite test of the Excel template.
+DEBIAN_PACKAGES := fonts-noto-cjk chromium libreoffice-calc poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 NOTEBOOKS := $(wildcard notebooks/*.ipynb notebooks/reports/*.ipynb exercises/*.ipynb exercises/solutions/*.ipynb)

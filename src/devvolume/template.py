@@ -102,6 +102,13 @@ def _build_workbook():  # type: ignore[no-untyped-def]
         cell.alignment = Alignment(horizontal="center")
         sheet.column_dimensions[letter].width = _WIDTHS[column.name]
     sheet.freeze_panes = "A2"
+    # Printed logs: landscape, all columns on one page width, the header on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
     last = TEMPLATE_ROWS + 1
 
     def cells(name: str) -> str:
