@@ -17,11 +17,11 @@ BLANK_COMMENT = "  # 在这里写出你的答案"
 
 
 def learner_source(code: str) -> str:
-    """Blank out a solution cell's code.
+    r"""Blank out a solution cell's code.
 
     Examples
     --------
-    >>> print(learner_source("import x\\nanswer = (x.a\\n          + 1)\\nrate = 0.5"))
+    >>> print(learner_source("import x\nanswer = (x.a\n          + 1)\nrate = 0.5"))
     answer = ____  # 在这里写出你的答案
     rate = ____  # 在这里写出你的答案
     """
