@@ -12,25 +12,15 @@ from __future__ import annotations
 
 import csv
 import io as _stdio
-import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pandas as pd
-import pandera.pandas as pa
 
-from devvolume.schema import (
-    CANONICAL,
-    COLUMN_LABELS,
-    COLUMNS,
-    REQUIRED,
-    STAGE_LABELS,
-    STAGES,
-    WorklogSchema,
-)
+from devvolume._cells import SPACES, clean, parse_cells, schema_problems
+from devvolume.schema import CANONICAL, COLUMN_LABELS, COLUMNS, REQUIRED
 
 #: How many bad rows an error message lists before it gives a count of the rest.
 MAX_ROWS_IN_MESSAGE = 20
@@ -38,22 +28,6 @@ MAX_ROWS_IN_MESSAGE = 20
 #: Encodings tried for CSV files, in order. UTF-8 (with or without BOM) first, then the
 #: Chinese Windows code page's superset. Charset detectors guess wrong on small files.
 CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
-
-#: Excel stores dates as days since 1899-12-30; serials in this range are plausible dates
-#: (1954–2119), so a stray small number is not mistaken for one.
-EXCEL_EPOCH = date(1899, 12, 30)
-EXCEL_SERIAL_RANGE = (20_000, 80_000)
-
-_SPACES = re.compile(r"[\s\u3000\u00a0\ufeff]+")
-_DATE_PATTERN = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
-)
-_NUMBER_NOISE = re.compile(r"[,，\s\u3000¥￥元]")
-
-_STAGE_CODES: dict[str, str] = {code: code for code in STAGES} | {
-    label: code for code, label in STAGE_LABELS.items()
-}
-
 
 @dataclass(frozen=True)
 class WorklogCheck:
@@ -175,8 +149,8 @@ def check_worklog(
     header_of = {canon: str(headers[pos]).strip() for pos, canon in mapping.items()}
     extra = [(number, len(row)) for row, number in body if len(row) > len(headers)]
 
-    typed, problems = _parse_cells(raw, rows, header_of)
-    problems += _schema_problems(typed, raw, rows, header_of, already={(p[0], p[1]) for p in problems})
+    typed, problems = parse_cells(raw, rows, header_of)
+    problems += schema_problems(typed, raw, rows, header_of, already={(p[0], p[1]) for p in problems})
     problems += [
         (number, "", "", "", f"这一行比表头多出单元格（{width} 个，表头只有 {len(headers)} 个）/ "
          "row has more cells than the header")
@@ -314,13 +288,13 @@ def _read_excel(path: Path, sheet: str | int | None) -> tuple[list[list[Any]], l
 
 
 def _is_blank_row(row: list[Any]) -> bool:
-    return all(_clean(cell) is None for cell in row)
+    return all(clean(cell) is None for cell in row)
 
 
 # --- headers ---------------------------------------------------------------------------------
 
 def _normalise_header(text: Any) -> str:
-    return _SPACES.sub("", str(text)).lower() if text is not None else ""
+    return SPACES.sub("", str(text)).lower() if text is not None else ""
 
 
 def _map_headers(
@@ -344,7 +318,7 @@ def _map_headers(
         key = _normalise_header(header)
         if not key:
             # Excel often carries empty, unnamed columns; one holding data needs a header.
-            if any(pos < len(row) and _clean(row[pos]) is not None for row, _ in body):
+            if any(pos < len(row) and clean(row[pos]) is not None for row, _ in body):
                 unknown.append(f"(第 {pos + 1} 列没有表头 / column {pos + 1} has no header)")
             continue
         if key not in known:
@@ -379,154 +353,6 @@ def _map_headers(
               f"{target!r}}}; map a column to None to ignore it.",
               row=1)
     return mapping
-
-
-# --- cells -----------------------------------------------------------------------------------
-
-_Problem = tuple[int, str, str, str, str]
-
-
-def _clean(cell: Any) -> Any:
-    """Strip text, and turn empty cells (None, NaN, '', spaces) into None."""
-    if cell is None:
-        return None
-    if isinstance(cell, str):
-        text = _SPACES.sub(" ", cell).strip()
-        return text or None
-    if isinstance(cell, float) and cell != cell:
-        return None
-    if cell is pd.NaT or (not isinstance(cell, (str, bytes)) and pd.api.types.is_scalar(cell)
-                          and pd.isna(cell)):
-        return None
-    return cell
-
-
-def _to_date(cell: Any) -> date | None:
-    """Parse one date cell; raise ValueError when it is not a real calendar date."""
-    if isinstance(cell, datetime):
-        return cell.date()
-    if isinstance(cell, date):
-        return cell
-    if isinstance(cell, bool):
-        raise ValueError(cell)
-    if isinstance(cell, int | float):
-        serial = float(cell)
-        low, high = EXCEL_SERIAL_RANGE
-        if serial.is_integer() and low <= serial <= high:
-            return EXCEL_EPOCH + timedelta(days=int(serial))
-        raise ValueError(cell)
-    match = _DATE_PATTERN.match(str(cell))
-    if match is None:
-        if str(cell).isdigit():
-            return _to_date(int(str(cell)))
-        raise ValueError(cell)
-    year, month, day = (int(g) for g in match.groups())
-    return date(year, month, day)
-
-
-def _to_amount(cell: Any) -> float:
-    if isinstance(cell, bool):
-        raise ValueError(cell)
-    text = cell if isinstance(cell, int | float) else _NUMBER_NOISE.sub("", str(cell))
-    value = float(text)
-    if value != value or value in {float("inf"), float("-inf")}:
-        raise ValueError(cell)
-    return value
-
-
-def _to_text(cell: Any) -> str:
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, datetime | date):
-        return cell.isoformat()
-    return str(cell)
-
-
-def _parse_cells(
-    raw: pd.DataFrame, rows: pd.Series, header_of: dict[str, str]
-) -> tuple[pd.DataFrame, list[_Problem]]:
-    """Turn raw cells into typed canonical columns, noting cells that cannot be read."""
-    problems: list[_Problem] = []
-    cleaned = {name: [_clean(cell) for cell in raw[name]] if name in raw else [None] * len(raw)
-               for name in CANONICAL}
-    typed: dict[str, Any] = {}
-
-    dates: list[date | None] = []
-    for cell, number in zip(cleaned["date"], rows, strict=True):
-        try:
-            dates.append(None if cell is None else _to_date(cell))
-        except (ValueError, OverflowError):
-            dates.append(None)
-            problems.append((number, "date", header_of.get("date", "日期"), _shown(cell),
-                             "不是有效日期，请写成 2026-01-05 或 2026/1/5 / not a valid date, "
-                             "write it as 2026-01-05"))
-    typed["date"] = pd.to_datetime(pd.Series(dates, dtype=object)).astype("datetime64[us]")
-
-    amounts: list[float | None] = []
-    for cell, number in zip(cleaned["amount"], rows, strict=True):
-        try:
-            amounts.append(None if cell is None else _to_amount(cell))
-        except (ValueError, OverflowError):
-            amounts.append(None)
-            problems.append((number, "amount", header_of.get("amount", "金额"), _shown(cell),
-                             "金额不是数字，只填数字，如 12800 / amount is not a number"))
-    typed["amount"] = pd.Series(amounts, dtype="float64")
-
-    for name in ("rep", "team", "customer", "channel", "activity", "note"):
-        typed[name] = pd.Series([None if c is None else _to_text(c) for c in cleaned[name]],
-                                dtype="str")
-    typed["stage"] = pd.Series(
-        [None if c is None else _STAGE_CODES.get(_to_text(c).lower(), _to_text(c))
-         for c in cleaned["stage"]], dtype="str")
-    frame = pd.DataFrame({name: typed[name] for name in CANONICAL})
-    return frame, problems
-
-
-_RULE_MESSAGES = {
-    ("not_nullable", "date"): "日期不能为空 / date is required",
-    ("not_nullable", "rep"): "销售员不能为空 / rep is required",
-    ("not_nullable", "team"): "团队不能为空 / team is required",
-    ("not_nullable", "customer"): "客户不能为空 / customer is required",
-    ("not_nullable", "stage"): "阶段不能为空 / stage is required",
-    ("isin", "stage"): "不认识的阶段，请填 " + "、".join(STAGE_LABELS.values())
-    + " / unknown stage, use " + ", ".join(STAGES),
-    ("greater_than_or_equal_to", "amount"): "金额不能为负数 / amount must not be negative",
-}
-
-
-def _schema_problems(
-    typed: pd.DataFrame,
-    raw: pd.DataFrame,
-    rows: pd.Series,
-    header_of: dict[str, str],
-    already: set[tuple[int, str]],
-) -> list[_Problem]:
-    """Validate the typed frame against the declared schema and word each failure."""
-    try:
-        WorklogSchema.validate(typed, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-    else:
-        return []
-    problems: list[_Problem] = []
-    for case in cases.itertuples(index=False):
-        column, check, index = str(case.column), str(case.check), case.index
-        if index is None or pd.isna(index):
-            msg = f"the work-log schema failed on column {column}: {check}"
-            raise AssertionError(msg)  # a frame-level failure means the loader has a bug
-        number = int(rows.iloc[int(index)])
-        if (number, column) in already:
-            continue
-        rule = check.split("(")[0]
-        problem = _RULE_MESSAGES.get((rule, column), f"{check} 检查未通过 / check failed")
-        value = raw[column].iloc[int(index)] if column in raw else None
-        problems.append((number, column, header_of.get(column, COLUMN_LABELS[column]),
-                         _shown(_clean(value)), problem))
-    return problems
-
-
-def _shown(cell: Any) -> str:
-    return "" if cell is None else _to_text(cell)
 
 
 # --- messages --------------------------------------------------------------------------------
