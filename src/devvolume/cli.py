@@ -1,8 +1,9 @@
 """The ``devvolume`` command: a thin layer over the library functions.
 
 ``devvolume validate FILE`` checks a 工作日志表; ``devvolume template FILE.xlsx`` writes a blank
-one. Exit status: 0 when all is well, 1 when the file has problems or the command failed, 2 for a
-usage error.
+one; ``devvolume report SOURCE --by team --out DIR`` writes a report per team (or rep) and an
+index page. Exit status: 0 when all is well, 1 when the file has problems or the command (or
+any report) failed, 2 for a usage error.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from devvolume.io import WorklogCheck, WorklogError, check_worklog
+from devvolume.reports import KINDS, LANGS, PERIODS, build_reports
 from devvolume.template import write_template
 
 
@@ -45,6 +47,26 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--force", action="store_true",
                           help="覆盖已有文件 / overwrite an existing file")
     template.set_defaults(run=_template)
+
+    report = commands.add_parser(
+        "report", help="为每个团队或销售员生成报告 / write a report per team or rep, and an index")
+    report.add_argument("source", help="工作日志表文件或数据集名称 / work-log file or dataset name")
+    report.add_argument("--by", choices=["team", "rep"], default="team",
+                        help="每个团队或每个销售员一份 / one report per team or per rep")
+    report.add_argument("--kind", choices=list(KINDS),
+                        help="报告类型 / report kind: team, meeting (--by team), rep (--by rep)")
+    report.add_argument("--only", nargs="+", metavar="NAME",
+                        help="只生成这些团队或销售员 / only these teams or reps")
+    report.add_argument("--period", choices=PERIODS, default="M",
+                        help="统计周期 / period: W, M, Q, Y (default M)")
+    report.add_argument("--out", required=True, help="输出文件夹 / output folder")
+    report.add_argument("--jobs", type=int, default=1,
+                        help="并行进程数 / worker processes (default 1)")
+    report.add_argument("--lang", choices=LANGS, default="zh", help="语言 / language")
+    report.add_argument("--force", action="store_true",
+                        help="写入非 devvolume 生成的非空文件夹 / write into a non-empty folder")
+    report.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
+    report.set_defaults(run=_report)
     return parser
 
 
@@ -112,3 +134,18 @@ def _template(args: argparse.Namespace) -> int:
         return 1
     print(f"已生成空白工作日志表 / wrote a blank work log: {path}")
     return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    try:
+        batch = build_reports(args.source, by=args.by, kind=args.kind, only=args.only,
+                              period=args.period, out=args.out, jobs=args.jobs, force=args.force,
+                              lang=args.lang, progress=not args.no_progress)  # fmt: skip
+    except (FileExistsError, FileNotFoundError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    done = sum(result.ok for result in batch.results)
+    print(f"已生成 {done} 份报告 / wrote {done} reports; "
+          f"失败 / failed: {len(batch.failed)}")  # fmt: skip
+    print(f"打开 / open: {batch.index.resolve().as_uri()}")
+    return 0 if batch.ok else 1

@@ -1,0 +1,170 @@
+"""Time every widget callback on the ``directsales`` data: the pure function, and the full callback.
+
+"pure" is the function the callback calls (the number a test checks); "callback" is what a
+learner waits for after moving a control: the pure function, building the altair charts and
+rendering them to the offline SVG HTML the widget shows. Each is run ``RUNS`` times after one
+warm-up, cycling through a few control values so no result is reused. The target is 100 ms.
+
+Run with ``python benchmarks/bench_widgets.py [RUNS]``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from itertools import cycle
+from typing import Any
+
+import pandas as pd
+
+from devvolume import display, targets, whatif, widgets
+from devvolume.datasets import CASES, load_dataset
+
+RUNS = 30
+TARGET_MS = 100.0
+
+
+def timed(func: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """Median and 95th percentile in milliseconds, after one warm-up call."""
+    func()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return statistics.median(samples), p95
+
+
+def setter(control: Any, values: list[Any]) -> Callable[[], None]:
+    """Set ``control`` to the next of ``values`` (fires the widget's callback)."""
+    values_cycle = cycle(values)
+
+    def move() -> None:
+        control.value = next(values_cycle)
+
+    return move
+
+
+def labels_only(widget: Any, control: Any, values: list[Any]) -> Callable[[], None]:
+    """Move ``control`` without its callback, then refresh the labels only (no chart)."""
+    values_cycle = cycle(values)
+
+    def move() -> None:
+        control.unobserve(widget._on_change, names="value")
+        control.value = next(values_cycle)
+        control.observe(widget._on_change, names="value")
+        widget.refresh(redraw=False)
+
+    return move
+
+
+def caller(func: Callable[..., Any], choices: list[dict[str, Any]]) -> Callable[[], None]:
+    """Call ``func`` with the next keyword set of ``choices``."""
+    choice_cycle = cycle(choices)
+
+    def call() -> None:
+        func(**next(choice_cycle))
+
+    return call
+
+
+def cases(runs: int) -> list[tuple[str, str, Callable[[], Any]]]:
+    data = load_dataset("directsales")
+    log = data.worklog
+    baseline = whatif.baseline_from_worklog(log, targets=data.targets,
+                                            model=CASES["directsales"].model)
+    attained = targets.attainment(log, data.targets)
+    levels = [0.0, 0.25, 0.5, 0.75, 1.0]
+    months = [pd.Timestamp(f"2025-{m:02d}-01") for m in (3, 6, 9, 12)]
+    rows: list[tuple[str, str, Callable[[], Any]]] = []
+
+    simulator = whatif.StrategySimulator(baseline)
+    rows += [
+        ("whatif.StrategySimulator", "pure project_strategies",
+         caller(lambda **kw: whatif.project_strategies(baseline, **kw),
+                [{"training": x, "digital": 1 - x} for x in levels])),
+        ("whatif.StrategySimulator", "callback up to the headline label",
+         labels_only(simulator, simulator.sliders["training"], levels)),
+        ("whatif.StrategySimulator", "callback (slider), incl. 2 charts",
+         setter(simulator.sliders["training"], levels)),
+    ]
+    team_attained = attained[attained["rep"].isin(
+        data.targets.loc[data.targets["team"] == "华北一组", "rep"])]
+    for scope, table in (("42 reps", attained), ("one team, 6 reps", team_attained)):
+        planner = whatif.IncentivePlanner(table)
+        rows += [
+            (f"whatif.IncentivePlanner ({scope})", "pure incentive_payouts",
+             caller(lambda table=table, **kw: whatif.incentive_payouts(table, **kw),
+                    [{"per_customer": 300 + 100 * i, "accelerator": 1 + 0.25 * i}
+                     for i in range(5)])),
+            (f"whatif.IncentivePlanner ({scope})", "callback up to the headline label",
+             labels_only(planner, planner.accelerator, [1.0, 1.5, 2.0, 2.5])),
+            (f"whatif.IncentivePlanner ({scope})", "callback (slider), incl. chart",
+             setter(planner.accelerator, [1.0, 1.5, 2.0, 2.5])),
+        ]
+    checker = whatif.ChangeChecker(log)
+    rows += [
+        ("whatif.ChangeChecker", "pure month_over_month",
+         caller(lambda **kw: whatif.month_over_month(log, **kw),
+                [{"month": m, "team": t} for m in months for t in ("", "华东一组")])),
+        ("whatif.ChangeChecker", "callback (month)", setter(checker.month, months)),
+    ]
+    explorers: list[tuple[str, Any, str, list[Any], Callable[..., Any]]] = [
+        ("widgets.CountingExplorer", widgets.counting_explorer(log), "level",
+         ["contacted", "qualified", "won"], widgets.counting_comparison),
+        ("widgets.VolumeExplorer", widgets.volume_explorer(log), "by",
+         ["", "team", "rep", "channel"], widgets.volume_view),
+        ("widgets.FunnelExplorer", widgets.funnel_explorer(log), "team",
+         ["", "华东一组", "华北一组"], widgets.funnel_view),
+        ("widgets.ConversionExplorer", widgets.conversion_explorer(log), "within_days",
+         [0, 30, 90], widgets.conversion_view),
+        ("widgets.FactorExplorer", widgets.factor_explorer(log), "factor",
+         ["channel", "team", "rep"], widgets.factor_view),
+    ]
+    for name, explorer, control, values, pure in explorers:
+        defaults = explorer.values
+        rows += [
+            (name, f"pure {pure.__name__}",
+             caller(lambda pure=pure, **kw: pure(log, **kw),
+                    [{**defaults, control: v} for v in values])),
+            (name, f"callback ({control})", setter(explorer.controls[control], values)),
+        ]
+    csv = log.to_csv(index=False).encode("utf-8")
+    rows.append(("widgets.WorklogPicker", "pure load_uploaded (directsales CSV, 加载 button)",
+                 lambda: widgets.load_uploaded("worklog.csv", csv)))
+    del runs
+    return rows
+
+
+def render_floor() -> Callable[[], None]:
+    """A five-bar chart with ASCII labels: what any chart costs vl-convert on this machine."""
+    import altair as alt
+
+    chart = alt.Chart(pd.DataFrame({"a": list("abcde"), "b": range(5)})).mark_bar().encode(
+        x="a:N", y="b:Q")
+    return lambda: display.render_svg(chart.to_dict())
+
+
+def main(argv: list[str]) -> None:
+    runs = int(argv[0]) if argv else RUNS
+    display.setup(warn=False)
+    table = []
+    for widget, what, func in [*cases(runs), ("(reference)", "SVG of a 5-bar ASCII chart",
+                                                render_floor())]:
+        median, p95 = timed(func, runs)
+        table.append((widget, what, median, p95))
+    width = max(len(w) for w, *_ in table)
+    what_width = max(len(w) for _, w, *_ in table)
+    print(f"widget callbacks on directsales ({runs} runs each; target {TARGET_MS:.0f} ms)")
+    print(f"{'widget':<{width}}  {'what':<{what_width}}  {'median ms':>9}  {'p95 ms':>7}  ok")
+    for widget, what, median, p95 in table:
+        ok = "yes" if p95 <= TARGET_MS else "NO"
+        print(f"{widget:<{width}}  {what:<{what_width}}  {median:9.1f}  {p95:7.1f}  {ok}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

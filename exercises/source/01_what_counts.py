@@ -1,0 +1,86 @@
+# %% [markdown]
+# # 练习一：什么才算“开发了一个客户”
+#
+# 配合第一课。每道题把答案赋给指定的变量，然后运行下面的 `check()`：
+#
+# - ✏️ 还没有作答：变量还是 `____`；
+# - ❌ 还不对：会告诉你**错在哪种口径**（例如“数了行数”“把老客户也算进来了”），但不会告诉你答案；
+# - ✅ 正确。
+#
+# 卡住了就把 `# q1.hint()` 前面的 `#` 去掉再运行，每运行一次给下一级提示；`q1.solution()` 显示参考答案。
+
+# %%
+from devvolume import widgets
+from devvolume.datasets import load_dataset
+from devvolume.exercises import ____, lesson01  # noqa: F401, RUF100 (学员版用 ____ 占位)
+from devvolume.metrics import development_volume
+
+data = load_dataset("directsales")
+log = data.worklog
+toy = lesson01.toy_worklog()
+q1, q2, q3, q4 = lesson01.QUESTIONS
+widgets.chinese(toy)
+
+# %% [markdown]
+# ## 第 1 题
+#
+# 看上面 13 行的小工作日志：2026 年 4 月，这个团队新接触了几位客户？
+# 可以用眼睛数，也可以用 `development_volume`。把答案赋给 `april_new_contacted`。
+
+# %% tags=["solution"]
+april_new_contacted = development_volume(toy, level="contacted", period="M").set_index("period").loc["2026-04-01", "volume"]
+
+# %%
+q1.check()
+
+# %%
+# q1.hint()
+# q1.solution()
+
+# %% [markdown]
+# ## 第 2 题
+#
+# 还是这份小日志：4 月的新接触客户，分别记在王磊和李娜名下各几位？
+# 写成 dict，例如 `{"王磊": 1, "李娜": 1}`，赋给 `april_by_rep`。
+
+# %% tags=["solution"]
+april_by_rep = {"王磊": 2, "李娜": 3}
+
+# %%
+q2.check()
+
+# %%
+# q2.hint()
+# q2.solution()
+
+# %% [markdown]
+# ## 第 3 题
+#
+# 换成真实规模的数据 `log`（directsales，全公司，两万多行）：2025 年 3 月新接触了多少位客户？
+# 赋给 `march_new_contacted`。
+
+# %% tags=["solution"]
+march_new_contacted = development_volume(log, level="contacted", period="M").set_index("period").loc["2025-03-01", "volume"]
+
+# %%
+q3.check()
+
+# %%
+# q3.hint()
+# q3.solution()
+
+# %% [markdown]
+# ## 第 4 题
+#
+# 2025 年第一季度，每个团队各新签约了多少位客户？答案是一张表：团队 → 新签约客户数
+# （dict、Series 或两列的 DataFrame 都可以），赋给 `q1_signed_by_team`。
+
+# %% tags=["solution"]
+q1_signed_by_team = development_volume(log, level="signed", period="Q", by="team").loc[lambda t: t["period"] == "2025-01-01", ["team", "volume"]]
+
+# %%
+q4.check()
+
+# %%
+# q4.hint()
+# q4.solution()

@@ -1,0 +1,78 @@
+# %% [markdown]
+# # 练习二：客户开发量怎么算
+#
+# 配合第二课：统计周期的边界、为 0 的周期、汇总。每道题把答案赋给指定的变量，再运行 `check()`。
+# 答错时会告诉你错在哪里（例如“把一个月当成了 30 天”），但不会告诉你答案。
+# 需要提示就运行 `q1.hint()`（每运行一次给下一级提示），`q1.solution()` 显示参考答案。
+
+# %%
+from devvolume.datasets import load_dataset
+from devvolume.exercises import ____, lesson02  # noqa: F401, RUF100 (学员版用 ____ 占位)
+from devvolume.metrics import development_volume
+
+data = load_dataset("directsales")
+log = data.worklog
+q1, q2, q3, q4 = lesson02.QUESTIONS
+
+# %% [markdown]
+# ## 第 1 题
+#
+# 2025 年第 14 周（3 月 31 日星期一 至 4 月 6 日星期日），全公司新接触了多少位客户？赋给 `week14_new`。
+
+# %% tags=["solution"]
+week14_new = development_volume(log, level="contacted", period="W").set_index("period").loc["2025-03-31", "volume"]
+
+# %%
+q1.check()
+
+# %%
+# q1.hint()
+# q1.solution()
+
+# %% [markdown]
+# ## 第 2 题
+#
+# 2025 年 7 月（自然月），全公司新接触了多少位客户？赋给 `july_new`。
+
+# %% tags=["solution"]
+july_new = development_volume(log, level="contacted", period="M").set_index("period").loc["2025-07-01", "volume"]
+
+# %%
+q2.check()
+
+# %%
+# q2.hint()
+# q2.solution()
+
+# %% [markdown]
+# ## 第 3 题
+#
+# 新员工刘洋 2 月 17 日入职。2025 年 3 月到 12 月，他每个月各新成交了多少位客户？
+# 答案是一张表：月份第一天 → 新成交客户数，10 个月一个不少（例如 `{"2025-03-01": 0, ...}`，
+# 或两列的 DataFrame），赋给 `liu_monthly_won`。
+
+# %% tags=["solution"]
+liu_monthly_won = development_volume(log, level="won", period="M", by="rep").loc[lambda t: (t["rep"] == "刘洋") & (t["period"] >= "2025-03-01"), ["period", "volume"]]
+
+# %%
+q3.check()
+
+# %%
+# q3.hint()
+# q3.solution()
+
+# %% [markdown]
+# ## 第 4 题
+#
+# 2025 年第二季度（4–6 月），全公司新接触了多少位客户？赋给 `q2_new_contacted`。
+# 想一想：能不能把 4、5、6 月的数加起来？能不能把 4、5、6 月的“活跃客户”加起来？
+
+# %% tags=["solution"]
+q2_new_contacted = development_volume(log, level="contacted", period="Q").set_index("period").loc["2025-04-01", "volume"]
+
+# %%
+q4.check()
+
+# %%
+# q4.hint()
+# q4.solution()

@@ -1,0 +1,77 @@
+# %% [markdown]
+# # 练习三：转化率、赢单率与保留率
+#
+# 配合第三课。比率都写成小数（例如 0.25 表示 25%），保留三位小数就够了。答错时会告诉你错在哪种口径
+# （例如“期间口径”“把比率平均了”），但不会告诉你答案。需要提示就运行 `q1.hint()`。
+
+# %%
+from devvolume.datasets import load_dataset
+from devvolume.exercises import ____, lesson03  # noqa: F401, RUF100 (学员版用 ____ 占位)
+from devvolume.metrics import conversion_rate, win_rate
+from devvolume.retention import retention_rate
+
+data = load_dataset("directsales")
+log = data.worklog
+q1, q2, q3, q4 = lesson03.QUESTIONS
+
+# %% [markdown]
+# ## 第 1 题
+#
+# 2025 年一季度第一次接触的客户，最后有多大比例成交了？（首次接触 → 成交的队列转化率）赋给 `q1_cohort_conversion`。
+
+# %% tags=["solution"]
+q1_cohort_conversion = conversion_rate(log, start="contacted", end="won", period="Q").set_index("period").loc["2025-01-01", "rate"]
+
+# %%
+q1.check()
+
+# %%
+# q1.hint()
+# q1.solution()
+
+# %% [markdown]
+# ## 第 2 题
+#
+# 2025 年全公司的赢单率是多少？（赢单率 = 成交客户 ÷ (成交客户 + 流失客户)）赋给 `win_rate_2025`。
+
+# %% tags=["solution"]
+win_rate_2025 = win_rate(log)["rate"].iloc[0]
+
+# %%
+q2.check()
+
+# %%
+# q2.hint()
+# q2.solution()
+
+# %% [markdown]
+# ## 第 3 题
+#
+# 华东二组有 6 位销售员。2025 年这个团队“首次接触 → 成交”的队列转化率是多少？全团队合起来算，赋给 `team_conversion`。
+
+# %% tags=["solution"]
+team_conversion = conversion_rate(log[log["team"] == "华东二组"], start="contacted", end="won", period="Y", by="rep")[["converted", "cohort"]].sum().pipe(lambda total: total["converted"] / total["cohort"])
+
+# %%
+q3.check()
+
+# %%
+# q3.hint()
+# q3.solution()
+
+# %% [markdown]
+# ## 第 4 题
+#
+# 用经典公式 (E − N) ÷ S 算 2025 年 6 月的客户保留率。客户连续 3 个月没有下单就算流失。
+# 订单在 `data.orders` 里；`retention_rate(data.orders, period="M")` 会给出每个月的 S（start）、N（new）、E（end）。
+# 赋给 `june_retention`。
+
+# %% tags=["solution"]
+june_retention = retention_rate(data.orders, period="M").set_index("period").loc["2025-06-01"].pipe(lambda june: (june["end"] - june["new"]) / june["start"])
+
+# %%
+q4.check()
+
+# %%
+# q4.hint()
+# q4.solution()

@@ -1,0 +1,60 @@
+# %% [markdown]
+# # 练习四：影响开发量的因素
+#
+# 配合第四课：渠道、效率、培训效果。比率写成小数。答错时会告诉你错在哪里，但不会告诉你答案。
+# 需要提示就运行 `q1.hint()`，`q1.solution()` 显示参考答案。
+
+# %%
+from devvolume.datasets import load_dataset
+from devvolume.exercises import ____, lesson04  # noqa: F401, RUF100 (学员版用 ____ 占位)
+from devvolume.widgets import before_after, factor_view
+
+data = load_dataset("directsales")
+log = data.worklog
+q1, q2, q3 = lesson04.QUESTIONS
+
+# %% [markdown]
+# ## 第 1 题
+#
+# 2025 年经“转介绍”来的客户，从首次接触到成交的转化率是多少？全年合起来算（队列口径），赋给 `referral_conversion`。
+
+# %% tags=["solution"]
+referral_conversion = factor_view(log, factor="channel").set_index("channel").loc["转介绍", "conversion"]
+
+# %%
+q1.check()
+
+# %%
+# q1.hint()
+# q1.solution()
+
+# %% [markdown]
+# ## 第 2 题
+#
+# 张伟是全公司最忙的人。2025 年他平均要做多少次活动（工作日志的行数）才换来一个新成交客户？赋给 `busy_effort_per_win`。
+
+# %% tags=["solution"]
+busy_effort_per_win = factor_view(log, factor="rep").set_index("rep").loc["张伟", "activities_per_new"]
+
+# %%
+q2.check()
+
+# %%
+# q2.hint()
+# q2.solution()
+
+# %% [markdown]
+# ## 第 3 题
+#
+# 新员工刘洋在 2025-05-12 参加了培训。培训当天及以后他**第一次接触**的客户，后来成交的比例是多少？
+# 赋给 `after_training_conversion`。
+
+# %% tags=["solution"]
+after_training_conversion = before_after(log, rep="刘洋", date="2025-05-12").set_index("when").loc["之后", "rate"]
+
+# %%
+q3.check()
+
+# %%
+# q3.hint()
+# q3.solution()

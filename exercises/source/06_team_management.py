@@ -1,0 +1,91 @@
+# %% [markdown]
+# # 练习六：周会、目标与激励
+#
+# 这组练习用第六课的案例数据（`directsales`）。每道题把答案赋给指定的变量，再运行 `check()`。
+# 答错时会告诉你错在哪里，但不会告诉你正确的数字。`hint()` 一条一条给提示，`solution()` 显示参考答案。
+
+# %%
+# 答题时要用到的模块。学员版和答案版用到的名字不同，所以两个版本都不检查“未使用的导入”。
+from devvolume import meeting, metrics, targets, whatif  # noqa: F401, RUF100
+from devvolume.datasets import load_dataset
+from devvolume.exercises import ____, lesson06  # noqa: F401, RUF100
+
+data = load_dataset("directsales")
+team_log = data.worklog[data.worklog["team"] == "华东一组"]
+attained = targets.attainment(data.worklog, data.targets)   # 每人每月：target, actual, attainment
+reps_of = data.targets.groupby("team")["rep"].unique()       # 每个团队有哪些销售员
+q1, q2, q3, q4 = lesson06.QUESTIONS
+team_log.head()
+
+# %% [markdown]
+# ## 第 1 题　本周新接触了多少客户？
+#
+# 华东一组在 2025-06-09（周一）开始的那一周，新接触了多少个客户？这是周会上"本周新客户"的数字。
+# `team_log` 是华东一组的工作日志。
+
+# %% tags=["solution"]
+new_contacted_week = (metrics.development_volume(team_log, level="contacted", period="W")
+                      .set_index("period").loc["2025-06-09", "volume"])
+
+# %%
+q1.check()
+
+# %%
+# q1.hint()
+# q1.solution()
+
+# %% [markdown]
+# ## 第 2 题　停滞客户
+#
+# 周会定在 2025-06-16。截至开会前，华东一组有多少个**停滞客户**？
+# （已进入意向或签约、还没成交也没流失、最近 14 天以上没有任何活动）
+
+# %% tags=["solution"]
+stalled_count = len(meeting.stalled_customers(data.worklog, as_of="2025-06-16", team="华东一组"))
+
+# %%
+q2.check()
+
+# %%
+# q2.hint()
+# q2.solution()
+
+# %% [markdown]
+# ## 第 3 题　团队的季度达成率
+#
+# 华北一组 2025 年第二季度（4–6 月）的新客户目标达成率是多少？（新成交客户 ÷ 目标，写成小数）
+# 下面先筛出这个组 4–6 月每人每月的目标和实际数，注意组里有一位新人，头三个月目标减半。
+
+# %%
+north_q2 = attained[attained["rep"].isin(reps_of["华北一组"])
+                    & attained["period"].between("2025-04-01", "2025-06-01")]
+north_q2.groupby("rep")[["target", "actual"]].sum()
+
+# %% tags=["solution"]
+team_attainment_q2 = north_q2["actual"].sum() / north_q2["target"].sum()
+
+# %%
+q3.check()
+
+# %%
+# q3.hint()
+# q3.solution()
+
+# %% [markdown]
+# ## 第 4 题　全组一年发多少奖金？
+#
+# 激励方案按月结算：每个新成交客户奖励 500 元；当月超出目标的部分，每个客户按 1.5 倍发放。
+# 华东一组全组 2025 年全年一共要发多少奖金（元）？
+
+# %%
+east = attained[attained["rep"].isin(reps_of["华东一组"])]
+
+# %% tags=["solution"]
+team_bonus = whatif.incentive_payouts(east, per_customer=500, accelerator=1.5).total
+
+# %%
+q4.check()
+
+# %%
+# q4.hint()
+# q4.solution()

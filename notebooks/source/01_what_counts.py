@@ -1,0 +1,183 @@
+# %% [markdown]
+# # 第一课 什么才算“开发了一个客户”：客户开发量的定义与意义
+#
+# 每个销售团队都在说“开发客户”，可是一问“上个月开发了多少”，三个人能报出三个数：
+# 有人数拜访记录，有人数见过面的客户，有人只数签了单的。数字不一样，考核、奖金、
+# 招人计划跟着全乱。这一课先把“数什么”说清楚。
+#
+# **学完这一课，你能够：**
+#
+# 1. 用一句话说清楚客户开发量：某个时间段里，**第一次**走到某个阶段的客户有多少位；
+# 2. 说出四条数数规则：只数第一次、后面的阶段包含前面的阶段、流失也算接触过、功劳记在写下那一行的销售员名下；
+# 3. 在真实规模的数据上，亲眼看到两种最常见的错误数法（数行数、数活跃客户）会把数字夸大多少；
+# 4. 说出为什么这个数字值得管理者每周盯着看；
+# 5. 把自己团队的工作日志表放进来，用同样的口径数一遍。
+
+# %% tags=["parameters"]
+dataset: str = "directsales"  # 案例数据集：directsales / fmcg / software
+team: str = ""  # 只看某个团队，空字符串表示全公司
+period: str = "M"  # 统计周期：W 周、M 月、Q 季、Y 年
+level: str = "contacted"  # 开发到哪一步才算数：contacted 首次接触 / qualified 意向 / signed 签约 / won 成交
+
+# %%
+from IPython.display import display as show
+
+import devvolume as dv
+from devvolume import display, widgets
+from devvolume.datasets import load_dataset
+from devvolume.exercises._cases import toy_worklog
+from devvolume.metrics import development_volume
+
+display.setup()
+data = load_dataset(dataset)
+log = widgets.select_team(data.worklog, team)
+scope = team or "全公司"
+print(f"案例：{dataset}，范围：{scope}，共 {len(log)} 行活动记录，"
+      f"{log['customer'].nunique()} 位不同的客户，{log['rep'].nunique()} 位销售员")
+
+# %% [markdown]
+# ## 1. 一句话定义
+#
+# **客户开发量 = 在一个统计时间段里，第一次达到某个阶段的客户人数。**
+#
+# 这句话里有三个要素：
+#
+# | 要素 | 含义 | 例子 |
+# |---|---|---|
+# | 时间段 | 统计的周期：一周、一个月、一个季度或一年 | 2025 年 3 月 |
+# | 阶段 | 开发到哪一步才算“开发了”：首次接触、意向、签约、成交 | 新成交客户 |
+# | 第一次 | 每个客户在每个阶段一生只被算一次 | 3 月第一次成交的客户 |
+#
+# 不同的阶段回答不同的问题：**新接触客户**说明团队找线索、敲门的力度；**新签约、新成交客户**
+# 说明最后真正拿下了多少。同一个团队，这几个数可能差出十倍，所以报数时一定要先说清楚是哪一级。
+#
+# 阶段有先后顺序：首次接触 → 意向 → 签约 → 成交。“流失”不在这条线上，它是一种结局：客户谈着谈着不谈了。
+
+# %% [markdown]
+# ## 2. 为什么管理者要盯着这个数
+#
+# - **它是业绩的源头。** 收入 = 客户数 × 每个客户买多少。老客户会流失，每月不补进新客户，业绩迟早往下走。
+# - **它反映市场在扩大还是萎缩。** 新客户来自竞争对手手里、或者原本没人服务的空白地带，开发量是市场份额变化最早的信号。
+# - **新客户带来的不只是第一单。** 一个开发成功的客户往往会复购、会转介绍，它的长期价值远大于首单金额（第三课会算）。
+# - **它让品牌被更多人知道。** 每一次有效的接触，都是一次口碑的传播，哪怕这次没成交。
+#
+# 更实际的一点：开发量是**过程指标**，比销售额更早看到问题。销售额下滑往往要晚一两个月才显现，
+# 而新接触、新意向的客户一少，管理者当周就能发现并调整。
+
+# %% [markdown]
+# ## 3. 四条数数规则：先在一张小表上练手
+#
+# 下面是一个团队 2026 年 3 月底到 5 月初的 13 条工作日志。每一行是一次活动，“阶段”写的是这次活动之后客户走到了哪一步。
+
+# %%
+toy = toy_worklog()
+widgets.chinese(toy)
+
+# %% [markdown]
+# 问题：**4 月新接触了几位客户？** 按下面四条规则一位一位地数：
+#
+# 1. **只数第一次。** 恒达贸易 3 月 30 日就接触过了，4 月 2 日是再次拜访，不是新客户。
+#    华联超市、永信家居 4 月被联系了好几次，每家只算一位。
+# 2. **后面的阶段包含前面的阶段。** 万通物流只有一行“成交”：能成交，说明当天（最晚当天）已经接触过、
+#    有过意向、签了约。这些没写出来的阶段叫“隐含阶段”，同样要算。
+# 3. **流失也算接触过。** 金桥科技、宏远医疗第一次见面就流失了，但接触确实发生了：它们算 4 月的新接触客户，
+#    只是永远不会算进签约、成交。
+# 4. **功劳记在写下那一行的人名下。** 一个新客户记给“定下那个日期的那一行”的销售员，也就是第一次接触它的人。
+#
+# 结果：万通物流、华联超市、金桥科技、宏远医疗、永信家居，4 月一共 **5 位**新接触客户。
+# 用 `development_volume` 算一遍，结果一样：
+
+# %%
+development_volume(toy, level="contacted", period="M", by="rep")
+
+# %% [markdown]
+# 再看两种常见的“省事”数法：
+#
+# - 数 4 月阶段写着“首次接触”的**行数**：7 行。恒达贸易被算了一次，华联超市和永信家居各被算了三次。
+# - 数 4 月**有活动的客户**：6 位，把 3 月就接触过的恒达贸易也算了进来。
+#
+# 下面这个函数把三种数法放在一起：
+
+# %%
+widgets.chinese(widgets.counting_comparison(toy, level="contacted", period="M"))
+
+# %% [markdown]
+# ## 4. 恍然大悟的时刻：在真实规模的数据上比一比
+#
+# 小表上差一两个，看起来无所谓。换成案例公司一整年、两万多行的工作日志，三种数法的差距就很刺眼了。
+# 下表和下图用的是参数里设定的范围、周期和阶段。
+
+# %%
+comparison = widgets.counting_comparison(log, level=level, period=period)
+widgets.chinese(comparison)
+
+# %%
+widgets.counting_chart(comparison, period=period,
+                       title=f"{scope}：三种数法的对比（{dv.STAGE_LABELS[level]}）")
+
+# %%
+share_rows = comparison["rows"].sum() / comparison["new"].sum()
+share_active = comparison["active"].sum() / comparison["new"].sum()
+print(f"数行数，会把{dv.STAGE_LABELS[level]}客户开发量夸大到 {share_rows:.1f} 倍；")
+print(f"数活跃客户，各期加起来会夸大到 {share_active:.1f} 倍。")
+
+# %% [markdown]
+# 读图时注意三件事：
+#
+# - **行数**反映的是“忙不忙”，不是“开发了多少”。一个销售员把同一个客户打十次电话，行数涨十，客户一个没多。
+# - **活跃客户**里大多是以前就接触过、还在跟进的客户。跟进当然重要，但它不是“开发”。
+# - 在首次接触这一级，第一个周期里“活跃客户”和“新客户”两条线重合：日志从那时才开始记，之前的历史看不到，
+#   于是每个客户都像是“新”的。用别人的数据时，**第一个周期的数字要打个问号**。
+#
+# 把阶段换成“成交”试试（下面的小工具里就能换）：每个客户只成交一次，行数和新客户数几乎一样，
+# 错误口径的危害主要在前面几级。
+
+# %% [markdown]
+# ## 5. 动手试一试
+#
+# 用下面的下拉框换阶段、周期和团队，观察三种数法的差距在哪一级最大、哪个团队最大。
+# 每次改动，背后都调用同一个纯函数 `widgets.counting_comparison`。
+
+# %%
+widgets.counting_explorer(log, level=level, period=period)
+
+# %% [markdown]
+# ## 6. 用你自己的数据
+#
+# 把你团队的工作日志表（Excel 的 .xlsx 或 .csv）放进来：在“文件路径”里填路径，或点“上传文件”，再点“加载”。
+# 表头写 日期、销售员、团队、客户、阶段（渠道、活动类型、金额、备注可选）。
+# 文件有问题时，会列出 Excel 里的行号、列名和改法；你的原文件不会被改动。
+
+# %%
+picker = widgets.worklog_picker()
+picker
+
+# %% [markdown]
+# 文件有问题时会是什么样？下面用一个故意写错三处的小文件演示（日期不存在、销售员空着、阶段写成了“已付款”）：
+
+# %%
+name, content = widgets.example_problem_file()
+report = widgets.load_uploaded(name, content)
+print(f"{report.source}：读入 {report.rows_read} 行，其中 {len(report.bad_rows)} 行有问题，"
+      f"{len(report.valid)} 行可以直接用。")
+widgets.problems_table(report.problems)
+
+# %% [markdown]
+# 载入成功后，运行下面的单元格，就能用同样的三种数法看你自己的团队：
+
+# %%
+if picker.worklog is not None:
+    mine = widgets.counting_comparison(picker.worklog, level=level, period=period)
+    show(widgets.counting_chart(mine, period=period, title="我的团队：三种数法的对比"))
+    show(widgets.chinese(mine))
+else:
+    print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
+
+# %% [markdown]
+# ## 小结
+#
+# - 客户开发量 = 一个时间段里**第一次**达到某个阶段的客户人数。报数时先说清楚是哪一级、哪个时间段。
+# - 四条规则：只数第一次；后面的阶段包含前面的阶段；流失也算接触过；功劳记在定下日期那一行的销售员名下。
+# - 两个经典错误：数行数（数的是忙碌程度）、数活跃客户（把老客户当新客户）。在前几级，它们能把开发量夸大好几倍。
+# - 开发量是业绩的源头，也是比销售额更早的预警信号。
+# - 下一课：时间段怎么划、数据怎么收集、数字怎么汇总才不出错。

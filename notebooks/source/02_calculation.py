@@ -1,0 +1,251 @@
+# %% [markdown]
+# # 第二课 客户开发量怎么算：定周期、收数据、做汇总
+#
+# 第一课讲清了“数什么”。这一课讲“怎么数”：三个步骤，每一步都有一个容易踩的坑。
+#
+# | 步骤 | 要做的事 | 常见的坑 |
+# |---|---|---|
+# | 1. 定周期 | 选周、月、季度或年，并说清楚每个周期从哪天开始、到哪天结束 | 把“一个月”当成 30 天；周的起止日不统一 |
+# | 2. 收数据 | 每次活动记一行工作日志，同一个客户写法一致 | 客户名前后写法不同，一个客户变成两个 |
+# | 3. 做汇总 | 把每个周期的新客户数加起来，按人、按团队、按时间拆开看 | 漏掉为 0 的周期；把每月活跃客户相加 |
+#
+# **学完这一课，你能够：**
+#
+# 1. 按自然周（周一到周日）、自然月、季度、年划分统计周期，知道边界上的日期归哪一期；
+# 2. 说出一份合格的工作日志表要记哪些列，怎样避免“一个客户变两个”；
+# 3. 把开发量按销售员、团队、时间汇总，并验证“每个人加起来 = 团队 = 全公司”；
+# 4. 解释为什么新客户数可以相加，而活跃客户数不能。
+
+# %% tags=["parameters"]
+dataset: str = "directsales"  # 案例数据集：directsales / fmcg / software
+team: str = ""  # 只看某个团队，空字符串表示全公司
+period: str = "M"  # 统计周期：W 周、M 月、Q 季、Y 年
+level: str = "won"  # 数到哪一级：contacted 首次接触 / qualified 意向 / signed 签约 / won 成交
+
+# %%
+import pandas as pd
+from IPython.display import display as show
+
+import devvolume as dv
+from devvolume import charts, display, widgets
+from devvolume.datasets import load_dataset
+from devvolume.metrics import development_volume
+
+display.setup()
+data = load_dataset(dataset)
+log = widgets.select_team(data.worklog, team)
+scope = team or "全公司"
+level_name = dv.STAGE_LABELS[level]
+period_name = widgets.PERIOD_LABELS[period]
+print(f"案例：{dataset}，范围：{scope}，阶段：{level_name}，统计周期：{period_name}")
+
+# %% [markdown]
+# ## 1. 第一步：确定统计周期
+#
+# 本课程统一用**自然周期**：
+#
+# - **周**：星期一开始、星期日结束（国际标准 ISO 周）。一周可能跨两个月，例如 2025 年 3 月 31 日（周一）到 4 月 6 日（周日）。
+# - **月**：自然月，大月 31 天、小月 30 天、2 月 28 或 29 天。
+# - **季度**：1–3 月、4–6 月、7–9 月、10–12 月。
+# - **年**：1 月 1 日到 12 月 31 日。
+#
+# 结果表里的 `period` 一列写的是这个周期的**第一天**：`2025-04-01` 表示 2025 年 4 月，`2025-03-31` 表示从这一天开始的那一周。
+#
+# 选多长的周期？周报看节奏（这周敲了多少门），月报看结果（这月拿下多少客户），季度和年看趋势、做考核。
+# 周期太短，成交这种“慢”指标会忽高忽低；周期太长，问题发现得太晚。
+#
+# 下面是同一份数据按四种周期数出来的新客户数，注意：**全年合计在四种周期下完全一样**。
+
+# %%
+totals = []
+for code, name in widgets.PERIOD_LABELS.items():
+    table = development_volume(log, level=level, period=code)
+    totals.append({"统计周期": name, "周期个数": len(table), "合计新客户": int(table["volume"].sum()),
+                   "最少的一期": int(table["volume"].min()), "最多的一期": int(table["volume"].max())})
+pd.DataFrame(totals)
+
+# %% [markdown]
+# ### 边界上的两个坑
+#
+# **坑一：周从哪天开始。** 有的系统把星期日当一周的第一天。一个星期日第一次联系的客户，按本课程的规则属于
+# 前一周（周一到周日），按“周日开始”的规则却属于后一周。全团队必须用同一个规则，否则周报和周报对不上。
+
+# %%
+sunday = pd.Series(pd.to_datetime(["2026-04-05", "2026-04-06"]))
+pd.DataFrame({"日期": sunday.dt.strftime("%Y-%m-%d"), "星期": ["星期日", "星期一"],
+              "所属的周（周一开始）": widgets.period_of(sunday, "W").dt.strftime("%Y-%m-%d")})
+
+# %% [markdown]
+# **坑二：把“一个月”当成 30 天，或把“一周”当成“1 号到 7 号”。** 下面用第一次接触的日期来比较：
+# 7 月按自然月和按 30 天各算一次；第 14 周按周一到周日和按“4 月 1 日到 7 日”各算一次。
+
+# %%
+first_contact = log.groupby("customer")["date"].min()
+
+
+def new_between(first: str, last: str) -> int:
+    """Customers first contacted from ``first`` to ``last`` (both included)."""
+    return int(first_contact.between(pd.Timestamp(first), pd.Timestamp(last)).sum())
+
+
+pd.DataFrame([
+    {"问题": "2025 年 7 月新接触客户",
+     "正确的边界": "7/1–7/31（自然月）", "正确的数": new_between("2025-07-01", "2025-07-31"),
+     "错误的边界": "7/1–7/30（30 天）", "错误的数": new_between("2025-07-01", "2025-07-30")},
+    {"问题": "2025 年第 14 周新接触客户",
+     "正确的边界": "3/31–4/6（周一到周日）", "正确的数": new_between("2025-03-31", "2025-04-06"),
+     "错误的边界": "4/1–4/7（从 1 号起算）", "错误的数": new_between("2025-04-01", "2025-04-07")},
+])
+
+# %% [markdown]
+# 差别看起来不大，但它会让“这个月比上个月多了还是少了”的结论反过来，也会让考核时有人吃亏、有人占便宜。
+
+# %% [markdown]
+# ## 2. 第二步：收集数据——工作日志表
+#
+# 开发量不是凭印象报的，而是从**工作日志表**里数出来的：销售员每做一次客户活动，就记一行。
+#
+# | 列 | 必填 | 怎么填 |
+# |---|---|---|
+# | 日期 | 是 | 活动那天，如 2025-03-05 |
+# | 销售员、团队 | 是 | 谁做的这次活动 |
+# | 客户 | 是 | 客户全称，**同一个客户每次写法完全一样** |
+# | 阶段 | 是 | 这次活动之后客户走到了哪一步：首次接触 / 意向 / 签约 / 成交 / 流失 |
+# | 渠道、活动类型、金额、备注 | 否 | 客户从哪来、这次是电话还是拜访、成交金额、流失原因 |
+#
+# 两条纪律最要紧：
+#
+# 1. **每次活动都记，当天记。** 漏记的活动不会让开发量变少（一个客户只要有一行就能算），但会让后面算转化率、效率时失真。
+# 2. **客户名写法统一。** “恒达贸易”和“恒达贸易有限公司”在表里是两个客户，会被算成两位新客户。
+#    最好用下拉选择或客户编号。命令 `devvolume template 工作日志模板.xlsx` 能生成一个带下拉框的模板。
+#
+# 案例公司的工作日志表是这样的（前 5 行）：
+
+# %%
+widgets.chinese(data.worklog.head(5))
+
+# %%
+widgets.describe_worklog(log)
+
+# %% [markdown]
+# ## 3. 第三步：汇总
+#
+# 有了日志表，汇总就是一句话：每个周期里，第一次达到这一级的客户有多少。下面按参数里的周期和阶段，
+# 把开发量按团队拆开（选了某个团队时，就按这个团队的销售员拆开）。
+
+# %%
+split = "rep" if team else "team"
+by_group = development_volume(log, level=level, period=period, by=split)
+charts.volume_trend(by_group, period=period, by=split, mark="bar", level=level,
+                    title=f"{scope}：每{period_name}新{level_name}客户（按{'销售员' if team else '团队'}拆分）")
+
+# %% [markdown]
+# ### 为什么新客户数可以放心地相加
+#
+# 每个新客户只在**一个**周期、只记在**一个**人名下。所以：
+#
+# - 每个人的开发量加起来 = 团队的开发量，每个团队加起来 = 全公司的开发量；
+# - 每个月加起来 = 季度，每个季度加起来 = 全年。
+#
+# 下面用数据验证这两条：
+
+# %%
+company = development_volume(log, level=level, period=period)
+by_rep = development_volume(log, level=level, period=period, by="rep")
+quarters = development_volume(log, level=level, period="Q")
+print(f"按销售员加总：{by_rep['volume'].sum()}，直接数{scope}：{company['volume'].sum()}，"
+      f"按季度加总：{quarters['volume'].sum()}")
+
+# %% [markdown]
+# **活跃客户数就不能这样加。** 一个客户 4、5、6 月都在跟进，每个月都算一位“活跃客户”，三个月加起来就成了三位。
+# 下表比较二季度的三种数法（首次接触这一级）：
+
+# %%
+q2_rows = log[(log["date"] >= "2025-04-01") & (log["date"] < "2025-07-01")]
+monthly_active = sum(q2_rows[q2_rows["date"].dt.month == m]["customer"].nunique() for m in (4, 5, 6))
+q2_new = development_volume(log, level="contacted", period="Q")
+pd.DataFrame({
+    "数法": ["把 4、5、6 月的活跃客户数相加（错误）", "二季度有活动的不同客户（错误）", "二季度新接触客户（正确）"],
+    "结果": [monthly_active, q2_rows["customer"].nunique(),
+           int(q2_new.loc[q2_new["period"] == pd.Timestamp("2025-04-01"), "volume"].sum())],
+})
+
+# %% [markdown]
+# ### 别漏掉为 0 的周期
+#
+# 某个人某个月一个新客户也没有，这一行也要留着，写 0。漏掉它，算“月平均”时分母变小，平均数被抬高；
+# 画趋势图时，0 的那个月直接消失，谁也看不出断档。`development_volume` 会自动补上这些 0。
+#
+# 下面是范围内最晚入职的销售员每月的新成交客户（案例数据里全公司是刘洋，2 月 17 日入职）。
+# 开头几个月的 0 是真实的信息：他还没“开张”。
+
+# %%
+reps = data.reps if not team else data.reps[data.reps["team"] == team]
+newest = reps.sort_values(["hire_date", "rep"]).iloc[-1]
+won_by_rep = development_volume(data.worklog, level="won", period="M", by="rep")
+newcomer = won_by_rep[won_by_rep["rep"] == newest["rep"]]
+print(f"{newest['rep']}（{newest['hire_date']:%Y-%m-%d} 入职）：算上 0 的月份，平均每月 "
+      f"{newcomer['volume'].mean():.2f} 位新成交客户；漏掉 0 的月份，平均数会变成 "
+      f"{newcomer.loc[newcomer['volume'] > 0, 'volume'].mean():.2f} 位。")
+charts.volume_trend(newcomer, period="M", mark="bar",
+                    title=f"{newest['rep']}：每月新成交客户（包括为 0 的月份）")
+
+# %% [markdown]
+# ### 排行榜：谁开发得多
+#
+# 把整段时间的开发量按销售员加总，就是一张排行榜（选了团队就只看这个团队）：
+
+# %%
+board = widgets.volume_totals(by_rep, by="rep")
+charts.leaderboard(board, title=f"{scope}：销售员新{level_name}客户排行")
+
+# %% [markdown]
+# ## 4. 动手试一试
+#
+# 换阶段、周期、团队和拆分方式，看看：按周看成交是不是忽高忽低？哪个团队的开发量最稳？
+# 下面的表是所选拆分方式的合计，总是等于不拆分时的合计。每次改动都调用纯函数 `widgets.volume_view`。
+
+# %%
+widgets.volume_explorer(log, level=level, period=period)
+
+# %% [markdown]
+# 默认设置下的结果（不需要运行小工具也能看到）：
+
+# %%
+widgets.chinese(widgets.volume_view(log, level=level, period=period).tail(6))
+
+# %% [markdown]
+# ## 5. 用你自己的数据
+#
+# 载入你团队的工作日志表（路径或上传，再点“加载”）。文件有问题时，会按 Excel 行号列出每一处问题：
+
+# %%
+picker = widgets.worklog_picker()
+picker
+
+# %% [markdown]
+# 例如，一个把日期写成 `2026/4/31`、销售员空着、阶段写成“已付款”的文件，会得到这样的提示：
+
+# %%
+name, content = widgets.example_problem_file()
+widgets.problems_table(widgets.load_uploaded(name, content).problems)
+
+# %% [markdown]
+# 载入成功后运行下面的单元格：按参数里的周期和阶段，按销售员汇总你的团队。
+
+# %%
+if picker.worklog is not None:
+    mine = development_volume(picker.worklog, level=level, period=period, by="rep")
+    show(charts.volume_trend(mine, period=period, by="rep", mark="bar", level=level))
+    show(widgets.chinese(widgets.volume_totals(mine, by="rep")))
+else:
+    print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
+
+# %% [markdown]
+# ## 小结
+#
+# - **定周期**：周从星期一开始，月是自然月；结果里的日期是每个周期的第一天。边界定错，趋势就会看错。
+# - **收数据**：每次活动记一行，当天记；客户名写法统一，否则一个客户会变成两个。
+# - **做汇总**：新客户数可以按人、按团队、按时间相加，而且加起来一定对得上；活跃客户数不能相加。
+# - **留住 0**：没有开发出客户的周期也要列出来，否则平均数和趋势都会失真。
+# - 下一课：只看开发了多少还不够，还要看开发得“好不好”——转化率、保留率和流失率。

@@ -1,0 +1,192 @@
+# %% [markdown]
+# # 第三课 开发得好不好：转化率、保留率与流失率
+#
+# 两个团队这个月都新接触了 100 位客户。甲队最后成交 4 位，乙队成交 15 位；甲队成交的客户半年后走了一半，
+# 乙队的几乎都还在下单。只看开发量，两队一样；加上**转化**和**保留**，高下立判。
+#
+# 这一课给开发量配上三把尺子：
+#
+# | 指标 | 回答的问题 | 怎么算 |
+# |---|---|---|
+# | 转化率 | 接触过的客户，有多少走到了下一步？ | 一批客户中后来达到目标阶段的人数 ÷ 这批客户人数 |
+# | 赢单率 | 有结果的客户里，赢下来的占多少？ | 成交客户 ÷ (成交客户 + 流失客户) |
+# | 保留率 / 流失率 | 开发来的客户，留得住吗？ | (期末客户 − 本期新客户) ÷ 期初客户；流失率 = 1 − 保留率 |
+#
+# **学完这一课，你能够：**
+#
+# 1. 读懂开发漏斗，指出团队卡在哪一步；
+# 2. 区分**队列口径**和**期间口径**的转化率，知道为什么默认用队列口径；
+# 3. 把几个人、几个团队的比率合并成一个比率（合并计数，而不是把比率平均）；
+# 4. 用留存热力图和经典公式判断新客户留不留得住。
+
+# %% tags=["parameters"]
+dataset: str = "directsales"  # 案例数据集：directsales / fmcg / software
+team: str = ""  # 只看某个团队，空字符串表示全公司
+period: str = "Q"  # 统计周期：W 周、M 月、Q 季、Y 年
+within_days: int = 90  # 转化要在多少天内完成才算（用于公平比较新老批次）
+
+# %%
+from IPython.display import display as show
+
+from devvolume import charts, display, widgets
+from devvolume.datasets import load_dataset
+from devvolume.metrics import conversion_rate, win_rate
+from devvolume.retention import INACTIVE_AFTER, retention_matrix, retention_rate
+
+display.setup()
+data = load_dataset(dataset)
+log = widgets.select_team(data.worklog, team)
+orders = data.orders[data.orders["customer"].isin(log["customer"])]
+scope = team or "全公司"
+period_name = widgets.PERIOD_LABELS[period]
+print(f"案例：{dataset}，范围：{scope}，统计周期：{period_name}，转化时限：{within_days} 天")
+
+# %% [markdown]
+# ## 1. 开发漏斗：团队卡在哪一步
+#
+# 把所有接触过的客户排成一列，看有多少走到意向、签约、成交。每一步的比例叫**步转化率**：
+# 哪一步掉得最多，哪一步就是团队最该下功夫的地方。
+
+# %%
+funnel = widgets.funnel_view(log)
+show(charts.funnel(funnel, title=f"{scope}：客户开发漏斗"))
+widgets.chinese(funnel).round(3)
+
+# %% [markdown]
+# 用下拉框换团队，比一比各团队的漏斗形状（每次切换都调用纯函数 `widgets.funnel_view`）：
+
+# %%
+widgets.funnel_explorer(data.worklog, team=team)
+
+# %% [markdown]
+# ## 2. 转化率：跟踪同一批客户
+#
+# “这个季度的转化率是多少？”有两种算法：
+#
+# - **队列口径（本课程默认）**：先圈定“本季度**第一次接触**的客户”这一批人，再看这批人里**后来**有多少成交，
+#   哪怕成交发生在下个季度。分子分母是同一群人，比率一定在 0 到 100% 之间。
+# - **期间口径**：本季度成交的客户数 ÷ 本季度新接触的客户数。分子里有上季度接触、本季度才成交的人，
+#   分母里有本季度接触、下季度才成交的人。它衡量的是“吞吐量”，不是比例，甚至可能超过 100%。
+#
+# 两种算法并排放在一起：
+
+# %%
+cohort = conversion_rate(log, start="contacted", end="won", period=period)
+through = conversion_rate(log, start="contacted", end="won", period=period, form="period")
+side = cohort.merge(through, on="period")
+side = side[["period", "cohort", "converted", "rate", "finished", "throughput"]]
+widgets.chinese(side).round(3)
+
+# %% [markdown]
+# 注意最后几个批次：它们的队列转化率很低，并不是团队变差了，而是这些客户**还没来得及成交**。
+# 比较新老批次时，要给每一批同样的时间，例如“接触后 90 天内成交”：
+
+# %%
+fair = conversion_rate(log, start="contacted", end="won", period=period, within_days=within_days)
+charts.conversion_by_cohort(fair, period=period,
+                            title=f"{scope}：首次接触后 {within_days} 天内成交的比例（按批次）")
+
+# %% [markdown]
+# ## 3. 赢单率，以及“把比率平均”的陷阱
+#
+# **赢单率** = 成交客户 ÷ (成交客户 + 流失客户)。它只看已经有结果的客户，还在跟进的不算。
+# 它和转化率回答不同的问题：转化率问“接触的人里成了多少”，赢单率问“见了分晓的人里赢了多少”。
+#
+# 把几个人合成一个团队的比率时，要**先把分子、分母分别加总，再相除**。
+# 直接把每个人的比率取平均，会让只接触了几个客户的人和接触了几百个客户的人分量一样。
+
+# %%
+by_rep = win_rate(log, by="rep")
+pooled = by_rep["won"].sum() / (by_rep["won"].sum() + by_rep["lost"].sum())
+print(f"{scope}的赢单率（合并计数，正确）：{pooled:.1%}")
+print(f"把每位销售员的赢单率取平均（错误）：{by_rep['rate'].mean():.1%}")
+top = by_rep.sort_values(["rate", "rep"], ascending=[False, True]).rename(columns={"rate": "win_rate"})
+widgets.chinese(top).head(8).round(3)
+
+# %% [markdown]
+# 转化率也一样。案例数据里差距最明显的是华东二组：张伟接触的客户最多、成交率最低，他一个人就把团队的
+# 真实转化率拉了下来，而“平均每人的转化率”却看不出这一点。（参数里选了团队时，这里看的是你选的团队。）
+
+# %%
+teams = sorted(data.worklog["team"].unique())
+demo_team = team or ("华东二组" if "华东二组" in teams else teams[0])
+demo = conversion_rate(data.worklog[data.worklog["team"] == demo_team], start="contacted",
+                       end="won", period="Y", by="rep")
+print(f"{demo_team}：合并计算的转化率 {widgets.pooled_rate(demo):.1%}（正确），"
+      f"{len(demo)} 人转化率的简单平均 {demo['rate'].mean():.1%}（错误）")
+widgets.chinese(demo.drop(columns="period")).round(3)
+
+# %% [markdown]
+# ## 4. 保留率与流失率：开发来的客户留得住吗
+#
+# 客户成交后会继续下单（订单表 `orders`）。按**首单月份**把客户分成一批一批，看每一批在之后第 1、2、3……个月
+# 还有多少比例在下单，就是留存热力图。颜色越深，留得越好。
+
+# %%
+matrix = retention_matrix(orders, period="M")
+charts.retention_heatmap(matrix, period="M", title=f"{scope}：新客户的月度留存（按首单月份）")
+
+# %% [markdown]
+# 经典的**客户保留率**公式是 (E − N) ÷ S：
+#
+# - S：期初（上期末）的客户数；
+# - E：期末的客户数；
+# - N：本期新增的客户数。E 里包括了 N，他们不是“留下来”的，所以要先减掉。
+#
+# 什么叫“还是客户”？本课程约定：最近 3 个月内下过单就算，连续 3 个月没下单就算流失。**流失率 = 1 − 保留率。**
+
+# %%
+rates = retention_rate(orders, period="M", inactive_after=INACTIVE_AFTER)
+widgets.chinese(rates.rename(columns={"start": "期初客户 S", "new": "本期新客户 N",
+                                      "end": "期末客户 E", "retention": "保留率",
+                                      "churn": "流失率"})).round(3)
+
+# %% [markdown]
+# 头两个月的保留率是 100%，这是因为数据从 1 月才开始，还没有人满 3 个月不下单——又一个“数据起点”的假象。
+# 从年中开始的数字才说明问题。
+
+# %% [markdown]
+# ## 5. 动手试一试：转化率小工具
+#
+# 选起点和终点阶段、周期、团队，拖动“天内”滑块（0 表示不限时间），再把口径换成“期间口径”对比一下。
+# 每次改动都调用纯函数 `widgets.conversion_view`。
+
+# %%
+widgets.conversion_explorer(log, period=period, within_days=within_days)
+
+# %% [markdown]
+# ## 6. 用你自己的数据
+#
+# 载入你的工作日志表（路径或上传，再点“加载”）。文件有问题时，会按 Excel 行号列出每一处问题，例如：
+
+# %%
+picker = widgets.worklog_picker()
+picker
+
+# %%
+name, content = widgets.example_problem_file()
+widgets.problems_table(widgets.load_uploaded(name, content).problems)
+
+# %% [markdown]
+# 载入成功后运行下面的单元格，得到你团队的漏斗、队列转化率和赢单率：
+
+# %%
+if picker.worklog is not None:
+    mine = picker.worklog
+    show(charts.funnel(widgets.funnel_view(mine), title="我的团队：客户开发漏斗"))
+    my_conversion = conversion_rate(mine, start="contacted", end="won", period=period,
+                                    within_days=within_days)
+    show(charts.conversion_by_cohort(my_conversion, period=period))
+    show(widgets.chinese(win_rate(mine).rename(columns={"rate": "win_rate"})).round(3))
+else:
+    print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
+
+# %% [markdown]
+# ## 小结
+#
+# - 开发量说“多少”，转化率、赢单率、保留率说“多好”。管理者要把它们放在一起看。
+# - 转化率默认用**队列口径**：跟踪同一批客户。期间口径是吞吐比，可能超过 100%，要标明。
+# - 新批次还没来得及转化，比较时给每批同样的天数（如 90 天）。
+# - 合并几个人、几个团队的比率：分子加总、分母加总，再相除；不要把比率平均。
+# - 保留率 = (E − N) ÷ S，流失率 = 1 − 保留率；先说清楚“多久不下单算流失”。
+# - 下一课：是什么在影响开发量——市场、团队能力、营销策略和客户关系管理。

@@ -1,0 +1,195 @@
+# %% [markdown]
+# # 第四课 是什么在推动或拖累开发量：市场、团队、策略与客户关系
+#
+# 开发量下滑了，是市场不景气、人不行、打法不对，还是老客户没维护好？四种原因，对策完全不同：
+# 市场问题要调目标、换区域；能力问题要培训、带教；策略问题要换渠道、换客户定位；客户关系问题要抓回访和转介绍。
+# 这一课用工作日志表里的数据，把这四类因素一一拆开看。
+#
+# | 因素 | 在工作日志里看什么 | 本课的例子 |
+# |---|---|---|
+# | 市场环境 | 全公司同时变化的起伏、各区域之间的差异 | 春节、国庆的低谷；各团队的转化差异 |
+# | 团队能力 | 同样的市场里，人和人之间的差距；培训前后的变化 | 陈静、张伟、刘洋 |
+# | 营销策略 | 不同渠道来的客户，转化差多少 | 转介绍、陌拜、线上…… |
+# | 客户关系管理 | 流失的原因、老客户带来的新客户 | 流失原因统计、老客户推荐渠道 |
+#
+# **学完这一课，你能够：**
+#
+# 1. 分清“大家一起变”（多半是市场）和“个别人变”（多半是能力或方法）；
+# 2. 用“每换来一个新成交客户要做多少次活动”衡量效率，看出“忙”和“有效”的区别；
+# 3. 用按批次的转化率判断一次培训有没有效果；
+# 4. 按渠道比较客户质量，找出最值得投入的获客方式；
+# 5. 从流失原因里找到客户关系管理的改进点。
+
+# %% tags=["parameters"]
+dataset: str = "directsales"  # 案例数据集：directsales / fmcg / software
+team: str = ""  # 只看某个团队，空字符串表示全公司
+period: str = "W"  # 看市场起伏用的统计周期：W 周、M 月、Q 季、Y 年
+factor: str = "channel"  # 小工具默认比较的因素：channel 渠道 / team 团队 / rep 销售员
+
+# %%
+from IPython.display import display as show
+
+from devvolume import charts, display, widgets
+from devvolume.datasets import load_dataset
+from devvolume.metrics import conversion_rate, development_volume
+
+display.setup()
+data = load_dataset(dataset)
+log = widgets.select_team(data.worklog, team)
+scope = team or "全公司"
+print(f"案例：{dataset}，范围：{scope}，统计周期：{widgets.PERIOD_LABELS[period]}")
+
+# %% [markdown]
+# ## 1. 市场环境：大家一起起落的部分
+#
+# 下图是每个周期的新接触客户数。注意那几个所有人一起掉下去的低谷：1 月底到 2 月初是春节，10 月初是国庆长假。
+# 这种全公司同步的起伏，不是哪个销售员的问题，定目标、看环比时要把它考虑进去：
+# **拿 2 月和 1 月比，不如拿今年 2 月和去年 2 月比。**
+
+# %%
+contacts = development_volume(log, level="contacted", period=period)
+charts.volume_trend(contacts, period=period, level="contacted",
+                    title=f"{scope}：每{widgets.PERIOD_LABELS[period]}新接触客户（看季节起伏）")
+
+# %%
+quietest = contacts.sort_values(["volume", "period"]).head(3)
+print("新接触客户最少的三个周期：" + "、".join(
+    f"{p:%Y-%m-%d} 开始的那一{widgets.PERIOD_LABELS[period][0]}（{v} 位）"
+    for p, v in zip(quietest["period"], quietest["volume"], strict=True)))
+
+# %% [markdown]
+# 市场的另一面是**区域差异**：同样的打法，有的区域客户需求旺、好谈，有的区域竞争激烈、难谈。
+# 按团队比较全年的转化率和效率，差距里有一部分就来自各自负责的市场：
+
+# %%
+by_team = widgets.factor_view(data.worklog, factor="team")
+widgets.chinese(by_team).round(3)
+
+# %% [markdown]
+# ## 2. 团队能力：同样的市场，不同的人
+#
+# 同一个团队里的人面对的是差不多的市场，他们之间的差距主要来自能力和方法。案例公司里有三个值得细看的人：
+#
+# - **陈静**：接触的客户不多，但成交率很高——会挑客户、会谈；
+# - **张伟**：全公司最忙的人，接触的客户最多，成交却很少——忙不等于有效；
+# - **刘洋**：2 月入职的新人，5 月 12 日参加了一次系统培训。
+#
+# 衡量效率的一个好指标是**每换来一个新成交客户要做多少次活动**（活动次数 ÷ 新成交客户）。数越小越高效。
+
+# %%
+by_rep = widgets.factor_view(data.worklog, factor="rep")
+spotlight = by_rep[by_rep["rep"].isin(["陈静", "张伟", "刘洋"])]
+median = by_rep[["contacted", "converted", "conversion", "activities_per_new"]].median()
+print(f"全公司销售员的中位数：接触 {median['contacted']:.0f} 位，成交 {median['converted']:.0f} 位，"
+      f"转化率 {median['conversion']:.1%}，每个新成交客户 {median['activities_per_new']:.1f} 次活动")
+widgets.chinese(spotlight).round(3)
+
+# %%
+board = by_rep.rename(columns={"converted": "volume"})[["rep", "volume"]]
+charts.leaderboard(board if not team else board[board["rep"].isin(log["rep"])],
+                   title=f"{scope}：全年新成交客户（按首次接触的销售员）")
+
+# %% [markdown]
+# ### 培训有没有用？按批次比较
+#
+# 判断培训效果，要比较**培训前接触的客户**和**培训后接触的客户**各自的转化率，而不是比较培训前后各成交了几单：
+# 培训后成交的单子里，有不少是培训前就谈得差不多的客户。
+
+# %%
+trained = data.reps.dropna(subset=["trained_on"]).sort_values(["trained_on", "rep"])
+if trained.empty:
+    print("这个数据集里没有记录个人培训日期。")
+else:
+    trainee = str(trained["rep"].iloc[0])
+    trained_on = f"{trained['trained_on'].iloc[0]:%Y-%m-%d}"
+    print(f"{trainee}：{trained_on} 参加培训。按第一次接触的日期把他的客户分成两批：")
+    show(widgets.chinese(widgets.before_after(data.worklog, rep=trainee, date=trained_on)).round(3))
+    cohorts = conversion_rate(data.worklog[data.worklog["rep"] == trainee], start="contacted",
+                              end="won", period="Q")
+    show(charts.conversion_by_cohort(
+        cohorts, period="Q",
+        title=f"{trainee}：每季度新接触的客户中后来成交的比例（{trained_on} 培训）"))
+
+# %% [markdown]
+# 培训后接触的那批客户，成交比例明显更高。不过要记住两点：一是新人本来就会随经验进步，培训的功劳和经验的功劳
+# 分不太开（第七课会讲怎样判断一个变化是不是“真的”）；二是最后一个季度的客户还没来得及成交，比例会偏低。
+
+# %% [markdown]
+# ## 3. 营销策略：客户从哪里来
+#
+# 渠道决定了客户的“底子”。同样是一位新接触客户，老客户推荐来的和陌生拜访来的，成交的可能性差好几倍。
+# 一个客户属于哪个渠道，看第一次接触它的那一行。
+
+# %%
+channels = widgets.factor_view(log, factor="channel")
+show(widgets.factor_chart(channels, factor="channel",
+                          title=f"{scope}：各渠道客户从首次接触到成交的转化率"))
+widgets.chinese(channels).round(3)
+
+# %% [markdown]
+# 读这张表时要同时看两列：**转化率**说明客户质量，**新接触客户**说明渠道的容量。
+# 陌拜来的客户最多、转化最低；老客户推荐的客户最少、转化最高。营销策略要做的，就是把精力往“又多又好”的方向挪：
+# 例如把陌拜的一部分时间换成请老客户转介绍，或者先筛选、只拜访符合目标客户画像的企业（第五课的“精准定位”）。
+
+# %% [markdown]
+# ## 4. 客户关系管理：为什么会丢客户
+#
+# 客户流失时，日志的“备注”写着原因。把原因统计出来，就知道该从哪里改：是产品价格、跟进不及时，还是一开始就找错了人。
+
+# %%
+lost = log[log["stage"] == "lost"]
+reasons = (lost["note"].fillna("（未填写）").value_counts().rename_axis("流失原因")
+           .reset_index(name="客户数").sort_values(["客户数", "流失原因"], ascending=[False, True]))
+reasons["占比"] = (reasons["客户数"] / reasons["客户数"].sum()).round(3)
+reasons.reset_index(drop=True)
+
+# %% [markdown]
+# 案例公司的五种原因几乎各占两成，说明没有一个“大漏洞”，要逐项改：“联系不上”靠及时跟进和留好联系方式，
+# “暂无需求”“预算不足”靠前期筛选客户，“价格谈不拢”“选择了竞品”靠谈判能力和方案。你自己的数据里，
+# 往往会有一两个原因特别突出——那就是最该先解决的。**备注要填**，否则这张表就做不出来。
+#
+# 客户关系管理的回报，也能在渠道表里看到：“老客户推荐”是转化最高的渠道。把成交的客户服务好、定期回访，
+# 他们不仅会复购（第三课的保留率），还会带来新客户——这是成本最低的开发方式。
+
+# %% [markdown]
+# ## 5. 动手试一试：因素比较小工具
+#
+# 选要比较的因素（渠道、团队或销售员）和范围，看转化率、赢单率、活动效率的差异。每次改动都调用纯函数 `widgets.factor_view`。
+
+# %%
+widgets.factor_explorer(data.worklog, factor=factor, team=team)
+
+# %% [markdown]
+# ## 6. 用你自己的数据
+#
+# 载入你的工作日志表（路径或上传，再点“加载”）。文件有问题时，会按 Excel 行号列出每一处问题，例如：
+
+# %%
+picker = widgets.worklog_picker()
+picker
+
+# %%
+name, content = widgets.example_problem_file()
+widgets.problems_table(widgets.load_uploaded(name, content).problems)
+
+# %% [markdown]
+# 载入成功后运行下面的单元格：按渠道和销售员比较你的团队。没有填“渠道”列的行会归到“（未填写）”。
+
+# %%
+if picker.worklog is not None:
+    for column in ("channel", "rep"):
+        mine = widgets.factor_view(picker.worklog, factor=column)
+        show(widgets.factor_chart(mine, factor=column))
+        show(widgets.chinese(mine).round(3))
+else:
+    print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
+
+# %% [markdown]
+# ## 小结
+#
+# - **市场环境**：全公司一起起落的部分（节假日、淡旺季、区域差异）不是个人问题，定目标、做比较时要剔除它。
+# - **团队能力**：同一市场里人与人的差距来自能力和方法。“忙”不等于“有效”，用每个新成交客户的活动次数衡量效率。
+# - **培训效果**：按“培训前接触的客户”和“培训后接触的客户”分批比较转化率，不要比较前后各成交了几单。
+# - **营销策略**：渠道决定客户的底子，同时看转化率（质量）和新接触客户数（容量）。
+# - **客户关系管理**：统计流失原因找到改进点；服务好老客户，他们会复购，也会推荐新客户。
+# - 下一课：把这些因素变成四种提升策略，用模拟器看每种策略能带来多少新客户、值不值得投入。

@@ -1,0 +1,172 @@
+# %% [markdown]
+# # 第五课 提升客户开发量的四种策略：动手做一次"如果……会怎样"
+#
+# 前几课我们学会了怎么数新客户、怎么看转化、哪些因素在拉动或拖累开发量。这一课换一个角度：
+# **如果现在要投入资源去提升开发量，钱和精力该放在哪里？**
+#
+# 课程大纲列出了四种常用的提升策略：
+#
+# | 策略 | 一句话说明 | 主要作用在哪一环 |
+# |---|---|---|
+# | 精准定位 | 先搞清楚"卖给谁"，把时间花在最可能成交的客户身上 | 线索略少，但意向率、成交率更高 |
+# | 优化流程 | 去掉重复审批和无效环节，让销售员少做杂事 | 周期变短，每人每天能多做几次有效活动 |
+# | 培训 | 定期提升沟通、需求挖掘和谈判能力 | 每一步的转化都更高 |
+# | 数字营销 | 用线上工具主动触达潜在客户 | 线上渠道带来更多新线索 |
+#
+# 四种策略都要花钱、花时间。好的管理者不会只问"能多几个客户"，还会问"**多出来的客户值不值这笔投入**"。
+#
+# **学完这一课，你能够：**
+#
+# 1. 说出四种策略分别拉动漏斗的哪一段，以及为什么效果不能简单相加；
+# 2. 用模拟器把策略的投入力度调上调下，看新成交客户、目标达成率、成本和新增客户价值怎么变化；
+# 3. 用"净收益 = 新增客户价值 − 成本"给几种方案排序；
+# 4. 把自己团队的工作日志表放进模拟器，得到一个有依据的起点。
+
+# %% tags=["parameters"]
+dataset: str = "directsales"  # 案例数据集：directsales / fmcg / software
+team: str = ""  # 团队名称，空字符串表示全公司
+period: str = "M"  # 现状图表的统计周期：W 周 / M 月 / Q 季 / Y 年
+
+# %%
+from IPython.display import display as show
+
+from devvolume import charts, display, metrics, whatif
+from devvolume.datasets import CASES, load_dataset
+from devvolume.widgets import select_team, worklog_picker
+
+display.setup()
+data = load_dataset(dataset)
+model = CASES[dataset].model
+scope = team or "全公司"
+
+# %% [markdown]
+# ## 1. 先看现状：这个团队每月开发多少新客户？
+#
+# 任何"如果……"都要从"现在是什么样"出发。我们用案例数据集的工作日志表，按第二课的口径数新客户：
+# 每个客户只在**第一次**达到某个阶段的那个周期里算一次。
+
+# %%
+baseline = whatif.baseline_from_worklog(data.worklog, targets=data.targets, team=team, model=model)
+print(f"范围：{scope}，销售员 {baseline.reps} 人")
+print(f"平均每月新接触客户：{baseline.contacted_per_month:.1f}")
+print(f"平均每月新成交客户：{baseline.won_per_month:.1f}")
+print(f"平均每月目标（新成交客户）：{baseline.target_per_month:.1f}")
+print(f"目标达成率：{baseline.won_per_month / baseline.target_per_month:.1%}")
+
+# %%
+log = select_team(data.worklog, team)
+won = metrics.development_volume(log, level="won", period=period)
+charts.volume_trend(won, period=period, mark="bar", title=f"{scope}：新成交客户（现状）")
+
+# %% [markdown]
+# ## 2. 示例：每种策略单独做到 100%，结果怎样？
+#
+# 模拟器背后是一个直销团队模型：线索从各个渠道进来，客户一步步走过 首次接触 → 意向 → 签约 → 成交，
+# 每一步的通过概率取决于销售员的技能、渠道的质量和市场行情。四种策略就是拨动这个模型里的不同旋钮。
+#
+# 下面把每种策略**单独**开到 100%，其他保持不动，比较每月能多出几个新成交客户、每月要花多少钱、
+# 净收益是多少。成本里的一次性投入（例如系统建设、课程开发）按 12 个月摊销。
+
+# %%
+import pandas as pd
+
+rows = []
+for code, label in whatif.STRATEGIES.items():
+    result = whatif.project_strategies(baseline, **{code: 1.0})
+    rows.append({
+        "策略": label,
+        "每月新接触客户": round(result.contacted, 1),
+        "每月新成交客户": round(result.won, 1),
+        "比现状多": round(result.won - baseline.won_per_month, 1),
+        "目标达成率": f"{result.attainment:.0%}",
+        "每月成本（元）": round(result.monthly_cost + result.setup_cost / whatif.SETUP_PAYBACK_MONTHS),
+        "净收益（元/月）": round(result.net_value_per_month),
+    })
+one_at_a_time = pd.DataFrame(rows).sort_values("净收益（元/月）", ascending=False, ignore_index=True)
+one_at_a_time
+
+# %% [markdown]
+# 读这张表时注意三点：
+#
+# - **多出来的客户数**和**净收益**的排序不一定相同：一种策略可能带来很多客户，但它本身也很贵。
+# - 精准定位会让新接触的客户**变少**（因为主动放弃了不合适的客户），但成交的反而更多。只盯着"接触了多少人"
+#   的管理者会误以为它失败了。
+# - 优化流程的好处一部分体现在"更快"：周期缩短后，同样的时间里能走完更多单子。
+
+# %% [markdown]
+# ## 3. 组合起来：四个滑块的模拟器
+#
+# 现实中的方案往往是组合拳。拖动下面四个滑块（0% 表示不做，100% 表示全力投入），
+# 上方的大字会显示**预计每月新成交客户**，表格和图表对比现状与方案。
+#
+# 试着回答：
+#
+# - 四种策略都开到 50%，和只把最划算的一种开到 100%，哪个净收益更高？
+# - 为什么四种策略同时开到 100% 的效果，不等于每种单独效果的简单相加？
+
+# %%
+simulator = whatif.StrategySimulator(baseline, title=f"{scope}：每月新成交客户，方案与现状对比")
+simulator
+
+# %% [markdown]
+# 滑块背后是一个纯函数 `whatif.project_strategies`，也可以直接调用它，结果完全相同。
+# 例如"四种策略各做一半"：
+
+# %%
+half = whatif.project_strategies(baseline, targeting=0.5, process=0.5, training=0.5, digital=0.5)
+print(half.headline)
+half.table.round(2)
+
+# %%
+whatif.strategy_chart(half, title="四种策略各投入 50%：每月新成交客户")
+
+# %%
+whatif.money_chart(half, title="四种策略各投入 50%：每月成本与新增客户价值（元）")
+
+# %% [markdown]
+# ## 4. 读模拟结果时要留心的地方
+#
+# - **这是期望值，不是承诺。** 模拟器给出的是"平均来说"会怎样。真实的某个月会上下波动，
+#   第七课会教你判断一次增长到底是真的还是运气。
+# - **效果会互相影响，不能简单相加。** 线索多了，更高的转化率就作用在更多的线索上，两者会互相放大；
+#   反过来，精准定位主动减少了线索，又会让"多拉线索"的策略打些折扣。下一个单元格把两种算法放在一起比较。
+# - **成本是假设。** 模型里的成本是一个参考值，你公司的培训费、系统费可能完全不同。
+#   用它来比较方案的相对高低，而不是当成预算。
+# - **新增客户价值**按一个新客户在合作期内带来的毛利估算（首单加上后续复购），不是首单金额。
+
+# %%
+singles = sum(whatif.project_strategies(baseline, **{code: 1.0}).won - baseline.won_per_month
+              for code in whatif.STRATEGIES)
+together = whatif.project_strategies(baseline, **dict.fromkeys(whatif.STRATEGIES, 1.0))
+print(f"四种策略各自单独做到 100%，多出的新成交客户加起来：每月 {singles:.1f} 个")
+print(f"四种策略同时做到 100%，一起算：每月多 {together.won - baseline.won_per_month:.1f} 个")
+
+# %% [markdown]
+# ## 5. 用你自己的数据
+#
+# 把你团队的工作日志表（Excel 或 CSV，表头用 日期、销售员、团队、客户、阶段 等）放进来：
+# 填写文件路径，或者点击"上传"按钮。文件有问题时，会列出出错的行号和修改方法。
+# 载入成功后运行下一个单元格，模拟器就会从**你的团队现状**出发。
+#
+# 你的数据里通常没有目标表，这时目标按现状的平均月成交数计算（达成率从 100% 起步）。
+
+# %%
+picker = worklog_picker()
+picker
+
+# %%
+if picker.worklog is not None:
+    my_baseline = whatif.baseline_from_worklog(picker.worklog, model=model)
+    my_simulator = whatif.StrategySimulator(my_baseline, title="我的团队：方案与现状对比")
+    show(my_simulator)
+else:
+    print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
+
+# %% [markdown]
+# ## 小结
+#
+# - 四种策略作用在漏斗的不同位置：精准定位提高质量、优化流程提高速度和产能、培训提高每一步的转化、
+#   数字营销增加线索数量。
+# - 评价一个方案要同时看三个数：多了几个新成交客户、目标达成率、以及净收益（新增客户价值减去成本）。
+# - 组合方案的效果不等于单项效果之和，要放在一起算；模拟结果是期望值，真实结果会有波动。
+# - 下一课把这些数字落到团队的日常管理里：工作日志、周会和激励方案。

@@ -1,0 +1,216 @@
+# %% [markdown]
+# # 第六课 把客户开发量用到团队管理里：工作日志、周会、目标与激励
+#
+# 前五课讲的是"怎么算、怎么看、怎么提升"。这一课回到管理者每天、每周、每月都在做的三件事：
+#
+# 1. **工作日志**：让每个销售员把每一次客户活动记下来。没有记录，就没有开发量。
+# 2. **周会**：每周用同一套口径回顾——本周开发了多少新客户、和上周比怎样、哪些客户卡住了。
+# 3. **目标与激励**：给每个人一个清楚的新客户目标，用奖金方案鼓励多开发、超额开发。
+#
+# **学完这一课，你能够：**
+#
+# - 用 `devvolume template` 生成一张空白的工作日志表，用 `devvolume validate` 检查团队交上来的表；
+# - 用工作日志自动做出一页周会材料：每个人本周与上周的对比、停滞客户名单；
+# - 用"实际总数 ÷ 目标总数"计算团队达成率，并说明为什么不能把个人达成率直接平均；
+# - 调整每个客户的奖金和超额加速倍数，看每个人拿多少、公司总共花多少、每个新客户的激励成本是多少。
+
+# %% tags=["parameters"]
+dataset: str = "directsales"  # 案例数据集：directsales / fmcg / software
+team: str = "华北一组"  # 团队名称，空字符串表示全公司
+period: str = "M"  # 目标与激励的统计周期：M 月（案例的目标按月制定）
+meeting_week: str = "2025-06-09"  # 周会回顾的那一周（填这一周里的任意一天）
+
+# %%
+import contextlib
+import tempfile
+
+import pandas as pd
+from IPython.display import display as show
+
+from devvolume import charts, display, meeting, targets, whatif
+from devvolume.cli import main as devvolume_command
+from devvolume.datasets import load_dataset
+from devvolume.widgets import select_team, worklog_picker
+
+display.setup()
+data = load_dataset(dataset)
+log = select_team(data.worklog, team)
+scope = team or "全公司"
+
+# %% [markdown]
+# ## 1. 工作日志表：一切数字的来源
+#
+# 工作日志表的规则很简单：**每做一次客户活动，就记一行**。一行里至少要有五样东西：
+#
+# | 列 | 填什么 | 常见问题 |
+# |---|---|---|
+# | 日期 | 活动那天的日期 | 写成"上周三"、写错月份的天数（如 2 月 30 日） |
+# | 销售员 | 谁做的 | 同一个人有时写全名、有时写昵称 |
+# | 团队 | 哪个组 | 调组后忘了改 |
+# | 客户 | 客户名称 | 同一客户写法不一致（"恒达"和"恒达公司"会被当成两个客户） |
+# | 阶段 | 这次活动后客户到了哪一步：首次接触 / 意向 / 签约 / 成交 / 流失 | 自创阶段名，如"谈判中" |
+#
+# 渠道、活动类型、金额、备注是选填的，但填了之后就能回答更多问题（哪个渠道来的客户最好？跑了几次才成交？）。
+#
+# 课程提供两个命令。在命令行（终端）里输入：
+#
+# ```
+# devvolume template 工作日志表.xlsx      # 生成一张带下拉菜单的空白表
+# devvolume validate 三月工作日志.xlsx    # 检查一张填好的表，列出有问题的行号
+# ```
+#
+# 下面在一个临时文件夹里演示同样的两步（效果和在终端里输入完全一样）。
+
+# %%
+with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
+    devvolume_command(["template", "工作日志表.xlsx"])
+    print()
+    # 一份"交上来的"日志：第 3 行日期不存在，第 4 行阶段写了表里没有的词
+    sample = pd.DataFrame({
+        "日期": ["2025-06-09", "2025-02-30", "2025-06-10", "2025-06-11"],
+        "销售员": ["陈静", "陈静", "潘鹏", "潘鹏"],
+        "团队": ["华东一组"] * 4,
+        "客户": ["南京博远包装有限公司", "杭州信诚贸易有限公司", "苏州恒达科技有限公司", "南京博远包装有限公司"],
+        "阶段": ["首次接触", "意向", "谈判中", "意向"],
+    })
+    sample.to_csv("六月工作日志.csv", index=False)
+    status = devvolume_command(["validate", "六月工作日志.csv"])
+print("\n退出码：", status, "（0 表示没有问题，1 表示有需要改正的行）")
+
+# %% [markdown]
+# 检查结果里的**行号**就是在 Excel 里看到的行号（表头是第 1 行），照着改就行。
+# 建议每周五下班前让大家自查一次，周会前再由管理者汇总检查一次。
+
+# %% [markdown]
+# ## 2. 周会：用日志做一页周会材料
+#
+# 周会最怕两件事：一是各说各的数字（有人报"拜访了 30 家"，有人报"跟进了 10 个客户"），
+# 二是只报喜不报忧。用工作日志统一口径，就能把周会聚焦在三个问题上：
+#
+# 1. **本周新开发了多少客户，比上周多还是少？**（新接触、新成交都只数第一次）
+# 2. **每个人的情况怎样？** 活动多但没有新客户的人，可能需要辅导；新客户多的人，可以请他分享方法。
+# 3. **哪些客户卡住了？** 已经有意向、甚至签了约，却很久没人跟进的客户，最值得在会上逐个过一遍。
+#
+# 一周从**周一**开始、到周日结束。下面是所选团队在所选那一周的回顾。
+
+# %%
+this_week = meeting.week_start(meeting_week)
+review = meeting.weekly_review(log, week=this_week, team="")
+print(f"{scope}  本周：{this_week:%Y-%m-%d} 起   上周：{this_week - pd.Timedelta(days=7):%Y-%m-%d} 起")
+review
+
+# %%
+meeting.review_chart(review, measure="新接触", title=f"{scope}：本周与上周的新接触客户")
+
+# %% [markdown]
+# 看这张表时，把"活动"和"新接触"放在一起看：活动次数多，新接触却很少，说明时间花在了老客户的反复跟进上；
+# 这不一定是坏事，但要和停滞客户名单一起看——是在推进，还是在原地打转？
+#
+# **停滞客户**：截至开会那天，已经进入"意向"或"签约"、既没成交也没流失、并且
+# 连续 14 天以上没有任何活动的客户。
+
+# %%
+meeting_day = this_week + pd.Timedelta(days=7)
+stalled = meeting.stalled_customers(log, as_of=meeting_day, idle_days=meeting.STALLED_AFTER_DAYS)
+print(f"截至 {meeting_day:%Y-%m-%d} 开会时，{scope}共有 {len(stalled)} 个停滞客户。停得最久的 10 个：")
+stalled.head(10)
+
+# %%
+stalled_by_rep = (stalled.groupby("rep").size().rename("停滞客户数").reset_index()
+                  .sort_values(["停滞客户数", "rep"], ascending=[False, True], ignore_index=True))
+stalled_by_rep
+
+# %% [markdown]
+# 一个实用的做法：会上只讨论停得最久的几个客户，每个客户当场定下"谁、在哪天之前、做什么"，
+# 下周会上第一件事就是检查这些承诺有没有兑现。
+
+# %% [markdown]
+# ## 3. 目标与激励
+#
+# ### 3.1 团队达成率：先加总，再相除
+#
+# 案例数据里，每个销售员每个月都有一个"新成交客户"目标。达成率 = 实际 ÷ 目标。
+# 算**团队**或**全年**的达成率时，正确的做法是把实际数加总、把目标数加总，再相除。
+# 如果把每个人的达成率直接平均，目标小的人（比如头三个月目标减半的新人）会和老员工分量一样，结果就偏了。
+
+# %%
+attained = targets.attainment(data.worklog, data.targets, period=period)
+team_reps = select_team(data.targets, team)["rep"].unique()
+mine = attained[attained["rep"].isin(team_reps)]
+by_rep = mine.groupby("rep", as_index=False)[["target", "actual"]].sum()
+by_rep["attainment"] = by_rep["actual"] / by_rep["target"]
+pooled = by_rep["actual"].sum() / by_rep["target"].sum()
+averaged = by_rep["attainment"].mean()
+print(f"{scope} 全年达成率（先加总再相除）：{pooled:.1%}")
+print(f"把每个人的达成率直接平均：{averaged:.1%}  ← 不要这样算，差了 {(averaged - pooled) * 100:+.1f} 个百分点")
+by_rep.sort_values(["attainment", "rep"], ascending=[False, True], ignore_index=True).round(3)
+
+# %%
+charts.attainment(by_rep.rename(columns={"actual": "volume"}), title=f"{scope}：每人全年目标达成率")
+
+# %% [markdown]
+# ### 3.2 激励方案：每个新客户的奖金，加上超额加速
+#
+# 一个常见、也容易讲清楚的方案是：
+#
+# - 每开发一个新成交客户，奖励一笔固定奖金；
+# - 当月超出目标的那部分客户，奖金乘以一个**加速倍数**（例如 1.5 倍），鼓励大家冲过目标线；
+# - 按月结算：这个月的超额，不能拿来填补上个月的欠账。
+#
+# 拖动下面的滑块，看看每个人拿多少、全组一共花多少，以及平均每个新客户的激励成本。
+
+# %%
+planner = whatif.IncentivePlanner(mine, title=f"{scope}：每位销售员的奖金（元）")
+planner
+
+# %% [markdown]
+# 滑块背后是纯函数 `whatif.incentive_payouts`。比较几种加速倍数下的总成本：
+
+# %%
+rows = []
+for accelerator in (1.0, 1.5, 2.0):
+    plan = whatif.incentive_payouts(mine, per_customer=whatif.DEFAULT_BONUS, accelerator=accelerator)
+    rows.append({"加速倍数": accelerator, "奖金总额（元）": plan.total,
+                 "新成交客户": plan.new_customers, "每个新客户的激励成本（元）": round(plan.cost_per_customer, 1)})
+pd.DataFrame(rows)
+
+# %%
+default_plan = whatif.incentive_payouts(mine, per_customer=whatif.DEFAULT_BONUS,
+                                        accelerator=whatif.DEFAULT_ACCELERATOR)
+print(default_plan.headline)
+whatif.payout_chart(default_plan, title=f"{scope}：每人全年奖金（每客户 500 元，超额 1.5 倍）")
+
+# %% [markdown]
+# 设计激励方案时，值得在团队里讨论的几个问题：
+#
+# - **加速倍数越高，越要防止"压单"**：有人会把这个月已经能成的单子推到下个月，凑一个超额月。
+#   按季度复核、或者设一个封顶，都是常见的办法。
+# - **目标要跟着人走**：新人、调了区域的人，目标要单独定，否则奖金会奖错人。
+# - **只奖成交，不奖过程**，可能让大家不愿意开发新渠道。可以给"新接触""新意向"留一小部分奖金。
+
+# %% [markdown]
+# ## 4. 用你自己的数据
+#
+# 载入你团队的工作日志表（路径或上传），下一个单元格会用**最后一周**的数据做出周会材料：
+# 每个人本周与上周的对比，以及停滞客户名单。
+
+# %%
+picker = worklog_picker()
+picker
+
+# %%
+if picker.worklog is not None:
+    my_log = picker.worklog
+    my_week = meeting.week_start(my_log["date"].max())
+    show(meeting.weekly_review(my_log, week=my_week))
+    show(meeting.stalled_customers(my_log, as_of=my_week + pd.Timedelta(days=7)).head(20))
+else:
+    print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
+
+# %% [markdown]
+# ## 小结
+#
+# - 工作日志是客户开发量的唯一来源：每次活动一行，五个必填项，用 `devvolume validate` 按行号查错。
+# - 周会用统一口径回答三个问题：新客户比上周多了还是少了、每个人怎样、哪些客户卡住了。
+# - 团队和全年的达成率要"先加总、再相除"，不要平均个人达成率。
+# - 奖金方案按月结算，超额部分加速；加速越强，越要留意压单和目标是否公平。

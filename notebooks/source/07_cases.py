@@ -1,0 +1,209 @@
+# %% [markdown]
+# # 第七课 案例复盘：开发量是怎么提上去的？是真的提上去了吗？
+#
+# 课程大纲里有两个案例：
+#
+# - 一家**快消品公司**建立了客户开发数据库，结合市场分析和客户反馈调整开发策略，一年里新开发的客户多了一半；
+# - 一家**软件公司**优化了销售流程、加强了培训，几个月内客户开发量增长了三成，转化率也提高了。
+#
+# 这一课用两个案例的数据集（`fmcg` 和 `software`）把这两个故事从工作日志里**重新算一遍**，
+# 然后问一个管理者最该问、却最少被问的问题：**这个增长是真的，还是运气？**
+#
+# **学完这一课，你能够：**
+#
+# 1. 从工作日志里复现"一年 +50%"和"几个月 +30%"，并找出增长来自哪里；
+# 2. 用 `compare_periods` 判断一个变化是不是超出了随机波动，读懂它给出的那句话；
+# 3. 说明为什么"某个月涨了 30%"在小团队里往往不说明问题；
+# 4. 对客户开发量管理的下一步有自己的判断。
+
+# %% tags=["parameters"]
+dataset: str = "directsales"  # 第 3 节"随机波动"用的数据集：directsales / fmcg / software
+team: str = ""  # 第 3 节看的团队，空字符串表示全公司
+period: str = "M"  # 案例图表的统计周期：W 周 / M 月 / Q 季 / Y 年
+
+# %%
+import pandas as pd
+
+from devvolume import charts, display, metrics, stats, targets, whatif
+from devvolume.datasets import load_dataset
+from devvolume.widgets import select_team, worklog_picker
+
+display.setup()
+fmcg = load_dataset("fmcg")
+software = load_dataset("software")
+
+# %% [markdown]
+# ## 1. 快消品公司：一年新客户 +50%
+#
+# 这家公司有 3 个团队、12 名销售员，面向门店和经销商。2025 年初，它建起了一个客户开发数据库：
+# 把区域内所有潜在门店整理成名单，按名单系统地电话开发。先按年数一数新成交客户：
+
+# %%
+yearly = metrics.development_volume(fmcg.worklog, level="won", period="Y")
+won_2024, won_2025 = yearly["volume"].tolist()
+print(f"2024 年新成交客户：{won_2024}    2025 年：{won_2025}    增长：{won_2025 / won_2024 - 1:+.0%}")
+charts.volume_trend(metrics.development_volume(fmcg.worklog, level="won", period=period),
+                    period=period, mark="bar", title="快消品公司：新成交客户（2025 年起使用客户开发数据库）")
+
+# %% [markdown]
+# **增长来自哪里？** 按渠道拆开看，答案一目了然：
+
+# %%
+by_channel = metrics.development_volume(fmcg.worklog, level="won", period="Y", by="channel")
+channel_table = by_channel.pivot(index="channel", columns="period", values="volume")
+channel_table.columns = [f"{c:%Y} 年" for c in channel_table.columns]
+channel_table["变化"] = channel_table.iloc[:, 1] - channel_table.iloc[:, 0]
+channel_table.sort_values("变化", ascending=False)
+
+# %% [markdown]
+# 几乎全部增量都来自"电话营销"——也就是数据库带来的名单。其他渠道基本持平。
+# 这说明两件事：一是数据库确实起了作用；二是如果没有它，这家公司 2025 年大概和 2024 年差不多。
+#
+# **这个增长是真的吗？** `compare_periods` 把两年的新客户数换算成"每天多少个"，
+# 再用精确的泊松检验判断差异是否超出了随机波动：
+
+# %%
+fmcg_change = stats.compare_periods(fmcg.worklog, before=("2024-01-01", "2024-12-31"),
+                                    after=("2025-01-01", "2025-12-31"))
+print(fmcg_change.message)
+
+# %% [markdown]
+# 一整年、几百个新客户，+50% 远远超出随机波动的范围，可以放心地说：变化是真的。
+
+# %% [markdown]
+# ## 2. 软件公司：几个月 +30%
+#
+# 这家公司有 2 个团队、14 名销售员，卖企业软件，单子大、周期长。2025 年 7 月 1 日起，
+# 它同时做了两件事：优化销售流程（减少审批环节，缩短周期），并给全员做了培训。
+
+# %%
+quarterly = metrics.development_volume(software.worklog, level="won", period="Q")
+q2, q3 = (int(quarterly.loc[quarterly["period"] == p, "volume"].iloc[0])
+          for p in (pd.Timestamp("2025-04-01"), pd.Timestamp("2025-07-01")))
+print(f"第二季度（4–6 月）新成交客户：{q2}    第三季度（7–9 月）：{q3}    增长：{q3 / q2 - 1:+.0%}")
+charts.volume_trend(metrics.development_volume(software.worklog, level="won", period=period),
+                    period=period, mark="bar", title="软件公司：新成交客户（2025-07-01 起优化流程并培训）")
+
+# %% [markdown]
+# 数字上，三季度比二季度多了大约三成，和案例说的一样。**但它是真的吗？**
+
+# %%
+software_volume = stats.compare_periods(software.worklog, before=("2025-04-01", "2025-06-30"),
+                                        after=("2025-07-01", "2025-09-30"))
+print(software_volume.message)
+
+# %% [markdown]
+# 注意置信区间有多宽。一个季度只有一百来个新客户，这样的数量本身就会有上下一二十个的自然波动，
+# 所以三成的增长里，可能有相当一部分只是运气。样本小的时候，检验常常给出"还不能确定"。
+#
+# 怎么办？不是放弃，而是**多等一段时间、用更长的窗口**。比较改革前后各半年：
+
+# %%
+software_half = stats.compare_periods(software.worklog, before=("2025-01-01", "2025-06-30"),
+                                      after=("2025-07-01", "2025-12-31"))
+print(software_half.message)
+
+# %% [markdown]
+# 半年对半年，证据就充分多了。再看转化率：案例说"转化率也显著提升"。
+# 比较转化率时要注意，7–9 月才接触的客户"成交的时间"比 4–6 月的客户少，直接比会吃亏。
+# 所以只数**接触后 90 天内**成交的客户（第三课讲过的队列转化率），两组才公平：
+
+# %%
+software_conversion = stats.compare_periods(
+    software.worklog, before=("2025-04-01", "2025-06-30"), after=("2025-07-01", "2025-09-30"),
+    metric="conversion", within_days=90)
+print(software_conversion.message)
+conversion = metrics.conversion_rate(software.worklog, start="contacted", end="won", period="Q",
+                                     within_days=90)
+conversion[conversion["period"] < pd.Timestamp("2025-10-01")]
+
+# %%
+verdicts = {True: "可以认为是真实变化", False: "还不能排除运气"}
+print(f"季度对季度的新客户数：{verdicts[software_volume.significant]}")
+print(f"半年对半年的新客户数：{verdicts[software_half.significant]}")
+print(f"季度对季度的 90 天转化率：{verdicts[software_conversion.significant]}")
+
+# %% [markdown]
+# 向上级汇报时，把"涨了多少"和"有多大把握"一起说，例如："新客户数半年对半年增加了三成多，
+# 检验显示这不是运气；转化率有改善的迹象，但一个季度的数据还不够，需要再观察一个季度。"
+
+# %% [markdown]
+# ## 3. 警惕随机波动：没有任何改革，也会有"+30% 的月份"
+#
+# `directsales` 这家公司整年**什么都没改**（数据集里没有任何干预），但逐月看，新成交客户数照样上蹿下跳。
+# 数一数，有多少个月比上个月增长了 30% 以上（参数 `team` 可以换成某一个团队，团队越小，跳得越厉害）：
+
+# %%
+noise_log = select_team(load_dataset(dataset).worklog, team)
+scope = team or "全公司"
+monthly = metrics.development_volume(noise_log, level="won", period="M")
+growth = targets.growth(monthly, period="M")
+jumps = growth[growth["growth"] >= 0.3]
+print(f"{dataset} · {scope}：12 个月里有 {len(jumps)} 个月环比增长 ≥ 30%。")
+growth[["period", "volume", "previous", "growth"]].round({"growth": 2})
+
+# %%
+charts.volume_trend(monthly, period="M", title=f"{scope}：每月新成交客户（没有任何改革）")
+
+# %% [markdown]
+# 选一个团队和月份，看看"比上个月涨了多少"以及检验的结论。试着找一个涨幅很大、却被判为"可能只是随机波动"的月份：
+
+# %%
+checker = whatif.ChangeChecker(load_dataset(dataset).worklog, team=team)
+checker
+
+# %% [markdown]
+# 规律是：**数量越小，波动越大**。一个每月成交十来个客户的小组，多三四个客户就是 +30%；
+# 而这三四个客户的差别，完全可能来自某个大客户提前或推迟了几天签字。
+# 所以评价一项改革，至少要做到三点：
+#
+# 1. 事先说好看哪个指标、比较哪两个时间段，不要事后挑最好看的月份；
+# 2. 用足够长的窗口，或者足够多的团队；
+# 3. 用 `compare_periods` 这样的检验，把"涨了多少"和"有多大把握"一起汇报。
+
+# %% [markdown]
+# ## 4. 用你自己的数据
+#
+# 载入你团队的工作日志表，下一个单元格会比较**最近两个完整月份**的新成交客户，并告诉你变化是否超出随机波动。
+
+# %%
+picker = worklog_picker()
+picker
+
+# %%
+if picker.worklog is not None:
+    my_log = picker.worklog
+    last_full = (my_log["date"].max() + pd.Timedelta(days=1)).to_period("M") - 1
+    print(whatif.month_over_month(my_log, month=last_full.start_time).comparison.message)
+else:
+    print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
+
+# %% [markdown]
+# ## 5. 总结与展望
+#
+# 回顾整门课，客户开发量的管理可以归结为一条链：
+#
+# | 环节 | 关键做法 | 对应课程 |
+# |---|---|---|
+# | 定义 | 只数第一次达到某个阶段的客户，不数行数、不数活跃客户 | 第一、二课 |
+# | 评估 | 用队列转化率、保留率和流失率看开发的质量 | 第三课 |
+# | 诊断 | 分清市场、能力、策略和客户关系各自的影响 | 第四课 |
+# | 改进 | 精准定位、优化流程、培训、数字营销，算清投入和回报 | 第五课 |
+# | 落地 | 工作日志、周会、目标和激励 | 第六课 |
+# | 验证 | 复盘案例，区分真实变化和随机波动 | 第七课 |
+#
+# **往前看**，有三个趋势值得直销团队的管理者提前准备：
+#
+# - **记录会越来越自动**：通话、微信、拜访签到会直接进入系统，工作日志不再靠手填。
+#   但"什么算一个新客户"的口径，仍然要由管理者来定——这门课教的正是这个。
+# - **提醒会越来越及时**：停滞客户、可能完不成的月目标，系统会提前提示，周会可以从"查数字"变成"定行动"。
+# - **决策会越来越依赖实验**：先在一两个团队试点，用足够长的时间和检验确认效果，再推广到全公司。
+#
+# 市场和客户一直在变，没有一套策略能一劳永逸。能持续拿到好结果的团队，靠的是同一套口径下的持续记录、
+# 持续复盘和持续调整。
+#
+# ## 小结
+#
+# - 快消品案例：一年 +50%，几乎全部来自数据库带来的电话营销客户，检验显示变化真实可靠。
+# - 软件案例：一个季度 +30% 还不足以排除运气；半年对半年才有足够的证据，转化率的改善仍需观察。
+# - 没有任何改变的团队，也常有 ±30% 的月份。汇报增长时，把"有多大把握"一起说出来。

@@ -1,0 +1,76 @@
+"""Data shared by the exercises of lessons 01–04: the case dataset and a small hand-countable log.
+
+Everything is loaded lazily and cached, so importing an exercise module costs nothing and the
+expected answers are computed once, from the same data the learner sees.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+
+from devvolume.datasets import Dataset, load_dataset
+from devvolume.schema import STAGE_RANK
+
+#: The case dataset of lessons 01–04.
+DATASET = "directsales"
+
+
+@cache
+def case() -> Dataset:
+    """Return the ``directsales`` case dataset (loaded once)."""
+    return load_dataset(DATASET)
+
+
+def worklog() -> pd.DataFrame:
+    """Return a copy of the case work log, so a question can never change the learner's data."""
+    return case().worklog.copy()
+
+
+def toy_worklog() -> pd.DataFrame:
+    """Return a 13-row work log of one team, small enough to count by hand (lesson 01).
+
+    It holds every trap of the definition: repeat contacts, a customer whose only row is
+    成交 (contact, interest and signing are implied that day), customers lost at the first
+    contact (a lost row is a contact), and an old customer who is merely active in April.
+    """
+    rows = [
+        ("2026-03-30", "王磊", "恒达贸易", "contacted", "电话"),
+        ("2026-04-02", "王磊", "恒达贸易", "contacted", "拜访"),
+        ("2026-04-03", "李娜", "万通物流", "won", "拜访"),
+        ("2026-04-08", "李娜", "华联超市", "contacted", "电话"),
+        ("2026-04-09", "李娜", "华联超市", "contacted", "微信"),
+        ("2026-04-10", "王磊", "恒达贸易", "signed", "拜访"),
+        ("2026-04-14", "李娜", "华联超市", "contacted", "拜访"),
+        ("2026-04-16", "王磊", "金桥科技", "lost", "电话"),
+        ("2026-04-22", "李娜", "宏远医疗", "lost", "电话"),
+        ("2026-04-24", "王磊", "永信家居", "contacted", "电话"),
+        ("2026-04-28", "王磊", "永信家居", "contacted", "拜访"),
+        ("2026-04-29", "王磊", "永信家居", "contacted", "微信"),
+        ("2026-05-06", "王磊", "恒达贸易", "won", "拜访"),
+    ]
+    frame = pd.DataFrame(rows, columns=["date", "rep", "customer", "stage", "activity"])
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[us]")
+    frame.insert(2, "team", "华东一组")
+    return frame
+
+
+def in_month(log: pd.DataFrame, month: str) -> pd.DataFrame:
+    """Rows dated in the calendar month ``"YYYY-MM"``."""
+    return log[log["date"].dt.strftime("%Y-%m") == month]
+
+
+def in_range(log: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
+    """Rows dated from ``first`` to ``last``, both included."""
+    return log[(log["date"] >= pd.Timestamp(first)) & (log["date"] <= pd.Timestamp(last))]
+
+
+def at_or_above(log: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Rows whose stage is ``level`` or later (a lost row counts as a contact)."""
+    return log[log["stage"].map(STAGE_RANK) >= STAGE_RANK[level]]
+
+
+def first_dates(log: pd.DataFrame, level: str) -> pd.Series:
+    """Each customer's first date at ``level`` or later: the definition, in plain pandas."""
+    return at_or_above(log, level).groupby("customer")["date"].min()
