@@ -174,15 +174,29 @@ def child(case: str, path: Path, out: Path, repeat: int) -> None:
     """Run one case in this process and write timings, memory and results to ``out``."""
     log, con = load(case, path)
     loaded_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    times = []
+    runs = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        cpu_start, start = _cpu_seconds(), time.perf_counter()
         results = run_pack(case, log, con)
-        times.append(time.perf_counter() - start)
+        runs.append((time.perf_counter() - start, _cpu_seconds() - cpu_start))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    seconds, cpu = min(runs)
     with out.open("wb") as fh:
-        pickle.dump({"seconds": min(times), "loaded_kb": loaded_rss, "peak_kb": peak,
-                     "results": results}, fh)
+        pickle.dump(
+            {
+                "seconds": seconds,
+                "cpu": cpu,
+                "loaded_kb": loaded_rss,
+                "peak_kb": peak,
+                "results": results,
+            },
+            fh,
+        )
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def normalise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -216,7 +230,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "devvolume")
+    parser.add_argument(
+        "--data", type=Path, default=Path(tempfile.gettempdir()) / "devvolume-bench-metrics"
+    )
     parser.add_argument("--case", choices=CASES, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -234,27 +250,53 @@ def main() -> None:
         measured = {}
         for case in ("sql", "pandas", "polars", "duckdb"):
             out = args.data / f"result_{rows}_{case}.pkl"
-            repeat = 1 if rows >= 5_000_000 else args.repeat
-            command = [sys.executable, __file__, "--case", case, "--data", str(path),
-                       "--out", str(out), "--repeat", str(repeat)]
+            repeat = args.repeat
+            command = [
+                sys.executable,
+                __file__,
+                "--case",
+                case,
+                "--data",
+                str(path),
+                "--out",
+                str(out),
+                "--repeat",
+                str(repeat),
+            ]
             subprocess.run(command, check=True)
             with out.open("rb") as fh:
                 measured[case] = pickle.load(fh)
             out.unlink()
-            print(json.dumps({"rows": rows, "case": case,
-                              "seconds": round(measured[case]["seconds"], 2)}), flush=True)
+            print(
+                json.dumps(
+                    {"rows": rows, "case": case, "seconds": round(measured[case]["seconds"], 2)}
+                ),
+                flush=True,
+            )
         for case in ("pandas", "polars", "duckdb"):
             compare(measured["sql"]["results"], measured[case]["results"], case)
         sql_seconds = measured["sql"]["seconds"]
         for case, result in measured.items():
-            table.append((rows, case, result["seconds"], result["seconds"] / sql_seconds,
-                          result["loaded_kb"] / 1024, result["peak_kb"] / 1024))
+            table.append(
+                (
+                    rows,
+                    case,
+                    result["seconds"],
+                    result["seconds"] / sql_seconds,
+                    result["cpu"],
+                    result["loaded_kb"] / 1024,
+                    result["peak_kb"] / 1024,
+                )
+            )
     print("\nAll four give identical numbers.\n")
-    print(f"| rows | input | seconds | × hand SQL | RSS after load (MB) | peak RSS (MB) |")
-    print("|---:|---|---:|---:|---:|---:|")
-    for rows, case, seconds, ratio, loaded, peak in table:
+    print("| rows | input | seconds | × hand SQL | CPU s | RSS after load (MB) | peak RSS (MB) |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for rows, case, seconds, ratio, cpu, loaded, peak in table:
         label = "hand-written DuckDB SQL" if case == "sql" else f"devvolume on {case}"
-        print(f"| {rows:,} | {label} | {seconds:.2f} | {ratio:.2f} | {loaded:,.0f} | {peak:,.0f} |")
+        print(
+            f"| {rows:,} | {label} | {seconds:.2f} | {ratio:.2f} | {cpu:.1f} | {loaded:,.0f} "
+            f"| {peak:,.0f} |"
+        )
 
 
 if __name__ == "__main__":

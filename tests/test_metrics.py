@@ -1,13 +1,19 @@
-"""Metric engine: the DESIGN.md worked example and hand-computed edge cases, on every backend."""
+"""Metric engine: the DESIGN.md worked example, hand-computed edge cases and hypothesis
+invariants (checked against a plain-Python reference), on every backend."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from itertools import pairwise
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import devvolume.metrics as m
+from devvolume.schema import LEVELS, STAGE_RANK, STAGES
 
 D = dt.date
 
@@ -279,6 +285,14 @@ def test_slim_frame_is_enough(backend, design_log):
     ]
 
 
+def test_unused_columns_are_ignored(design_log):
+    # A user's frame may carry anything else, e.g. a note column of mixed types.
+    messy = design_log.assign(note=pd.Series([1, "x", None, 2.5, b"y", []], dtype=object))
+    pd.testing.assert_frame_equal(
+        m.development_volume(messy, level="won"), m.development_volume(design_log, level="won")
+    )
+
+
 def test_input_not_mutated(design_log):
     before = design_log.copy()
     m.development_volume(design_log, by="rep")
@@ -326,3 +340,174 @@ def test_polars_lazy_stays_lazy(design_log):
 
     lazy = pl.from_pandas(design_log).lazy()
     assert isinstance(m.development_volume(lazy), pl.LazyFrame)
+
+
+def test_tie_break_independent_of_by(backend, make_log):
+    # Same day, same stage: rep "A" (team T2) beats rep "AB" (team T1) for the team credit too.
+    log = backend.make(
+        make_log(
+            [
+                ("2026-02-02", "AB", "T1", "C1", "won"),
+                ("2026-02-02", "A", "T2", "C1", "won"),
+            ]
+        )
+    )
+    assert backend.rows(m.development_volume(log, level="won", by="team")) == [
+        (D(2026, 2, 1), "T1", 0),
+        (D(2026, 2, 1), "T2", 1),
+    ]
+    assert backend.rows(m.sales_cycle(log)) == [
+        ("C1", "A", "T2", D(2026, 2, 2), D(2026, 2, 2), 0),
+    ]
+
+
+def test_non_text_credit_column(backend):
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-02-02", "2026-02-02", "2026-03-01"]),
+            "customer": ["C1", "C1", "C2"],
+            "stage": ["won", "won", "won"],
+            "region": [7, 3, 7],
+        }
+    )
+    assert backend.rows(m.development_volume(backend.make(frame), by="region")) == [
+        (D(2026, 2, 1), 3, 1),
+        (D(2026, 2, 1), 7, 0),
+        (D(2026, 3, 1), 3, 0),
+        (D(2026, 3, 1), 7, 1),
+    ]
+
+
+# --- Hypothesis invariants -------------------------------------------------------------
+
+START = dt.date(2025, 12, 1)
+rows_strategy = st.lists(
+    st.tuples(
+        st.integers(0, 120),  # day offset: crosses a year end
+        st.sampled_from(["A", "AB", "B"]),  # rep (A is a prefix of AB)
+        st.sampled_from(["T1", "T2"]),  # team
+        st.sampled_from([f"C{i}" for i in range(6)]),
+        st.sampled_from(STAGES),
+    ),
+    min_size=1,
+    max_size=25,
+)
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def to_frame(rows):
+    frame = pd.DataFrame(
+        [(START + dt.timedelta(days=d), rep, team, c, s) for d, rep, team, c, s in rows],
+        columns=["date", "rep", "team", "customer", "stage"],
+    )
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def reference_volume(rows, level):
+    """Plain Python: per customer, the smallest (date, -rank, rep, team) among rows >= level."""
+    best = {}
+    for d, rep, team, customer, stage in rows:
+        if STAGE_RANK[stage] < STAGE_RANK[level]:
+            continue
+        key = (d, -STAGE_RANK[stage], rep, team)
+        best[customer] = min(best.get(customer, key), key)
+    counts = defaultdict(int)
+    for d, _, rep, _team in best.values():
+        day = START + dt.timedelta(days=d)
+        counts[(dt.date(day.year, day.month, 1), rep)] += 1
+    return counts
+
+
+@SETTINGS
+@given(rows=rows_strategy, level=st.sampled_from(LEVELS))
+def test_matches_plain_python_reference(backend, rows, level):
+    got = backend.rows(m.development_volume(backend.make(to_frame(rows)), level=level, by="rep"))
+    expected = reference_volume(rows, level)
+    assert {(p, rep): v for p, rep, v in got if v} == dict(expected)
+    assert all(v >= 0 for *_, v in got)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=rows_strategy)
+def test_levels_are_nested_cumulatively(rows):
+    """Per period, won may exceed contacted; cumulatively it never can."""
+    log = to_frame(rows)
+    cumulative = {}
+    for level in LEVELS:
+        volume = m.development_volume(log, level=level)
+        cumulative[level] = volume["volume"].cumsum().tolist()
+    for earlier, later in pairwise(LEVELS):
+        assert all(a >= b for a, b in zip(cumulative[earlier], cumulative[later], strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=rows_strategy, level=st.sampled_from(LEVELS), period=st.sampled_from("WMQY"))
+def test_rep_volumes_add_up_to_team_and_total(rows, level, period):
+    log = to_frame(rows)
+    by_rep = m.development_volume(log, level=level, period=period, by=["team", "rep"])
+    by_team = m.development_volume(log, level=level, period=period, by="team")
+    total = m.development_volume(log, level=level, period=period)
+    summed = by_rep.groupby(["period", "team"])["volume"].sum()
+    assert summed.tolist() == by_team.set_index(["period", "team"])["volume"].tolist()
+    assert by_team.groupby("period")["volume"].sum().tolist() == total["volume"].tolist()
+    assert total["volume"].sum() == len(
+        {c for *_, c, s in rows if STAGE_RANK[s] >= STAGE_RANK[level]}
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=rows_strategy, within=st.one_of(st.none(), st.integers(0, 60)))
+def test_rates_are_shares(rows, within):
+    log = to_frame(rows)
+    conversion = m.conversion_rate(log, within_days=within, by="rep")
+    rates = conversion["rate"].dropna()
+    assert ((rates >= 0) & (rates <= 1)).all()
+    assert (conversion["converted"] <= conversion["cohort"]).all()
+    win = m.win_rate(log, by="team")["rate"].dropna()
+    assert ((win >= 0) & (win <= 1)).all()
+    steps = m.funnel(log)
+    for column in ("from_previous", "from_first"):
+        shares = steps[column].dropna()
+        assert ((shares >= 0) & (shares <= 1)).all()
+    assert (m.sales_cycle(log)["days"] >= 0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=rows_strategy, seed=st.integers(0, 2**16))
+def test_row_order_is_irrelevant(rows, seed):
+    log = to_frame(rows)
+    shuffled = log.sample(frac=1, random_state=seed)
+    for func in (
+        lambda f: m.development_volume(f, level="signed", by="rep"),
+        lambda f: m.conversion_rate(f, by="team"),
+        lambda f: m.win_rate(f, period="M", by="rep"),
+        m.sales_cycle,
+    ):
+        pd.testing.assert_frame_equal(func(log), func(shuffled))
+
+
+def test_win_rate_lost_credit_uses_same_tie_break(backend, make_log):
+    log = backend.make(
+        make_log(
+            [
+                ("2026-02-02", "B", "T1", "C1", "lost"),
+                ("2026-02-02", "A", "T2", "C1", "lost"),  # rep A sorts first: T2 gets the loss
+            ]
+        )
+    )
+    assert backend.rows(m.win_rate(log, by="team")) == [("T1", 0, 0, None), ("T2", 0, 1, 0.0)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=rows_strategy)
+def test_win_rate_groups_add_up(rows):
+    log = to_frame(rows)
+    total = m.win_rate(log)
+    by_team = m.win_rate(log, by="team")
+    by_month = m.win_rate(log, period="M", by="rep")
+    for part in (by_team, by_month):
+        assert part["won"].sum() == total["won"].item()
+        assert part["lost"].sum() == total["lost"].item()

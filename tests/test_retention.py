@@ -40,38 +40,50 @@ def test_retention_matrix_hand_computed(backend, orders):
         (D(2026, 4, 1), 0, 1, 1, 1.0),  # no March cohort: nobody ordered first in March
     ]
     assert backend.columns(r.retention_matrix(backend.make(orders))) == [
-        "cohort", "offset", "customers", "retained", "rate",
+        "cohort",
+        "offset",
+        "customers",
+        "retained",
+        "rate",
     ]
 
 
 def test_retention_matrix_quarterly_across_year_end(backend):
-    orders = pd.DataFrame({
-        "customer": ["A", "A", "B"],
-        "date": pd.to_datetime(["2025-12-31", "2026-01-01", "2026-01-02"]),
-    })
+    orders = pd.DataFrame(
+        {
+            "customer": ["A", "A", "B"],
+            "date": pd.to_datetime(["2025-12-31", "2026-01-01", "2026-01-02"]),
+        }
+    )
     assert backend.rows(r.retention_matrix(backend.make(orders), period="Q")) == [
-        (D(2025, 10, 1), 0, 1, 1, 1.0), (D(2025, 10, 1), 1, 1, 1, 1.0),
+        (D(2025, 10, 1), 0, 1, 1, 1.0),
+        (D(2025, 10, 1), 1, 1, 1, 1.0),
         (D(2026, 1, 1), 0, 1, 1, 1.0),
     ]
 
 
 def test_retention_matrix_weekly(backend):
-    orders = pd.DataFrame({
-        "customer": ["A", "A", "B"],
-        "date": pd.to_datetime(["2026-01-01", "2026-01-05", "2026-01-04"]),  # Thu, Mon, Sun
-    })
+    orders = pd.DataFrame(
+        {
+            "customer": ["A", "A", "B"],
+            "date": pd.to_datetime(["2026-01-01", "2026-01-05", "2026-01-04"]),  # Thu, Mon, Sun
+        }
+    )
     assert backend.rows(r.retention_matrix(backend.make(orders), period="W")) == [
-        (D(2025, 12, 29), 0, 2, 2, 1.0), (D(2025, 12, 29), 1, 2, 1, 0.5),
+        (D(2025, 12, 29), 0, 2, 2, 1.0),
+        (D(2025, 12, 29), 1, 2, 1, 0.5),
     ]
 
 
 def test_order_only_customer_counts_in_retention_not_in_development(backend, orders):
     # C4 has orders but no work-log row: retention sees it, development volume does not.
-    log = pd.DataFrame({
-        "date": pd.to_datetime(["2026-01-03", "2026-01-05"]),
-        "customer": ["C1", "C1"],
-        "stage": ["contacted", "won"],
-    })
+    log = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-01-03", "2026-01-05"]),
+            "customer": ["C1", "C1"],
+            "stage": ["contacted", "won"],
+        }
+    )
     assert backend.rows(m.development_volume(backend.make(log), level="won")) == [
         (D(2026, 1, 1), 1)
     ]

@@ -143,3 +143,27 @@ def test_a_higher_accelerator_never_pays_less(bonus: float, accelerator: float) 
 def test_no_customers_gives_nan_cost_per_customer() -> None:
     empty = _attained().assign(actual=0)
     assert math.isnan(whatif.incentive_payouts(empty).cost_per_customer)
+
+
+def test_strategy_simulator_headline_moves_with_a_slider() -> None:
+    simulator = whatif.StrategySimulator(BASE)
+    assert whatif.PROJECTED_VOLUME_CLASS in simulator.headline._dom_classes
+    assert "dv-strategy-training" in simulator.sliders["training"]._dom_classes
+    assert "预计每月新成交客户：80.0" in simulator.headline.value
+    assert "<img" in simulator.charts.value            # the offline SVG charts
+    simulator.sliders["training"].value = 1.0
+    assert "预计每月新成交客户：80.0" not in simulator.headline.value
+    assert simulator.projection.won > 80.0
+
+
+def test_incentive_planner_and_change_checker_follow_their_controls() -> None:
+    planner = whatif.IncentivePlanner(_attained())
+    before = planner.headline.value
+    planner.accelerator.value = 3.0
+    assert planner.headline.value != before
+    assert planner.plan.accelerator == 3.0
+    log = _log()
+    checker = whatif.ChangeChecker(log)
+    assert "2026-04" in checker.headline.value
+    change = whatif.month_over_month(log, month="2026-04-20", team="T1")
+    assert (change.before, change.after) == (0, 2)

@@ -253,8 +253,8 @@ EXPLORERS = [
                          ids=[b.__name__ for b, _, _ in EXPLORERS])
 def test_explorers_redraw_from_the_pure_function(build, change, pure) -> None:
     explorer = build(WORKED)
-    assert "<img" in explorer.view.value
-    assert "<table" in explorer.view.value
+    assert "<img" in explorer.shown_html
+    assert "<table" in explorer.shown_html
     for name, value in change.items():
         explorer.controls[name].value = value
     expected = pure(WORKED, **explorer.values)
@@ -265,7 +265,7 @@ def test_explorer_shows_errors_instead_of_raising() -> None:
     explorer = widgets.conversion_explorer(WORKED)
     explorer.controls["start"].value = "signed"
     explorer.controls["end"].value = "qualified"
-    assert "必须在" in explorer.view.value
+    assert "必须在" in explorer.shown_html
 
 
 def test_callbacks_are_fast_on_the_case(case_log: pd.DataFrame) -> None:

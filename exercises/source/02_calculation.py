@@ -8,7 +8,7 @@
 # %%
 from devvolume.datasets import load_dataset
 from devvolume.exercises import ____, lesson02  # noqa: F401, RUF100 (学员版用 ____ 占位)
-from devvolume.metrics import development_volume
+from devvolume.metrics import development_volume  # noqa: F401, RUF100 (作答时用)
 
 data = load_dataset("directsales")
 log = data.worklog

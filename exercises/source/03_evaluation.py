@@ -7,8 +7,8 @@
 # %%
 from devvolume.datasets import load_dataset
 from devvolume.exercises import ____, lesson03  # noqa: F401, RUF100 (学员版用 ____ 占位)
-from devvolume.metrics import conversion_rate, win_rate
-from devvolume.retention import retention_rate
+from devvolume.metrics import conversion_rate, win_rate  # noqa: F401, RUF100 (作答时用)
+from devvolume.retention import retention_rate  # noqa: F401, RUF100 (作答时用)
 
 data = load_dataset("directsales")
 log = data.worklog

@@ -7,7 +7,7 @@
 # %%
 from devvolume.datasets import load_dataset
 from devvolume.exercises import ____, lesson04  # noqa: F401, RUF100 (学员版用 ____ 占位)
-from devvolume.widgets import before_after, factor_view
+from devvolume.widgets import before_after, factor_view  # noqa: F401, RUF100 (作答时用)
 
 data = load_dataset("directsales")
 log = data.worklog

@@ -16,7 +16,7 @@
 
 # %% tags=["parameters"]
 dataset: str = "directsales"  # 案例数据集：directsales / fmcg / software
-team: str = "华北一组"  # 团队名称，空字符串表示全公司
+team: str = "华东二组"  # 团队名称，空字符串表示全公司
 period: str = "M"  # 目标与激励的统计周期：M 月（案例的目标按月制定）
 meeting_week: str = "2025-06-09"  # 周会回顾的那一周（填这一周里的任意一天）
 
@@ -131,19 +131,23 @@ stalled_by_rep
 #
 # 案例数据里，每个销售员每个月都有一个"新成交客户"目标。达成率 = 实际 ÷ 目标。
 # 算**团队**或**全年**的达成率时，正确的做法是把实际数加总、把目标数加总，再相除。
-# 如果把每个人的达成率直接平均，目标小的人（比如头三个月目标减半的新人）会和老员工分量一样，结果就偏了。
+# 在 Excel 里把"每人每月达成率"那一列直接求平均，是最常见的错误：目标只有 1 个的月份，
+# 成交 3 个就是 300%，它在平均数里和目标 4 个的月份分量一样，结果就被拉偏了。
 
 # %%
 attained = targets.attainment(data.worklog, data.targets, period=period)
 team_reps = select_team(data.targets, team)["rep"].unique()
 mine = attained[attained["rep"].isin(team_reps)]
+pooled = mine["actual"].sum() / mine["target"].sum()
+averaged = mine["attainment"].mean()
+print(f"{scope} 全年达成率（先加总再相除）：{pooled:.1%}")
+print(f"把每人每月的达成率直接平均：{averaged:.1%}  ← 不要这样算，差了 {(averaged - pooled) * 100:+.1f} 个百分点")
 by_rep = mine.groupby("rep", as_index=False)[["target", "actual"]].sum()
 by_rep["attainment"] = by_rep["actual"] / by_rep["target"]
-pooled = by_rep["actual"].sum() / by_rep["target"].sum()
-averaged = by_rep["attainment"].mean()
-print(f"{scope} 全年达成率（先加总再相除）：{pooled:.1%}")
-print(f"把每个人的达成率直接平均：{averaged:.1%}  ← 不要这样算，差了 {(averaged - pooled) * 100:+.1f} 个百分点")
 by_rep.sort_values(["attainment", "rep"], ascending=[False, True], ignore_index=True).round(3)
+
+# %% [markdown]
+# 两种算法差几个百分点，有时就是"达标"和"没达标"的区别。向上汇报、发奖金时，一律用先加总再相除的结果。
 
 # %%
 charts.attainment(by_rep.rename(columns={"actual": "volume"}), title=f"{scope}：每人全年目标达成率")

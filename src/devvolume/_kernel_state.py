@@ -22,9 +22,10 @@ import gc
 import importlib
 import importlib.util
 import os
-import types
 import sys
+import types
 import warnings
+from pathlib import Path
 from typing import Any
 
 _STATE: dict[str, Any] = {}
@@ -124,7 +125,7 @@ def snapshot() -> None:
     """Record the kernel's state after the warm imports; :func:`restore` returns to it."""
     shell = _shell()
     _STATE.update(
-        cwd=os.getcwd(),
+        cwd=str(Path.cwd()),
         environ=dict(os.environ),
         path=list(sys.path),
         warnings=list(warnings.filters),
@@ -152,7 +153,7 @@ def restore() -> None:
         os.environ.clear()
         os.environ.update(_STATE["environ"])
     sys.path[:] = _STATE["path"]
-    warnings.filters[:] = _STATE["warnings"]
+    warnings.filters[:] = _STATE["warnings"]  # type: ignore[index]
     # Invalidates every module's __warningregistry__, so "default"/"once" warnings show again.
     warnings._filters_mutated()  # type: ignore[attr-defined]
     _restore_pandas(_STATE["pandas"])

@@ -109,8 +109,7 @@ def validate(
         msg = f"{func}() 需要一个表格，不是一列（Series）。\nHint: pass the whole work log."
         raise TypeError(msg)
     eager = isinstance(frame, nw.DataFrame)
-    lazy = as_lazy(frame)
-    schema = lazy.collect_schema()
+    schema = frame.collect_schema()
     by_columns = as_list(by)
     needed = list(dict.fromkeys([*columns, *by_columns]))
     missing = [c for c in needed if c not in schema]
@@ -123,6 +122,10 @@ def validate(
             "改成标准列名；或把列改名为上面列出的名字。",
         )
         raise ValueError(msg)
+    # Only the columns in use travel on (and rep/team, which break ties), so an odd column
+    # elsewhere in a user's frame can never get in the way.
+    kept = [*needed, *(c for c in _TIE_BREAK if c in schema and c not in needed)]
+    lazy = as_lazy(frame.select(*kept))
     if period is not None and period not in PERIODS:
         msg = _message(
             f"{func}() 不认识周期 {period!r}。",
@@ -253,12 +256,28 @@ def reached(
     counts as a contact only. Rows below L are dropped first, so the later levels only touch the
     few rows that carry them.
     """
-    credit = list(dict.fromkeys(credit))
-    rows = frame.select("customer", "date", stage_rank(), *credit)
     return {
-        level: first_rows(rows.filter(nw.col("_rank") >= STAGE_RANK[level]), credit)
+        level: earliest(frame, credit, where=nw.col("_rank") >= STAGE_RANK[level])
         for level in levels
     }
+
+
+def earliest(
+    frame: nw.LazyFrame[Any], credit: Sequence[str], *, where: nw.Expr, uses_stage: bool = False
+) -> nw.LazyFrame[Any]:
+    """Per customer, the earliest row matching ``where`` and who gets the credit for it.
+
+    ``where`` may use ``_rank``, and ``stage`` if ``uses_stage`` is set.
+
+    The row that sets a date is the same whatever is credited: rep and team always break ties
+    when the frame has them, so per-rep volumes add up to the team's.
+    """
+    credit = list(dict.fromkeys(credit))
+    schema = frame.collect_schema()
+    keys = list(dict.fromkeys([*(c for c in _TIE_BREAK if c in schema and credit), *credit]))
+    stage = ["stage"] if uses_stage and "stage" not in keys else []
+    rows = frame.select("customer", "date", stage_rank(), *keys, *stage)
+    return first_rows(rows.filter(where), keys).select("customer", "date", *credit)
 
 
 def period_start(date: nw.Expr, period: str) -> nw.Expr:

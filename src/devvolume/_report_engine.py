@@ -36,8 +36,6 @@ CELL_TIMEOUT = 600
 START_TIMEOUT = 60
 #: Extra kernel arguments: only quieten the kernel's own start-up log (the TCP warning).
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
-#: Cells with this tag (e.g. a note for people reading the notebook itself) stay out of reports.
-HIDDEN_TAG = "remove_cell"
 #: Mimetype of the summary a report notebook publishes for the index (see ``publish_summary``).
 SUMMARY_MIMETYPE = "application/vnd.devvolume.summary+json"
 
@@ -73,6 +71,7 @@ class Task:
     notebook: str
     parameters: dict[str, Any]
     html: str
+    title: str = ""
 
 
 @dataclass
@@ -82,6 +81,7 @@ class Outcome:
     ok: bool
     seconds: float
     error: str = ""
+    #: A traceback, for failures that are not the notebook's own (worth a bug report).
     detail: str = ""
     summary: dict[str, Any] = field(default_factory=dict)
 
@@ -169,7 +169,7 @@ class WarmWorker:
         import papermill  # noqa: F401  (imported here, once, while the kernel starts)
 
         register_engine()
-        self._cwd = cwd or os.getcwd()
+        self._cwd = cwd or str(Path.cwd())
         self._warm_modules = warm_modules
         self._notebooks: dict[str, Any] = {}
         self.km: Any = None
@@ -203,7 +203,7 @@ class WarmWorker:
 
         return bool(self.km is not None and run_sync(self.km.is_alive)())
 
-    def run(self, task: Task, export: Callable[[Any], str]) -> Outcome:
+    def run(self, task: Task, export: Callable[..., str]) -> Outcome:
         """Execute the task's notebook in the warm kernel and write its HTML."""
         import papermill
         from papermill.exceptions import PapermillExecutionError
@@ -213,22 +213,22 @@ class WarmWorker:
             if not self._kernel_alive():
                 self.close()
                 self._start_kernel()
-            notebook = self._notebook(task.notebook)
             executed = papermill.execute_notebook(
-                notebook, None, parameters=task.parameters, engine_name=ENGINE_NAME,
-                kernel_name=KERNEL_NAME, progress_bar=False, km=self.km, kc=self.kc,
-                execution_timeout=CELL_TIMEOUT, start_timeout=START_TIMEOUT,
+                self._notebook(task.notebook), None, parameters=task.parameters,
+                engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False, km=self.km,
+                kc=self.kc, execution_timeout=CELL_TIMEOUT, start_timeout=START_TIMEOUT,
             )  # fmt: skip
-            summary = take_summary(executed)
-            executed.cells = [cell for cell in executed.cells
-                              if HIDDEN_TAG not in cell.get("metadata", {}).get("tags", [])]
-            write_atomic(Path(task.html), export(executed))
-        except PapermillExecutionError as exc:
-            detail = "\n".join(exc.traceback[-3:]) if exc.traceback else ""
+        except PapermillExecutionError as exc:  # the notebook raised: the kernel is fine
             return Outcome(False, time.perf_counter() - started,
-                           f"{exc.ename}: {exc.evalue}", _strip_ansi(detail))  # fmt: skip
-        except Exception as exc:  # a failing report is recorded; the batch goes on
-            self.close()  # a timeout or a dead kernel: the next report gets a fresh one
+                           f"{exc.ename}: {_strip_ansi(exc.evalue)} (In [{exc.exec_count}])")  # fmt: skip
+        except Exception as exc:  # a timeout or a dead kernel: the next report gets a fresh one
+            self.close()
+            return Outcome(False, time.perf_counter() - started,
+                           f"{type(exc).__name__}: {exc}", traceback.format_exc())  # fmt: skip
+        try:
+            summary = take_summary(executed)
+            write_atomic(Path(task.html), export(executed, title=task.title))
+        except Exception as exc:  # e.g. a page that would load from the network
             return Outcome(False, time.perf_counter() - started,
                            f"{type(exc).__name__}: {exc}", traceback.format_exc())  # fmt: skip
         return Outcome(True, time.perf_counter() - started, summary=summary)
@@ -280,7 +280,7 @@ def write_atomic(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        temporary.replace(path)
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -291,19 +291,10 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
 
 
-def _exporter() -> Callable[[Any], str]:
-    try:
-        from devvolume.display import export_html
-    except ImportError:  # TEMPORARY until devvolume.display lands: plain nbconvert, no input
-        from nbconvert import HTMLExporter
+def _exporter() -> Callable[..., str]:
+    from devvolume.display import export_html
 
-        exporter = HTMLExporter(template_name="lab", exclude_input=True,
-                                exclude_input_prompt=True, exclude_output_prompt=True)
-
-        def export_html(notebook: Any) -> str:
-            return str(exporter.from_notebook_node(notebook)[0])
-
-    return export_html  # type: ignore[no-any-return]
+    return export_html
 
 
 def worker_main(worker_id: int, tasks: Any, results: Any, cwd: str) -> None:

@@ -10,6 +10,7 @@ concrete: it names the step, the gap and a first action. Peers in a personal rep
 
 from __future__ import annotations
 
+import itertools
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,38 +34,55 @@ _STEP_NAMES = {
 _ADVICE = {
     "zh": {
         "contacted": [
-            ("数字营销", "新客户来源不足。用企业微信、线上表单和行业社群先把潜在客户聚起来，每人每周至少新增 {goal} 个首次接触。"),
-            ("精准定位", "把陌拜的时间转到转化最好的渠道“{channel}”，先列出 20 家最像已成交客户的公司。"),
+            ("数字营销", "新客户来源不足。用企业微信、线上表单和行业社群先把潜在客户聚起来，"
+                         "每人每周至少新增 {goal} 个首次接触。"),
+            ("精准定位", "把陌拜的时间转到转化最好的渠道“{channel}”，"
+                         "先列出 20 家最像已成交客户的公司。"),
         ],
         "qualified": [
-            ("精准定位", "接触了却没有意向：名单不够准。对照已成交客户的行业和规模重写目标客户画像，优先跟进“{channel}”来的线索。"),
+            ("精准定位", "接触了却没有意向：名单不够准。对照已成交客户的行业和规模重写目标客户画像，"
+                         "优先跟进“{channel}”来的线索。"),
             ("数字营销", "首次接触前先发一份案例或产品短视频，电话里就有话题，意向率更高。"),
         ],
         "signed": [
-            ("培训", "有意向却签不下来：安排一次需求挖掘和方案演示的专项培训，每周例会做一轮角色演练。"),
+            ("培训", "有意向却签不下来：安排一次需求挖掘和方案演示的专项培训，"
+                     "每周例会做一轮角色演练。"),
             ("优化流程", "客户表示意向后 48 小时内给出方案和报价，减少等待中流失的客户。"),
         ],
         "won": [
-            ("优化流程", "签约后迟迟不成交：理清从签约到交付、回款的每一步，签约后 7 天内必须回访；现在有 {stalled} 个签约客户停滞。"),
+            ("优化流程", "签约后迟迟不成交：理清从签约到交付、回款的每一步，签约后 7 天内必须回访；"
+                         "现在有 {stalled} 个签约客户停滞。"),
             ("培训", "练习促成与异议处理，特别是价格和付款条件的谈判。"),
         ],
     },
     "en": {
         "contacted": [
-            ("Digital marketing", "Too few new leads. Gather prospects through WeChat Work, web forms and trade groups; aim for at least {goal} first contacts per rep per week."),
-            ("Precise targeting", "Move cold-call time to the channel that converts best (\u201c{channel}\u201d); list 20 companies that look like customers already won."),
+            ("Digital marketing", "Too few new leads. Gather prospects through WeChat Work, web "
+                                  "forms and trade groups; aim for at least {goal} first contacts "
+                                  "per rep per week."),
+            ("Precise targeting", "Move cold-call time to the channel that converts best "
+                                  "(\u201c{channel}\u201d); list 20 companies that look like "
+                                  "customers already won."),
         ],
         "qualified": [
-            ("Precise targeting", "Contacts do not become interested: the list is off. Redraw the ideal-customer profile from the customers won, and follow up leads from \u201c{channel}\u201d first."),
-            ("Digital marketing", "Send a case study or a short product video before the first call, so the call has something to talk about."),
+            ("Precise targeting", "Contacts do not become interested: the list is off. Redraw the "
+                                  "ideal-customer profile from the customers won, and follow up "
+                                  "leads from \u201c{channel}\u201d first."),
+            ("Digital marketing", "Send a case study or a short product video before the first "
+                                  "call, so the call has something to talk about."),
         ],
         "signed": [
-            ("Training", "Interest does not become contracts: run a training on needs discovery and demos, with a role-play round in every weekly meeting."),
-            ("Streamlined process", "Send the proposal and quote within 48 hours of a customer showing interest."),
+            ("Training", "Interest does not become contracts: run a training on needs discovery "
+                         "and demos, with a role-play round in every weekly meeting."),
+            ("Streamlined process", "Send the proposal and quote within 48 hours of a customer "
+                                    "showing interest."),
         ],
         "won": [
-            ("Streamlined process", "Signed customers do not close: map every step from contract to delivery and payment, and call back within 7 days of signing; {stalled} signed customers are stalled now."),
-            ("Training", "Practise closing and objection handling, especially on price and payment terms."),
+            ("Streamlined process", "Signed customers do not close: map every step from contract "
+                                    "to delivery and payment, and call back within 7 days of "
+                                    "signing; {stalled} signed customers are stalled now."),
+            ("Training", "Practise closing and objection handling, especially on price and "
+                         "payment terms."),
         ],
     },
 }  # fmt: skip
@@ -85,7 +103,7 @@ class Bottleneck:
     ratio: float
 
     def step_name(self, lang: str = "zh") -> str:
-        """The step in words."""
+        """Name the step in words."""
         return _STEP_NAMES[lang][self.level]
 
 
@@ -127,7 +145,7 @@ def find_bottleneck(
     if company_per_rep and per_rep < LOW_CONTACTS_SHARE * company_per_rep:
         return Bottleneck("contacted", per_rep, company_per_rep, per_rep / company_per_rep)
     worst: Bottleneck | None = None
-    for previous, level in zip(LEVELS, LEVELS[1:], strict=False):
+    for previous, level in itertools.pairwise(LEVELS):
         rate = counts[level] / counts[previous] if counts[previous] else 0.0
         company_rate = company[level] / company[previous] if company[previous] else 0.0
         ratio = rate / company_rate if company_rate else 1.0

@@ -156,6 +156,8 @@ def conversion_rate(
         raise ValueError(msg)
     frame = prepared.frame
     first = _levels.reached(frame, (start, end), by_columns)
+    if form == "cohort":  # who converted does not matter, only when: no credit needed
+        first[end] = _levels.reached(frame, (end,), ())[end]
     bucket = _levels.period_start(nw.col("date"), period).alias("period")
     if form == "period":
         started = first[start].with_columns(bucket).group_by("period", *by_columns)
@@ -298,10 +300,8 @@ def win_rate(log: Any, *, period: str | None = None, by: By = None) -> Any:
     )
     frame = prepared.frame
     won = _levels.reached(frame, ("won",), by_columns)["won"]
-    lost_rows = frame.filter(_levels.is_lost()).select(
-        "customer", "date", _levels.stage_rank(), *by_columns
-    )
-    lost = _levels.first_rows(lost_rows, by_columns).join(
+    first_lost = _levels.earliest(frame, by_columns, where=_levels.is_lost(), uses_stage=True)
+    lost = first_lost.join(
         won.select("customer"), on="customer", how="anti"
     )
     outcomes = nw.concat(
@@ -382,11 +382,11 @@ def sales_cycle(log: Any, *, start: str = "contacted", end: str = "won") -> Any:
         levels=(start, end),
     )
     _check_order(start, end, "sales_cycle")
-    first = _levels.reached(prepared.frame, (start, end), ("rep", "team"))
-    starts = first[start].select("customer", nw.col("date").alias("start_date"))
+    closed = _levels.reached(prepared.frame, (end,), ("rep", "team"))[end]
+    opened = _levels.reached(prepared.frame, (start,), ())[start]
+    starts = opened.select("customer", nw.col("date").alias("start_date"))
     result = (
-        first[end]
-        .join(starts, on="customer")
+        closed.join(starts, on="customer")
         .select(
             "customer",
             "rep",

@@ -172,7 +172,7 @@ def build_reports(
     tasks = [
         Task(index, name, str(notebook),
              {**extra, **_parameters(kind, data.source, name, period, lang)},
-             str(_inside(out_dir, files[name])))
+             str(_inside(out_dir, files[name])), f"{name} · {_INDEX_TEXT[lang]['kinds'][kind]}")
         for index, name in enumerate(wanted)
     ]  # fmt: skip
     results = [ReportResult(name, kind, None, False, _unknown_message(name, names, by))
@@ -347,7 +347,7 @@ def publish_summary(**fields: Any) -> None:
 
 
 def safe_file_names(names: Iterable[str], *, prefix: str) -> dict[str, str]:
-    """Map each name to a file name that is safe on every system and still readable.
+    r"""Map each name to a file name that is safe on every system and still readable.
 
     Chinese and other letters stay. Path separators, characters Windows reserves
     (``\\ / : * ? " < > |``), control characters and ``..`` become ``_`` (a run of them one
@@ -381,7 +381,7 @@ def _clean(name: str) -> str:
 
 
 def _inside(folder: Path, file_name: str) -> Path:
-    """The file in folder; refuses anything that would resolve outside it."""
+    """Return the file in folder; refuse anything that would resolve outside it."""
     path = folder / file_name
     if path.resolve().parent != folder.resolve():
         msg = f"unsafe report file name {file_name!r} (would leave {folder})"
@@ -420,7 +420,7 @@ def _run(tasks: list[Task], *, jobs: int, progress: bool, kind: str) -> dict[int
     for task in tasks:
         todo.put(task)
     workers = [
-        context.Process(target=worker_main, args=(number, todo, done, os.getcwd()),
+        context.Process(target=worker_main, args=(number, todo, done, str(Path.cwd())),
                         name=f"devvolume-report-{number}", daemon=True)
         for number in range(min(jobs, len(tasks)))
     ]  # fmt: skip
@@ -455,8 +455,9 @@ def _run(tasks: list[Task], *, jobs: int, progress: bool, kind: str) -> dict[int
                 bar.update()
                 bar.set_postfix_str(names[index], refresh=False)
                 if not payload.ok:
-                    bar.write(f"报告失败 / report failed: {names[index]}: {payload.error}",
-                              file=sys.stderr)
+                    bar.write(f"报告失败 / report failed: {names[index]}: {payload.error}"
+                              f"{chr(10) + payload.detail if payload.detail else ''}",
+                              file=sys.stderr)  # fmt: skip
     finally:
         bar.close()
         for worker in workers:
@@ -479,7 +480,7 @@ def _check_workers(workers: list[Any], running: dict[int, int], gone: dict[int, 
 
 # --- the index page ----------------------------------------------------------------------------
 
-_INDEX_TEXT = {
+_INDEX_TEXT: dict[str, dict[str, Any]] = {
     "zh": {"title": "客户开发量报告", "name": "名称", "status": "状态", "ok": "完成", "failed": "失败",
            "error": "错误", "source": "数据", "period": "周期", "count": "共 {n} 份，完成 {ok} 份，失败 {bad} 份",
            "kinds": {"team": "团队报告", "rep": "个人报告", "meeting": "周会材料"}},

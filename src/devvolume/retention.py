@@ -86,9 +86,7 @@ def retention_matrix(orders: Any, *, period: str = "M") -> Any:
     )
     sizes = first.group_by("cohort", "_cohort_idx").agg(nw.len().alias("customers"))
     offsets = _levels.constant_frame(frame, "offset", list(range(hi - lo + 1)), nw.Int64)
-    grid = sizes.join(offsets, how="cross").filter(
-        nw.col("_cohort_idx") + nw.col("offset") <= hi
-    )
+    grid = sizes.join(offsets, how="cross").filter(nw.col("_cohort_idx") + nw.col("offset") <= hi)
     result = (
         grid.join(retained, on=["cohort", "offset"], how="left")
         .select(
@@ -103,9 +101,7 @@ def retention_matrix(orders: Any, *, period: str = "M") -> Any:
     return prepared.finish(result, ["cohort"])
 
 
-def retention_rate(
-    orders: Any, *, period: str = "M", inactive_after: int = INACTIVE_AFTER
-) -> Any:
+def retention_rate(orders: Any, *, period: str = "M", inactive_after: int = INACTIVE_AFTER) -> Any:
     """Classic retention rate (E − N) / S and churn rate 1 − (E − N) / S per period.
 
     Inactivity rule: a customer counts as a customer at the end of period P if it ordered in one
@@ -141,7 +137,7 @@ def retention_rate(
     if inactive_after < 1:
         msg = "inactive_after 至少为 1 个周期。\ninactive_after must be >= 1.\nHint: 例如 3。"
         raise ValueError(msg)
-    prepared, frame, lo, hi = _periodised(orders, "retention_rate", period)
+    prepared, frame, _, hi = _periodised(orders, "retention_rate", period)
     activity = _levels.distinct(frame, "customer", "_idx")
     lags = _levels.constant_frame(frame, "_lag", list(range(inactive_after)), nw.Int64)
     alive = (
@@ -221,11 +217,11 @@ class SBGFit:
         return (self.beta + periods - 1) / (self.alpha + self.beta + periods - 1)
 
     def project(self, customers: int, periods: int) -> np.ndarray:
-        """Expected survivors of a cohort of ``customers`` for t = 0 … ``periods``."""
+        """Project the expected survivors of a cohort of ``customers`` for t = 0 … ``periods``."""
         return customers * self.survival(np.arange(periods + 1))
 
     def lifetime_value(self, margin: float, *, discount: float = DISCOUNT_RATE) -> float:
-        """Expected discounted value of a new customer paying ``margin`` each period it is alive.
+        """Value a new customer paying ``margin`` each period it is alive (expected, discounted).
 
         Payments come at t = 0, 1, 2, …; this is ``margin`` × DEL, Fader & Hardie's discounted
         expected lifetime, 2F1(1, β; α + β; 1 / (1 + d)).

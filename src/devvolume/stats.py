@@ -171,8 +171,17 @@ def _compare_rates(counts: list[int], days: list[int], level: str) -> PeriodComp
     label = STAGE_LABELS[level]
     n = x1 + x2
     if n == 0:
-        return PeriodComparison("volume", (x1, t1), (x2, t2), math.nan, math.nan, math.nan, 1.0,
-                                False, f"两个时间段都没有新的{label}客户，无法比较。")
+        return PeriodComparison(
+            "volume",
+            (x1, t1),
+            (x2, t2),
+            math.nan,
+            math.nan,
+            math.nan,
+            1.0,
+            False,
+            f"两个时间段都没有新的{label}客户，无法比较。",
+        )
     test = stats.binomtest(x2, n, t2 / (t1 + t2))
     low, high = test.proportion_ci(confidence_level=CONFIDENCE, method="exact")
 
@@ -188,8 +197,17 @@ def _compare_rates(counts: list[int], days: list[int], level: str) -> PeriodComp
         f"（{CONFIDENCE:.0%} 置信区间 {to_ratio(low):.2f} 至 {to_ratio(high):.2f} 倍，"
         f"p = {p_value:.3f}）。" + _verdict(significant)
     )
-    return PeriodComparison("volume", (x1, t1), (x2, t2), ratio, to_ratio(low), to_ratio(high),
-                            p_value, significant, message)
+    return PeriodComparison(
+        "volume",
+        (x1, t1),
+        (x2, t2),
+        ratio,
+        to_ratio(low),
+        to_ratio(high),
+        p_value,
+        significant,
+        message,
+    )
 
 
 def _compare_proportions(
@@ -197,8 +215,17 @@ def _compare_proportions(
 ) -> PeriodComparison:
     (c1, c2), (n1, n2) = converted, sizes
     if n1 == 0 or n2 == 0:
-        return PeriodComparison("conversion", (c1, n1), (c2, n2), math.nan, math.nan, math.nan,
-                                1.0, False, "有一个时间段没有新客户进入队列，无法比较转化率。")
+        return PeriodComparison(
+            "conversion",
+            (c1, n1),
+            (c2, n2),
+            math.nan,
+            math.nan,
+            math.nan,
+            1.0,
+            False,
+            "有一个时间段没有新客户进入队列，无法比较转化率。",
+        )
     p_value = float(stats.fisher_exact([[c2, n2 - c2], [c1, n1 - c1]]).pvalue)
     p1, p2 = c1 / n1, c2 / n2
     l1, u1 = _wilson(c1, n1)
@@ -214,8 +241,9 @@ def _compare_proportions(
         f"（{CONFIDENCE:.0%} 置信区间 {low * 100:+.1f} 至 {high * 100:+.1f}，"
         f"p = {p_value:.3f}）。" + _verdict(significant)
     )
-    return PeriodComparison("conversion", (c1, n1), (c2, n2), difference, low, high, p_value,
-                            significant, message)
+    return PeriodComparison(
+        "conversion", (c1, n1), (c2, n2), difference, low, high, p_value, significant, message
+    )
 
 
 def _wilson(successes: int, n: int) -> tuple[float, float]:

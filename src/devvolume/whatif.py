@@ -1,4 +1,4 @@
-"""What-if controls: a strategy simulator (lesson 05) and an incentive planner (lesson 06).
+"""What-if controls: a strategy simulator (05), an incentive planner (06), a change checker (07).
 
 Both follow one rule: the widget only moves numbers around, and a pure function does the work.
 :func:`project_strategies` turns four strategy levels (精准定位, 优化流程, 培训, 数字营销) into the
@@ -7,7 +7,14 @@ extra customers. It takes the *lifts* from the simulator's expected-value projec
 (:func:`devvolume.simulate.project`) and applies them to a :class:`Baseline` measured on a real
 work log, so a manager can ask "what if" of their own team. :func:`incentive_payouts` prices a
 per-customer bonus with an accelerator above 100 % attainment for every rep, through
-:mod:`devvolume.targets`.
+:mod:`devvolume.targets`. :func:`month_over_month` asks "what if this +30 % month is chance?"
+with :func:`devvolume.stats.compare_periods`.
+
+The widgets show their charts as the value of an ``HTML`` widget (offline SVG from
+:mod:`devvolume.display`), never through an ``Output`` widget, so a headless run stores no
+stray outputs and a browser test can read the labels (CSS classes
+:data:`PROJECTED_VOLUME_CLASS`, ``dv-strategy-<code>``, ``dv-incentive-total``,
+``dv-month-change``).
 """
 
 from __future__ import annotations

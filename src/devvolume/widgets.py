@@ -644,14 +644,17 @@ class Explorer(widgets.VBox):
         self.worklog = log
         self.controls = controls
         self.table: pd.DataFrame = pd.DataFrame()
-        # An HTML widget, not an Output: the view lives in the widget's state, so a notebook
-        # run headless (nbclient, nbval) gets no stray outputs from building the control.
-        self.view = widgets.HTML()
+        # HTML widgets, not an Output: the view lives in the widgets' state, so a notebook run
+        # headless (nbclient, nbval) gets no stray outputs from building the control. The table
+        # comes first and is updated first: it is ready in milliseconds, the SVG chart later.
+        self.table_view = widgets.HTML()
+        self.chart_view = widgets.HTML()
+        self._charts: dict[tuple[Any, ...], str] = {}
         for control in controls.values():
             control.observe(self._on_change, names="value")
         rows = [widgets.HBox(list(controls.values())[i:i + 3])
                 for i in range(0, len(controls), 3)]
-        super().__init__([*rows, self.view])
+        super().__init__([*rows, self.chart_view, self.table_view])
         self.refresh()
 
     @property
@@ -672,20 +675,27 @@ class Explorer(widgets.VBox):
         return chinese(table)
 
     def refresh(self) -> pd.DataFrame:
-        """Recompute and redraw; return the table."""
-        self.view.value = self.render()
-        return self.table
-
-    def render(self) -> str:
-        """Compute the table for the current values and return chart + table as HTML."""
+        """Recompute the table and show it, then redraw the chart; return the table."""
         values = self.values
         try:
             self.table = self.compute(**values)
         except ValueError as exc:
-            return f"<p style='color:#b00020'>{html.escape(str(exc))}</p>"
-        shown = self.shown(self.table, **values).to_html(index=False, na_rep="—",
-                                                         float_format=_format_float)
-        return chart_html(self.draw(self.table, **values)) + shown
+            self.table_view.value = f"<p style='color:#b00020'>{html.escape(str(exc))}</p>"
+            self.chart_view.value = ""
+            return self.table
+        self.table_view.value = self.shown(self.table, **values).to_html(
+            index=False, na_rep="—", float_format=_format_float)
+        # Rendering the SVG takes most of the time; a setting seen before is drawn from memory.
+        key = tuple(values.items())
+        if key not in self._charts:
+            self._charts[key] = chart_html(self.draw(self.table, **values))
+        self.chart_view.value = self._charts[key]
+        return self.table
+
+    @property
+    def shown_html(self) -> str:
+        """The chart and the table as HTML, as shown."""
+        return self.chart_view.value + self.table_view.value
 
     def _on_change(self, _change: Any) -> None:
         self.refresh()

@@ -141,13 +141,17 @@ def test_chart_renders_in_jupyterlab_offline(lab: tuple[str, str], make_blocked_
     # the control: an untrusted bare SVG output is not drawn; JupyterLab falls back to its text
     assert page.get_by_text("<IPython.core.display.SVG object>").count() == 1
 
-    # run everything again in a live kernel: the new outputs render too
+    # clear the outputs, run everything again in a live kernel: the new outputs render too
     page.wait_for_function("() => window.jupyterapp !== undefined")
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.jp-InputPrompt')]"
-        ".filter(p => /\\[\\d+\\]/.test(p.textContent)).length >= 3", timeout=120_000)
-    page.wait_for_function(LOADED_CHARTS, timeout=60_000)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    page.wait_for_function("() => !document.querySelector('.devvolume-chart')")
+    # not awaited: the command's promise settles only when the last cell has run
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    try:
+        page.wait_for_function(LOADED_CHARTS, timeout=120_000)
+        page.wait_for_selector(".jp-RenderedSVG img", timeout=60_000)
+    finally:
+        watched.screenshot("jupyterlab_after_run", full_page=False)
     assert page.get_by_text("<IPython.core.display.SVG object>").count() == 0
     assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
                         ).count() == 0

@@ -4,13 +4,6 @@
 # 讲师或团队经理用 `devvolume report SOURCE --by team --kind meeting --out DIR` 为每个团队生成周会材料：
 # 本周与上周对比、每位销售员的数字、停滞客户和讨论要点。报告的文字由代码按 `lang` 生成。
 
-# %% tags=["parameters"]
-source: str = "directsales"  # 数据：数据集名称，或工作日志表文件（.xlsx / .csv）的路径
-team: str = "华东一组"  # 团队名称，与工作日志表“团队”列一致
-week: str = ""  # 要回顾的一周中的任意一天 YYYY-MM-DD；留空表示数据中最后一天所在的周
-stalled_days: int = 14  # 意向或签约客户多少天没有任何活动算“停滞”
-lang: str = "zh"  # 材料语言：zh 中文，en 英文
-
 # %%
 from html import escape
 
@@ -22,6 +15,14 @@ from devvolume.display import setup
 from devvolume.meeting import stalled_customers, weekly_review
 from devvolume.reports import load_source, period_window, publish_summary
 
+# %% tags=["parameters"]
+source: str = "directsales"  # 数据：数据集名称，或工作日志表文件（.xlsx / .csv）的路径
+team: str = "华东一组"  # 团队名称，与工作日志表“团队”列一致
+week: str = ""  # 要回顾的一周中的任意一天 YYYY-MM-DD；留空表示数据中最后一天所在的周
+stalled_days: int = 14  # 意向或签约客户多少天没有任何活动算“停滞”
+lang: str = "zh"  # 材料语言：zh 中文，en 英文
+
+# %%
 setup(warn=False)
 TEXT = {
     "zh": {
@@ -68,15 +69,17 @@ data = load_source(source)
 company = data.worklog
 if team not in set(company["team"]):
     teams = "、".join(sorted(company["team"].unique()))
-    raise ValueError(f"没有名为“{team}”的团队 / no team named {team!r}. 现有团队 / teams: {teams}")
+    msg = (f"没有名为“{team}”的团队 / no team named {team!r}. 现有团队 / teams: {teams}")
+    raise ValueError(msg)
 day = pd.Timestamp(week) if week else company["date"].max().normalize()
 start, end = period_window(day, "W")
 last_start, last_end = period_window(day, "W", back=1)
 company = company[company["date"] <= end]
 log = company[company["team"] == team]
 if log.empty:
-    raise ValueError(f"团队“{team}”在 {end:%Y-%m-%d} 之前没有任何记录 / team {team!r} has no activity up to {end:%Y-%m-%d}. "
-                     "Hint: 检查 week 参数或工作日志表的日期 / check week or the work log's dates.")
+    msg = (f"团队“{team}”在 {end:%Y-%m-%d} 之前没有任何记录 / team {team!r} has no activity up to {end:%Y-%m-%d}. "
+           "Hint: 检查 week 参数或工作日志表的日期 / check week or the work log's dates.")
+    raise ValueError(msg)
 heading(TEXT["title"].format(team=team), 1)
 paragraph(TEXT["meta"].format(start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}",
                               last_start=f"{last_start:%Y-%m-%d}", last_end=f"{last_end:%Y-%m-%d}"))

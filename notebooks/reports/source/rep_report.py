@@ -4,15 +4,6 @@
 # 讲师用 `devvolume report SOURCE --by rep --out DIR` 为每位销售员运行本笔记本，导出为不含代码的 HTML。
 # 同事的姓名默认隐去（同事A、同事B……）。报告的文字由代码按 `lang` 生成。
 
-# %% tags=["parameters"]
-source: str = "directsales"  # 数据：数据集名称，或工作日志表文件（.xlsx / .csv）的路径
-rep: str = "陈静"  # 销售员姓名，与工作日志表“销售员”列一致
-period: str = "M"  # 统计周期：W 周、M 月、Q 季度、Y 年
-as_of: str = ""  # 报告日期 YYYY-MM-DD；留空表示数据中的最后一天
-stalled_days: int = 14  # 签约客户多少天没有任何活动算“停滞”
-anonymise: bool = True  # 是否隐去同事姓名（同事A、同事B……）
-lang: str = "zh"  # 报告语言：zh 中文，en 英文
-
 # %%
 from html import escape
 
@@ -24,6 +15,16 @@ from devvolume.display import setup
 from devvolume.meeting import stalled_customers
 from devvolume.reports import load_source, period_window, publish_summary
 
+# %% tags=["parameters"]
+source: str = "directsales"  # 数据：数据集名称，或工作日志表文件（.xlsx / .csv）的路径
+rep: str = "陈静"  # 销售员姓名，与工作日志表“销售员”列一致
+period: str = "M"  # 统计周期：W 周、M 月、Q 季度、Y 年
+as_of: str = ""  # 报告日期 YYYY-MM-DD；留空表示数据中的最后一天
+stalled_days: int = 14  # 签约客户多少天没有任何活动算“停滞”
+anonymise: bool = True  # 是否隐去同事姓名（同事A、同事B……）
+lang: str = "zh"  # 报告语言：zh 中文，en 英文
+
+# %%
 setup(warn=False)
 TEXT = {
     "zh": {
@@ -69,13 +70,15 @@ data = load_source(source)
 company = data.worklog
 if rep not in set(company["rep"]):
     names = "、".join(sorted(company["rep"].unique()))
-    raise ValueError(f"没有名为“{rep}”的销售员 / no rep named {rep!r}. 现有销售员 / reps: {names}")
+    msg = (f"没有名为“{rep}”的销售员 / no rep named {rep!r}. 现有销售员 / reps: {names}")
+    raise ValueError(msg)
 day = pd.Timestamp(as_of) if as_of else company["date"].max().normalize()
 company = company[company["date"] <= day]
 log = company[company["rep"] == rep]
 if log.empty:
-    raise ValueError(f"销售员“{rep}”在 {day:%Y-%m-%d} 之前没有任何记录 / rep {rep!r} has no activity up to {day:%Y-%m-%d}. "
-                     "Hint: 检查 as_of 参数或工作日志表的日期 / check as_of or the work log's dates.")
+    msg = (f"销售员“{rep}”在 {day:%Y-%m-%d} 之前没有任何记录 / rep {rep!r} has no activity up to {day:%Y-%m-%d}. "
+           "Hint: 检查 as_of 参数或工作日志表的日期 / check as_of or the work log's dates.")
+    raise ValueError(msg)
 team = str(log["team"].mode().iloc[0])
 team_log = company[company["team"] == team]
 start, end = period_window(day, period)

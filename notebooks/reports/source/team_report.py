@@ -4,14 +4,6 @@
 # 讲师用 `devvolume report SOURCE --by team --out DIR` 为每个团队运行本笔记本，导出为不含代码的 HTML。
 # 下面带 `parameters` 标签的单元格是参数；报告的文字由代码按 `lang` 生成。
 
-# %% tags=["parameters"]
-source: str = "directsales"  # 数据：数据集名称，或工作日志表文件（.xlsx / .csv）的路径
-team: str = "华东一组"  # 团队名称，与工作日志表“团队”列一致
-period: str = "M"  # 统计周期：W 周、M 月、Q 季度、Y 年
-as_of: str = ""  # 报告日期 YYYY-MM-DD；留空表示数据中的最后一天
-stalled_days: int = 14  # 签约客户多少天没有任何活动算“停滞”
-lang: str = "zh"  # 报告语言：zh 中文，en 英文
-
 # %%
 from html import escape
 
@@ -23,6 +15,15 @@ from devvolume.display import setup
 from devvolume.meeting import stalled_customers
 from devvolume.reports import load_source, period_window, publish_summary
 
+# %% tags=["parameters"]
+source: str = "directsales"  # 数据：数据集名称，或工作日志表文件（.xlsx / .csv）的路径
+team: str = "华东一组"  # 团队名称，与工作日志表“团队”列一致
+period: str = "M"  # 统计周期：W 周、M 月、Q 季度、Y 年
+as_of: str = ""  # 报告日期 YYYY-MM-DD；留空表示数据中的最后一天
+stalled_days: int = 14  # 签约客户多少天没有任何活动算“停滞”
+lang: str = "zh"  # 报告语言：zh 中文，en 英文
+
+# %%
 setup(warn=False)
 TEXT = {
     "zh": {
@@ -68,13 +69,15 @@ data = load_source(source)
 company = data.worklog
 if team not in set(company["team"]):
     teams = "、".join(sorted(company["team"].unique()))
-    raise ValueError(f"没有名为“{team}”的团队 / no team named {team!r}. 现有团队 / teams: {teams}")
+    msg = (f"没有名为“{team}”的团队 / no team named {team!r}. 现有团队 / teams: {teams}")
+    raise ValueError(msg)
 day = pd.Timestamp(as_of) if as_of else company["date"].max().normalize()
 company = company[company["date"] <= day]
 log = company[company["team"] == team]
 if log.empty:
-    raise ValueError(f"团队“{team}”在 {day:%Y-%m-%d} 之前没有任何记录 / team {team!r} has no activity up to {day:%Y-%m-%d}. "
-                     "Hint: 检查 as_of 参数或工作日志表的日期 / check as_of or the work log's dates.")
+    msg = (f"团队“{team}”在 {day:%Y-%m-%d} 之前没有任何记录 / team {team!r} has no activity up to {day:%Y-%m-%d}. "
+           "Hint: 检查 as_of 参数或工作日志表的日期 / check as_of or the work log's dates.")
+    raise ValueError(msg)
 start, end = period_window(day, period)
 previous_start, previous_end = period_window(day, period, back=1)
 reps = sorted(log["rep"].unique())

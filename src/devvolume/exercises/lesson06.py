@@ -139,13 +139,16 @@ q2 = Question(
 
 
 @cache
-def _quarter_by_rep() -> pd.DataFrame:
+def _quarter_rows() -> pd.DataFrame:
     data = _data()
     attained = targets.attainment(data.worklog, data.targets)
     team_reps = data.targets.loc[data.targets["team"] == QUARTER_TEAM, "rep"].unique()
-    inside = attained[attained["rep"].isin(team_reps) & (attained["period"] >= QUARTER[0])
-                      & (attained["period"] < QUARTER[1])]  # fmt: skip
-    return inside.groupby("rep")[["target", "actual"]].sum()
+    return attained[attained["rep"].isin(team_reps) & (attained["period"] >= QUARTER[0])
+                    & (attained["period"] < QUARTER[1])]  # fmt: skip
+
+
+def _quarter_by_rep() -> pd.DataFrame:
+    return _quarter_rows().groupby("rep")[["target", "actual"]].sum()
 
 
 def _quarter_signed() -> float:
@@ -180,6 +183,10 @@ q3 = Question(
                 "你把每位销售员的达成率取了平均。新人的目标只有别人的一半，直接平均会放大他的分量。"
                 "团队达成率要先把实际数和目标数分别加总，再相除。",
                 lambda: float((_quarter_by_rep()["actual"] / _quarter_by_rep()["target"]).mean())),
+        Mistake("mean_of_monthly_rates",
+                "你把每人每月的达成率直接取了平均。目标只有一两个的月份，达成率动不动就是 0% 或 "
+                "200%，平均时却和目标大的月份一样重。要先把实际数和目标数分别加总，再相除。",
+                lambda: float(_quarter_rows()["attainment"].mean())),
         Mistake("wrong_level",
                 "你数的是签约客户（signed），而目标考核的是新成交客户（won）。",
                 _quarter_signed),
