@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from devvolume import display, targets, whatif, widgets
+from devvolume import change, display, targets, whatif, widgets
 from devvolume.datasets import CASES, load_dataset
 
 RUNS = 30
@@ -106,12 +106,12 @@ def cases(runs: int) -> list[tuple[str, str, Callable[[], Any]]]:
             (f"whatif.IncentivePlanner ({scope})", "callback (slider), incl. chart",
              setter(planner.accelerator, [1.0, 1.5, 2.0, 2.5])),
         ]
-    checker = whatif.ChangeChecker(log)
+    checker = change.ChangeChecker(log)
     rows += [
-        ("whatif.ChangeChecker", "pure month_over_month",
-         caller(lambda **kw: whatif.month_over_month(log, **kw),
+        ("change.ChangeChecker", "pure month_over_month",
+         caller(lambda **kw: change.month_over_month(log, **kw),
                 [{"month": m, "team": t} for m in months for t in ("", "华东一组")])),
-        ("whatif.ChangeChecker", "callback (month)", setter(checker.month, months)),
+        ("change.ChangeChecker", "callback (month)", setter(checker.month, months)),
     ]
     explorers: list[tuple[str, Any, str, list[Any], Callable[..., Any]]] = [
         ("widgets.CountingExplorer", widgets.counting_explorer(log), "level",

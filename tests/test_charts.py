@@ -247,3 +247,11 @@ def test_count_axis_has_whole_number_ticks() -> None:
 def test_label_lookup() -> None:
     assert charts.label("volume_title", "en", every=charts.label("every_Q", "en")) == (
         "Quarterly development volume")
+
+
+def test_combine_keeps_one_top_level_config() -> None:
+    both = charts.combine(ALL["funnel"]("zh"), ALL["retention"]("zh"), direction="horizontal")
+    spec = both.to_dict()
+    assert len(spec["hconcat"]) == 2
+    assert all("config" not in part for part in spec["hconcat"])
+    assert spec["config"]["font"].startswith(FONT)

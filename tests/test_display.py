@@ -164,3 +164,22 @@ def test_display_reexports_export_html() -> None:
 ])
 def test_external_references(page: str, count: int) -> None:
     assert len(external_references(page)) == count
+
+
+def test_export_drops_widget_views() -> None:
+    view = {"model_id": "abc123", "version_major": 2, "version_minor": 0}
+    nb = executed_notebook()
+    nb.cells[3].outputs.append(nbformat.v4.new_output("display_data", data={
+        "application/vnd.jupyter.widget-view+json": view, "text/plain": "IntSlider(value=3)"}))
+    page = export_html(nb)
+    assert "abc123" not in page
+    assert "widget-view" not in page
+    assert page == export_html(nb)  # no random div ids
+
+
+def test_combined_chart_is_named_by_its_parts() -> None:
+    from devvolume import charts
+
+    frame = pd.DataFrame({"period": pd.to_datetime(["2026-03-01"]), "volume": [1]})
+    combined = charts.combine(charts.volume_trend(frame), charts.volume_trend(frame, title="柱"))
+    assert display.renderer(combined.to_dict())["text/plain"] == "<图表：每月客户开发量；柱>"

@@ -511,3 +511,10 @@ def test_win_rate_groups_add_up(rows):
     for part in (by_team, by_month):
         assert part["won"].sum() == total["won"].item()
         assert part["lost"].sum() == total["lost"].item()
+
+
+def test_no_outcome_yet(backend, make_log):
+    log = backend.make(make_log([("2026-02-02", "A", "T", "C1", "contacted")]))
+    assert backend.rows(m.win_rate(log)) == [(0, 0, None)]
+    assert backend.rows(m.sales_cycle(log)) == []
+    assert backend.rows(m.conversion_rate(log)) == [(D(2026, 2, 1), 1, 0, 0.0)]

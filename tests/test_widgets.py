@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from devvolume import WorklogError, widgets
 from devvolume.datasets import load_dataset
+from devvolume.schema import STAGE_RANK
 
 #: The worked example of DESIGN.md.
 WORKED = pd.DataFrame({
@@ -220,6 +223,19 @@ def test_before_after_splits_the_cohort(case_log: pd.DataFrame) -> None:
         widgets.before_after(case_log, rep="无名氏", date="2025-05-12")
 
 
+def test_customer_value_follows_the_first_months_cohort() -> None:
+    orders = pd.DataFrame({
+        "customer": ["C1", "C1", "C1", "C2", "C3"],
+        "date": pd.to_datetime(["2026-01-05", "2026-02-01", "2026-12-01", "2026-03-30",
+                                "2026-04-02"]),
+        "amount": [100.0, 100.0, 999.0, 50.0, 70.0]})
+    row = widgets.customer_value(orders, cohort_months=3, window_months=9).iloc[0]
+    # C3 starts in April (outside the cohort); C1's December order is outside its window.
+    assert row["customers"] == 2
+    assert row["window_value"] == pytest.approx(125.0)
+    assert row["multiple"] == pytest.approx(250 / 150)
+
+
 def test_chinese_headers_and_counting_long() -> None:
     shown = widgets.chinese(WORKED.head(1))
     assert shown.columns.tolist()[:5] == ["日期", "销售员", "团队", "客户", "阶段"]
@@ -283,3 +299,47 @@ def test_callbacks_are_fast_on_the_case(case_log: pd.DataFrame) -> None:
         call()
         timings[name] = time.perf_counter() - start
     assert max(timings.values()) < 1.0, timings
+
+
+# --- properties on random small logs -----------------------------------------------------------
+
+STAGE_CODES = ["contacted", "qualified", "signed", "won", "lost"]
+
+
+@st.composite
+def small_logs(draw: st.DrawFn) -> pd.DataFrame:
+    n = draw(st.integers(min_value=1, max_value=25))
+    rows = draw(st.lists(
+        st.tuples(st.integers(0, 120), st.sampled_from(["A", "B", "C"]),
+                  st.sampled_from(["C1", "C2", "C3", "C4", "C5", "C6"]),
+                  st.sampled_from(STAGE_CODES), st.sampled_from(["转介绍", "陌拜"])),
+        min_size=n, max_size=n))
+    frame = pd.DataFrame(rows, columns=["day", "rep", "customer", "stage", "channel"])
+    frame.insert(0, "date", (pd.Timestamp("2026-01-01")
+                             + pd.to_timedelta(frame.pop("day"), unit="D")).astype("datetime64[us]"))
+    frame.insert(2, "team", frame["rep"].map({"A": "T1", "B": "T1", "C": "T2"}))
+    return frame
+
+
+@settings(max_examples=25, deadline=None)
+@given(log=small_logs(), level=st.sampled_from(["contacted", "qualified", "signed", "won"]),
+       period=st.sampled_from(["W", "M", "Q"]))
+def test_counting_invariants(log: pd.DataFrame, level: str, period: str) -> None:
+    table = widgets.counting_comparison(log, level=level, period=period)
+    # Every new customer is active in the period it became new; new ones add up exactly.
+    assert (table["active"] >= table["new"]).all()
+    reached = log[log["stage"].map(STAGE_RANK) >= STAGE_RANK[level]]
+    assert table["new"].sum() == reached["customer"].nunique()
+
+
+@settings(max_examples=25, deadline=None)
+@given(log=small_logs())
+def test_factor_and_split_invariants(log: pd.DataFrame) -> None:
+    customers = log["customer"].nunique()
+    for factor in ("channel", "rep", "team"):
+        table = widgets.factor_view(log, factor=factor)
+        assert table["contacted"].sum() == customers
+        assert (table["converted"] <= table["contacted"]).all()
+    rep = sorted(log["rep"])[0]
+    split = widgets.before_after(log, rep=rep, date="2026-02-15")
+    assert split["cohort"].sum() == log.loc[log["rep"] == rep, "customer"].nunique()

@@ -25,7 +25,7 @@ from IPython.display import display as show
 import devvolume as dv
 from devvolume import display, widgets
 from devvolume.datasets import load_dataset
-from devvolume.exercises._cases import toy_worklog
+from devvolume.exercises import lesson01
 from devvolume.metrics import development_volume
 
 display.setup()
@@ -70,7 +70,7 @@ print(f"案例：{dataset}，范围：{scope}，共 {len(log)} 行活动记录�
 # 下面是一个团队 2026 年 3 月底到 5 月初的 13 条工作日志。每一行是一次活动，“阶段”写的是这次活动之后客户走到了哪一步。
 
 # %%
-toy = toy_worklog()
+toy = lesson01.toy_worklog()
 widgets.chinese(toy)
 
 # %% [markdown]

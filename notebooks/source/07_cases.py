@@ -24,7 +24,7 @@ period: str = "M"  # 案例图表的统计周期：W 周 / M 月 / Q 季 / Y 年
 # %%
 import pandas as pd
 
-from devvolume import charts, display, metrics, stats, targets, whatif
+from devvolume import change, charts, display, metrics, stats, targets
 from devvolume.datasets import load_dataset
 from devvolume.widgets import select_team, worklog_picker
 
@@ -149,7 +149,7 @@ charts.volume_trend(monthly, period="M", title=f"{scope}：每月新成交客户
 # 选一个团队和月份，看看"比上个月涨了多少"以及检验的结论。试着找一个涨幅很大、却被判为"可能只是随机波动"的月份：
 
 # %%
-checker = whatif.ChangeChecker(load_dataset(dataset).worklog, team=team)
+checker = change.ChangeChecker(load_dataset(dataset).worklog, team=team)
 checker
 
 # %% [markdown]
@@ -174,7 +174,7 @@ picker
 if picker.worklog is not None:
     my_log = picker.worklog
     last_full = (my_log["date"].max() + pd.Timedelta(days=1)).to_period("M") - 1
-    print(whatif.month_over_month(my_log, month=last_full.start_time).comparison.message)
+    print(change.month_over_month(my_log, month=last_full.start_time).comparison.message)
 else:
     print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
 

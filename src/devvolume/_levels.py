@@ -5,29 +5,30 @@ credit?". This module answers it once, for pandas, polars and DuckDB input alike
 narwhals), and holds the one validator every public metric calls first, plus the period
 calendar used to show empty periods as 0.
 
-Tie-break (documented in DESIGN-facing docstrings): when several rows of one customer share the
-earliest date for a level, the row with the higher stage sets it, then the smaller ``rep`` name,
-then the smaller ``team`` name (then any other credit column). Credit never depends on row order.
+Tie-break: when several rows of one customer share the earliest date for a level, the row with
+the higher stage sets it, then the smaller ``rep`` name, then the smaller ``team`` name (then any
+other ``by`` column). The same row is picked whatever ``by`` asks for, so per-rep volumes add up
+to the team's, and credit never depends on row order.
+
+Speed: pandas input is computed on polars (``narwhals`` ``lazy(backend="polars")``) and the
+result handed back as pandas; polars and DuckDB input stay in their own engine (a DuckDB result
+is a relation on the caller's connection). Only the columns a metric uses are read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import narwhals as nw
 
-try:
-    import polars  # noqa: F401  (only probed: pandas input is computed on polars when present)
-except ImportError:  # pragma: no cover - polars is a declared dependency
-    _HAS_POLARS = False
-else:
-    _HAS_POLARS = True
-
 from devvolume.schema import COLUMN_LABELS, LEVELS, LOST, STAGE_LABELS, STAGE_RANK
 
+#: pandas input is computed on polars when it is installed (a declared dependency).
+_HAS_POLARS = importlib.util.find_spec("polars") is not None
 #: Period codes and their names in Chinese.
 PERIODS: dict[str, str] = {"W": "周（周一开始）", "M": "月", "Q": "季度", "Y": "年"}
 _TRUNCATE = {"M": "1mo", "Q": "1q", "Y": "1y"}

@@ -4,8 +4,8 @@ Each builder takes one result frame (see ``DESIGN.md``), never mutates it, and r
 altair chart with Chinese titles and axes (``lang="en"`` gives English ones). Charts are
 deterministic: no generated ids, explicit sizes and explicit sort orders, so their specs and
 their SVG (see :mod:`devvolume.display`) are the same run to run. The returned charts carry a
-top-level ``config`` (the CJK font list), so combine them with ``alt.vconcat`` / ``alt.hconcat``
-only after building your own layers from the same frames.
+top-level ``config`` (the CJK font list), which altair refuses inside ``alt.vconcat`` or
+``alt.hconcat``; combine them with :func:`combine` instead.
 """
 
 from __future__ import annotations
@@ -16,15 +16,19 @@ from typing import Any, Literal
 import altair as alt
 import pandas as pd
 
+from devvolume.chart_labels import LABELS, TIME_FORMATS, Lang, label
 from devvolume.display import FONT_STACK
 from devvolume.schema import LEVELS
 
-Lang = Literal["zh", "en"]
+__all__ = [
+    "HEIGHT", "LABELS", "MAIN_COLOR", "MUTED_COLOR", "TARGET_COLOR", "TIME_FORMATS", "WIDTH",
+    "attainment", "combine", "conversion_by_cohort", "funnel", "label", "leaderboard", "retention_heatmap",
+    "volume_trend", "whatif_comparison",
+]
 
 #: Default plot size in pixels; explicit so the output never depends on the active theme.
 WIDTH = 480
 HEIGHT = 280
-
 
 
 def _count_axis(scale: str) -> alt.Axis:
@@ -46,67 +50,8 @@ MAIN_COLOR = "#4c78a8"
 TARGET_COLOR = "#e45756"
 MUTED_COLOR = "#bab0ac"
 
-LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "period": "周期", "W": "周", "M": "月份", "Q": "季度", "Y": "年份",
-        "volume": "新客户数", "volume_title": "{every}客户开发量", "every_W": "每周",
-        "every_M": "每月", "every_Q": "每季度", "every_Y": "每年",
-        "contacted": "首次接触", "qualified": "意向", "signed": "签约", "won": "成交",
-        "lost": "流失", "level": "阶段", "customers": "客户数", "share": "占首次接触",
-        "funnel_title": "客户开发漏斗", "cohort": "批次（{start}月份）", "rate": "转化率",
-        "converted": "已转化", "cohort_size": "批次客户数",
-        "conversion_title": "按批次的转化率（{start} → {end}）",
-        "offset": "距首单的周期数", "first_order": "首单周期", "retention": "留存率",
-        "retained": "仍在下单", "retention_title": "客户留存（按首单批次）",
-        "rep": "销售员", "team": "团队", "target": "目标", "leaderboard_title": "销售员开发量排行",
-        "attainment": "目标达成率", "attainment_title": "目标达成率（实际 ÷ 目标）",
-        "reached": "达标", "not_reached": "未达标", "status": "状态",
-        "series": "情景", "baseline": "现状", "scenario": "改进方案",
-        "whatif_title": "改进方案与现状的开发量预测",
-    },
-    "en": {
-        "period": "Period", "W": "Week", "M": "Month", "Q": "Quarter", "Y": "Year",
-        "volume": "New customers", "volume_title": "{every} development volume",
-        "every_W": "Weekly", "every_M": "Monthly", "every_Q": "Quarterly", "every_Y": "Yearly",
-        "contacted": "Contacted", "qualified": "Qualified", "signed": "Signed", "won": "Won",
-        "lost": "Lost", "level": "Stage", "customers": "Customers", "share": "Share of contacted",
-        "funnel_title": "Development funnel", "cohort": "Cohort ({start} month)",
-        "rate": "Conversion rate", "converted": "Converted", "cohort_size": "Cohort size",
-        "conversion_title": "Conversion by cohort ({start} → {end})",
-        "offset": "Periods since first order", "first_order": "First-order cohort",
-        "retention": "Retention", "retained": "Retained",
-        "retention_title": "Customer retention by first-order cohort",
-        "rep": "Rep", "team": "Team", "target": "Target", "leaderboard_title": "Rep leaderboard",
-        "attainment": "Target attainment", "attainment_title": "Target attainment (actual ÷ target)",
-        "reached": "Reached", "not_reached": "Not reached", "status": "Status",
-        "series": "Scenario", "baseline": "Baseline", "scenario": "With changes",
-        "whatif_title": "Projected development volume: changes vs baseline",
-    },
-}
-
-#: Vega time formats for a period's first day, by period code.
-TIME_FORMATS: dict[str, dict[str, str]] = {
-    "zh": {"W": "%Y-%m-%d", "M": "%Y年%-m月", "Q": "%Y年第%q季度", "Y": "%Y年"},
-    "en": {"W": "%Y-%m-%d", "M": "%b %Y", "Q": "Q%q %Y", "Y": "%Y"},
-}
-
+#: Vega-Lite time unit that groups dates into each period.
 _TIME_UNITS = {"W": "yearmonthdate", "M": "yearmonth", "Q": "yearquarter", "Y": "year"}
-
-
-def label(key: str, lang: Lang = "zh", **fields: str) -> str:
-    """Return the chart label ``key`` in ``lang``, with ``{fields}`` filled in.
-
-    Examples
-    --------
-    >>> label("volume_title", every=label("every_M"))
-    '每月客户开发量'
-    >>> label("won", "en")
-    'Won'
-    """
-    if lang not in LABELS:
-        msg = f"不支持的语言 {lang!r} / unsupported lang; use one of: {', '.join(LABELS)}"
-        raise ValueError(msg)
-    return LABELS[lang][key].format(**fields)
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str], builder: str) -> None:
@@ -481,3 +426,32 @@ def whatif_comparison(frame: pd.DataFrame, *, period: str = "M", lang: Lang = "z
                  alt.Tooltip("series_label:N", title=label("series", lang)),
                  alt.Tooltip("volume:Q", title=y_title or label("volume", lang), format=",.1f")])
     return _finish(chart, title or label("whatif_title", lang), width, height)
+
+
+def combine(*charts: Any, direction: Literal["vertical", "horizontal"] = "vertical") -> Any:
+    """Put finished charts one under (or beside) another, keeping their font configuration.
+
+    Parameters
+    ----------
+    *charts : altair chart
+        Charts returned by the builders of this module.
+    direction : {"vertical", "horizontal"}
+        Stack them top to bottom or left to right.
+
+    Returns
+    -------
+    altair.VConcatChart or altair.HConcatChart
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"period": pd.to_datetime(["2026-03-01"]), "volume": [1]})
+    >>> spec = combine(volume_trend(frame), volume_trend(frame, mark="bar")).to_dict()
+    >>> len(spec["vconcat"]), spec["config"]["font"].startswith("Noto Sans CJK SC")
+    (2, True)
+    """
+    parts = [chart.copy() for chart in charts]
+    for part in parts:
+        part.config = alt.Undefined
+    joined = alt.vconcat(*parts) if direction == "vertical" else alt.hconcat(*parts)
+    return (joined.configure(font=FONT_STACK).configure_title(anchor="start", fontSize=15)
+            .configure_view(stroke=None))

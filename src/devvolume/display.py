@@ -114,7 +114,10 @@ def vegalite_version() -> str:
 
 
 def _chart_title(spec: dict[str, Any]) -> str:
-    """Return a one-line text for a spec's title (and description), for ``alt`` and text/plain."""
+    """Return a one-line text for a spec's title (and description), for ``alt`` and text/plain.
+
+    A combined chart without a title of its own is named by its parts' titles.
+    """
     title = spec.get("title")
     if isinstance(title, dict):
         title = title.get("text")
@@ -123,6 +126,10 @@ def _chart_title(spec: dict[str, Any]) -> str:
     parts = [str(title)] if title else []
     if spec.get("description"):
         parts.append(str(spec["description"]))
+    if not parts:
+        children = [c for key in ("vconcat", "hconcat", "concat") for c in spec.get(key, [])]
+        named = [_chart_title(c) for c in children]
+        parts = ["；".join(n for n in named if n != "图表")] if any(n != "图表" for n in named) else []
     return "：".join(parts) if parts else "图表"
 
 

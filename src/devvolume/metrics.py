@@ -4,7 +4,7 @@ Every function takes a work log as pandas, polars or a DuckDB relation and retur
 kind (written once with narwhals). They count *distinct customers reaching a level for the first
 time*, never rows and never merely active customers, and credit each new customer to the rep and
 team on the row that set the date (ties: the higher stage, then the smaller rep name, then the
-smaller team name). Periods are ``"W"`` (ISO week from Monday), ``"M"``, ``"Q"`` and ``"Y"``;
+smaller team name, whatever ``by`` is). Periods are ``"W"`` (ISO week from Monday), ``"M"``, ``"Q"`` and ``"Y"``;
 ``period`` holds the first day, and empty periods inside the log's date range show as 0.
 """
 
@@ -331,7 +331,9 @@ def win_rate(log: Any, *, period: str | None = None, by: By = None) -> Any:
         table = _levels.distinct(frame, *by_columns).join(counts, on=keys, how="left")
         table = table.with_columns(nw.col("won", "lost").fill_null(0).cast(nw.Int64)).sort(keys)
     else:
-        table = outcomes.select(*aggregates).with_columns(nw.col("won", "lost").cast(nw.Int64))
+        table = outcomes.select(*aggregates).with_columns(
+            nw.col("won", "lost").fill_null(0).cast(nw.Int64)
+        )
     result = table.select(*keys, "won", "lost", _won_rate())
     return prepared.finish(result, ["period"] if period is not None else [])
 

@@ -4,8 +4,9 @@ JupyterLab runs on loopback with a token. Chromium may reach that server and not
 other request is aborted and counted). The notebook opened holds outputs stored by a real kernel,
 as a lesson from the repository does, so it is *untrusted*: JupyterLab does not draw a bare
 ``image/svg+xml`` output there (it shows the text/plain fallback, or "Cannot display an
-untrusted SVG"), and the test keeps one such output as a control. devvolume's output (an HTML ``<img>`` with a ``data:`` SVG) must render both
-before and after the cells are run again. Screenshots: ``build/e2e/jupyterlab_*.png``.
+untrusted SVG"), and the test keeps one such output as a control. devvolume's output (an HTML
+``<img>`` with a ``data:`` SVG) must render both before and after the cells are run again.
+Screenshots: ``build/e2e/jupyterlab_*.png``.
 """
 
 from __future__ import annotations

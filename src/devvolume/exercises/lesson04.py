@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from devvolume._views import before_after, factor_view
 from devvolume.exercises._cases import worklog
 from devvolume.exercises._question import Mistake, Question
 from devvolume.metrics import conversion_rate
-from devvolume.widgets import before_after, factor_view
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3"]
 
