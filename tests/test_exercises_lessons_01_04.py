@@ -10,7 +10,7 @@ from devvolume.datasets import load_dataset
 from devvolume.exercises import Outcome, Question, ____, lesson01, lesson02, lesson03, lesson04
 from devvolume.metrics import conversion_rate, development_volume, win_rate
 from devvolume.retention import retention_rate
-from devvolume.widgets import before_after, factor_view
+from devvolume.widgets import before_after, counting_comparison, factor_view
 
 LESSONS = {"lesson01": lesson01, "lesson02": lesson02, "lesson03": lesson03,
            "lesson04": lesson04}
@@ -76,7 +76,7 @@ def test_every_question_has_a_three_step_ladder_and_a_named_mistake(
 def test_the_solution_code_gives_the_right_answer(label: str, question: Question) -> None:
     data = load_dataset("directsales")
     namespace = {
-        "data": data, "log": data.worklog, "toy": lesson01.toy_worklog(),
+        "data": data, "log": data.worklog, "practice": lesson01.practice_worklog(),
         "development_volume": development_volume, "conversion_rate": conversion_rate,
         "win_rate": win_rate, "retention_rate": retention_rate, "factor_view": factor_view,
         "before_after": before_after,
@@ -92,11 +92,18 @@ def test_each_lesson_has_at_least_three_questions() -> None:
 
 
 def test_the_toy_log_matches_the_lesson_text() -> None:
-    # Lesson 01 counts this table by hand: 5 new contacts in April, 7 contact rows, 6 active.
+    # Lesson 01 counts the toy log by hand: 5 new contacts in April, 7 contact rows, 6 active.
+    table = counting_comparison(lesson01.toy_worklog(), level="contacted", period="M")
+    april = table[table["period"] == "2026-04-01"].iloc[0]
+    assert (april["rows"], april["active"], april["new"]) == (7, 6, 5)
+
+
+def test_the_practice_log_separates_every_mistake() -> None:
+    # Exercise 01 asks the same question of another log; each trap gives its own number.
     assert lesson01.q1.expected() == 5
     answers = {m.name: m.answer() for m in lesson01.q1.mistakes}
-    assert answers == {"row_count": 7, "active_not_new": 6, "ignored_implied": 4,
-                       "lost_not_contact": 3, "contacted_rows_only": 2}
+    assert answers == {"row_count": 6, "active_not_new": 7, "ignored_implied": 3,
+                       "lost_not_contact": 4, "contacted_rows_only": 2}
 
 
 def test_rates_are_shares() -> None:

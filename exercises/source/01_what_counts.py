@@ -17,18 +17,18 @@ from devvolume.metrics import development_volume  # noqa: F401, RUF100 (作答�
 
 data = load_dataset("directsales")
 log = data.worklog
-toy = lesson01.toy_worklog()
+practice = lesson01.practice_worklog()
 q1, q2, q3, q4 = lesson01.QUESTIONS
-widgets.chinese(toy)
+widgets.chinese(practice)
 
 # %% [markdown]
 # ## 第 1 题
 #
-# 看上面 13 行的小工作日志：2026 年 4 月，这个团队新接触了几位客户？
-# 可以用眼睛数，也可以用 `development_volume`。把答案赋给 `april_new_contacted`。
+# 上面是另一个团队的 16 行工作日志（练习用，和课上的例子不同）：2026 年 5 月，这个团队新接触了几位客户？
+# 可以用眼睛数（记住第一课的四条规则），也可以用 `development_volume`。把答案赋给 `may_new_contacted`。
 
 # %% tags=["solution"]
-april_new_contacted = development_volume(toy, level="contacted", period="M").set_index("period").loc["2026-04-01", "volume"]
+may_new_contacted = development_volume(practice, level="contacted", period="M").set_index("period").loc["2026-05-01", "volume"]
 
 # %%
 q1.check()
@@ -40,11 +40,11 @@ q1.check()
 # %% [markdown]
 # ## 第 2 题
 #
-# 还是这份小日志：4 月的新接触客户，分别记在王磊和李娜名下各几位？
-# 写成 dict，例如 `{"王磊": 1, "李娜": 1}`，赋给 `april_by_rep`。
+# 还是这份练习日志：5 月的新接触客户，分别记在陈晨和赵敏名下各几位？
+# 写成 dict，例如 `{"陈晨": 1, "赵敏": 1}`，赋给 `may_by_rep`。
 
 # %% tags=["solution"]
-april_by_rep = {"王磊": 2, "李娜": 3}
+may_by_rep = {"陈晨": 2, "赵敏": 3}
 
 # %%
 q2.check()

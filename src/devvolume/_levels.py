@@ -410,11 +410,3 @@ def ratio(numerator: str, denominator: str) -> nw.Expr:
         .then(nw.col(numerator).cast(nw.Float64) / nw.col(denominator).cast(nw.Float64))
         .otherwise(nw.lit(None, dtype=nw.Float64))
     )
-
-
-def needed_credit(by: Sequence[str], extra: Iterable[str] = ()) -> list[str]:
-    """Credit columns to carry from the row that set a date: ``by`` plus ``extra``."""
-    return list(dict.fromkeys([*by, *extra]))
-
-
-LEVEL_LABELS = {level: STAGE_LABELS[level] for level in LEVELS}

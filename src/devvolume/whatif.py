@@ -19,6 +19,7 @@ and ``dv-month-change`` in :mod:`devvolume.change`).
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -282,6 +283,7 @@ class StrategySimulator(widgets.VBox):
         self.headline.add_class(PROJECTED_VOLUME_CLASS)
         self.details = widgets.HTML()
         self.charts = widgets.HTML()
+        self._memory = _ChartMemory()
         for code, slider in self.sliders.items():
             slider.add_class(f"dv-strategy-{code}")
             slider.observe(self._on_change, names="value")
@@ -303,15 +305,41 @@ class StrategySimulator(widgets.VBox):
         self.headline.value = f"<h3 style='margin:4px 0'>{html.escape(result.headline)}</h3>"
         self.details.value = html.escape(_details(result))
         if redraw:
-            from devvolume import charts
-
-            # one render of both charts: vl-convert's cost is mostly per call
-            self.charts.value = chart_html(charts.combine(
-                strategy_chart(result, title=self.title), money_chart(result)))
+            self.charts.value = self._memory.get(tuple(sorted(result.levels.items())),
+                                                 lambda: self._draw(result))  # fmt: skip
         return result
+
+    def _draw(self, result: StrategyProjection) -> str:
+        from devvolume import charts
+
+        # one render of both charts: vl-convert's cost is mostly per call
+        return chart_html(charts.combine(strategy_chart(result, title=self.title),
+                                         money_chart(result)))  # fmt: skip
 
     def _on_change(self, _change: Any) -> None:
         self.refresh()
+
+
+#: Rendered chart HTML a widget keeps, by control values (the SVG is the slow part).
+CHART_MEMORY = 128
+
+
+class _ChartMemory:
+    """Rendered charts by control values, the oldest forgotten first.
+
+    A setting seen before is drawn from memory instead of being rendered again.
+    """
+
+    def __init__(self, size: int = CHART_MEMORY) -> None:
+        self.size = size
+        self.charts: dict[tuple[Any, ...], str] = {}
+
+    def get(self, key: tuple[Any, ...], render: Callable[[], str]) -> str:
+        if key not in self.charts:
+            if len(self.charts) >= self.size:
+                del self.charts[next(iter(self.charts))]
+            self.charts[key] = render()
+        return self.charts[key]
 
 
 def chart_html(*charts: Any) -> str:
@@ -505,6 +533,7 @@ class IncentivePlanner(widgets.VBox):
         self.headline = widgets.HTML()
         self.headline.add_class("dv-incentive-total")
         self.charts = widgets.HTML()
+        self._memory = _ChartMemory()
         for control in (self.period, self.bonus, self.accelerator):
             control.observe(self._on_change, names="value")
         super().__init__([self.period, self.bonus, self.accelerator, self.headline,
@@ -523,7 +552,9 @@ class IncentivePlanner(widgets.VBox):
         plan = self.plan
         self.headline.value = f"<h3 style='margin:4px 0'>{html.escape(plan.headline)}</h3>"
         if redraw:
-            self.charts.value = chart_html(payout_chart(plan, title=self.title))
+            key = (self.period.value, plan.per_customer, plan.accelerator)
+            self.charts.value = self._memory.get(
+                key, lambda: chart_html(payout_chart(plan, title=self.title)))
         return plan
 
     def _on_change(self, _change: Any) -> None:

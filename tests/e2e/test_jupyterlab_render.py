@@ -50,6 +50,14 @@ LOADED_CHARTS = """() => {
 }"""
 
 
+KERNEL_IDLE = """() => {
+    const widget = window.jupyterapp.shell.currentWidget;
+    const kernel = widget && widget.sessionContext && widget.sessionContext.session
+        && widget.sessionContext.session.kernel;
+    return Boolean(kernel) && kernel.status === 'idle' && !widget.sessionContext.isRestarting;
+}"""
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -144,6 +152,8 @@ def test_chart_renders_in_jupyterlab_offline(lab: tuple[str, str], make_blocked_
 
     # clear the outputs, run everything again in a live kernel: the new outputs render too
     page.wait_for_function("() => window.jupyterapp !== undefined")
+    # run only once the kernel is ready: cells sent while it starts can be dropped (seen under load)
+    page.wait_for_function(KERNEL_IDLE, timeout=120_000)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
     page.wait_for_function("() => !document.querySelector('.devvolume-chart')")
     # not awaited: the command's promise settles only when the last cell has run

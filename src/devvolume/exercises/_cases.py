@@ -50,10 +50,41 @@ def toy_worklog() -> pd.DataFrame:
         ("2026-04-29", "王磊", "永信家居", "contacted", "微信"),
         ("2026-05-06", "王磊", "恒达贸易", "won", "拜访"),
     ]
+    return _frame(rows, team="华东一组")
+
+
+def _frame(rows: list[tuple[str, str, str, str, str]], *, team: str) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["date", "rep", "customer", "stage", "activity"])
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[us]")
-    frame.insert(2, "team", "华东一组")
+    frame.insert(2, "team", team)
     return frame
+
+
+def practice_worklog() -> pd.DataFrame:
+    """Return a 16-row work log for exercise 01: the same traps as the toy log, new faces.
+
+    The lesson counts :func:`toy_worklog` (April) in the open; the exercise asks the same
+    questions of this log (May), so the answer is not on the lesson's page.
+    """
+    rows = [
+        ("2026-04-28", "陈晨", "百川机械", "contacted", "电话"),
+        ("2026-04-29", "赵敏", "永安物流", "contacted", "拜访"),
+        ("2026-05-06", "陈晨", "百川机械", "qualified", "拜访"),
+        ("2026-05-07", "赵敏", "嘉禾电子", "contacted", "电话"),
+        ("2026-05-08", "赵敏", "嘉禾电子", "contacted", "微信"),
+        ("2026-05-11", "陈晨", "隆兴汽配", "signed", "拜访"),
+        ("2026-05-12", "赵敏", "润达服饰", "lost", "电话"),
+        ("2026-05-13", "陈晨", "祥和商贸", "contacted", "电话"),
+        ("2026-05-14", "陈晨", "祥和商贸", "contacted", "微信"),
+        ("2026-05-15", "陈晨", "祥和商贸", "contacted", "拜访"),
+        ("2026-05-18", "陈晨", "祥和商贸", "contacted", "演示"),
+        ("2026-05-19", "赵敏", "嘉禾电子", "qualified", "拜访"),
+        ("2026-05-20", "陈晨", "百川机械", "signed", "拜访"),
+        ("2026-05-21", "赵敏", "安泰食品", "won", "拜访"),
+        ("2026-05-27", "赵敏", "永安物流", "qualified", "电话"),
+        ("2026-06-02", "陈晨", "隆兴汽配", "won", "拜访"),
+    ]
+    return _frame(rows, team="华南一组")
 
 
 def in_month(log: pd.DataFrame, month: str) -> pd.DataFrame:

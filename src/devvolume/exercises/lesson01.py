@@ -1,7 +1,8 @@
 """Exercises for lesson 01: what counts as a newly developed customer.
 
-q1 and q2 use the 13-row toy log (:func:`devvolume.exercises._cases.toy_worklog`), small enough
-to count by hand; q3 and q4 use the ``directsales`` case. Expected answers come from the metric
+q1 and q2 use the 16-row practice log (:func:`practice_worklog`), small enough to count by hand;
+the lesson works through the toy log (:func:`toy_worklog`) with the same traps. q3 and q4 use
+the ``directsales`` case. Expected answers come from the metric
 engine; each mistake's answer is computed on the same data the way a learner would get it wrong.
 """
 
@@ -9,11 +10,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from devvolume.exercises._cases import first_dates, in_month, toy_worklog, worklog
+from devvolume.exercises._cases import (
+    first_dates,
+    in_month,
+    practice_worklog,
+    toy_worklog,
+    worklog,
+)
 from devvolume.exercises._question import Mistake, Question
 from devvolume.metrics import development_volume
 
-__all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "toy_worklog"]
+__all__ = ["QUESTIONS", "practice_worklog", "q1", "q2", "q3", "q4", "toy_worklog"]
+
+#: The month the practice-log questions ask about.
+MONTH = "2026-05"
 
 ROW_COUNT = ("你数的是行数（活动记录的条数），不是客户数。同一个客户被联系了好几次，就被你算了好几次。"
              "客户开发量要数“人头”，每个客户只算一次。")
@@ -26,106 +36,106 @@ def _volume(log: pd.DataFrame, level: str, month: str, by: str | None = None) ->
     return table[table["period"] == pd.Timestamp(f"{month}-01")]
 
 
-def _new_contacted_april() -> float:
-    return float(_volume(toy_worklog(), "contacted", "2026-04")["volume"].sum())
+def _new_contacted() -> float:
+    return float(_volume(practice_worklog(), "contacted", MONTH)["volume"].sum())
 
 
-def _toy_rows() -> pd.DataFrame:
-    april = in_month(toy_worklog(), "2026-04")
-    return april[april["stage"] == "contacted"]
+def _contact_rows() -> pd.DataFrame:
+    month = in_month(practice_worklog(), MONTH)
+    return month[month["stage"] == "contacted"]
 
 
-def _first_in_april(log: pd.DataFrame, level: str) -> pd.Series:
+def _first_in_month(log: pd.DataFrame, level: str) -> pd.Series:
     firsts = first_dates(log, level)
-    return firsts[firsts.dt.strftime("%Y-%m") == "2026-04"]
+    return firsts[firsts.dt.strftime("%Y-%m") == MONTH]
 
 
-def _toy_ignoring_implied() -> float:
+def _ignoring_implied() -> float:
     # Only rows whose stage is a contact (首次接触 or 流失) count as a contact.
-    toy = toy_worklog()
-    contacts = toy[toy["stage"].isin(["contacted", "lost"])]
-    return float(len(_first_in_april(contacts, "contacted")))
+    log = practice_worklog()
+    contacts = log[log["stage"].isin(["contacted", "lost"])]
+    return float(len(_first_in_month(contacts, "contacted")))
 
 
-def _toy_ignoring_lost() -> float:
-    toy = toy_worklog()
-    return float(len(_first_in_april(toy[toy["stage"] != "lost"], "contacted")))
+def _ignoring_lost() -> float:
+    log = practice_worklog()
+    return float(len(_first_in_month(log[log["stage"] != "lost"], "contacted")))
 
 
-def _toy_contacted_rows_only() -> float:
-    toy = toy_worklog()
-    return float(len(_first_in_april(toy[toy["stage"] == "contacted"], "contacted")))
+def _contacted_rows_only() -> float:
+    log = practice_worklog()
+    return float(len(_first_in_month(log[log["stage"] == "contacted"], "contacted")))
 
 
 q1 = Question(
-    variable="april_new_contacted",
-    prompt="看上面 13 行的小工作日志：2026 年 4 月，这个团队新接触了几位客户？",
-    expected=_new_contacted_april,
+    variable="may_new_contacted",
+    prompt="看练习用的 16 行小工作日志：2026 年 5 月，这个团队新接触了几位客户？",
+    expected=_new_contacted,
     hints=[
-        "“新接触”指客户第一次被接触的那一天落在 4 月。3 月就接触过的客户，4 月再联系也不算新。",
-        "阶段写着签约、成交的行，说明那天之前（最晚当天）一定接触过；写着流失的行，也说明接触过。",
-        "逐个客户看：找出它最早的一行（任何阶段都算接触），再看那一天是不是在 4 月。"
-        "也可以用 development_volume(toy, level='contacted', period='M')。",
+        "“新接触”指客户第一次被接触的那一天落在 5 月。4 月就接触过的客户，5 月再联系也不算新。",
+        "阶段写着意向、签约、成交的行，说明那天（最晚当天）一定接触过；写着流失的行，也说明接触过。",
+        "逐个客户看：找出它最早的一行（任何阶段都算接触），再看那一天是不是在 5 月。"
+        "也可以用 development_volume(practice, level='contacted', period='M')。",
     ],
     answer_code=(
-        "new = development_volume(toy, level='contacted', period='M')\n"
-        "april_new_contacted = new.loc[new['period'] == '2026-04-01', 'volume'].sum()"
+        "new = development_volume(practice, level='contacted', period='M')\n"
+        "may_new_contacted = new.loc[new['period'] == '2026-05-01', 'volume'].sum()"
     ),
     mistakes=[
-        Mistake("row_count", ROW_COUNT, lambda: float(len(_toy_rows()))),
+        Mistake("row_count", ROW_COUNT, lambda: float(len(_contact_rows()))),
         Mistake("active_not_new", ACTIVE_NOT_NEW,
-                lambda: float(in_month(toy_worklog(), "2026-04")["customer"].nunique())),
+                lambda: float(in_month(practice_worklog(), MONTH)["customer"].nunique())),
         Mistake("ignored_implied",
-                "你漏掉了只有“成交”一行的客户。成交意味着当天（最晚当天）已经接触、有意向、签了约，"
-                "这些更早的阶段是“隐含”的，也要算上。",
-                _toy_ignoring_implied),
+                "你漏掉了没有“首次接触”行、直接写着签约或成交的客户。能签约、成交，说明当天（最晚当天）"
+                "已经接触过，这些更早的阶段是“隐含”的，也要算上。",
+                _ignoring_implied),
         Mistake("lost_not_contact",
                 "你漏掉了写着“流失”的客户。第一次见面就流失，也说明接触过了：流失行要算一次接触。",
-                _toy_ignoring_lost),
+                _ignoring_lost),
         Mistake("contacted_rows_only",
-                "你只看了阶段写着“首次接触”的行，漏掉了两类客户：只有成交行的（接触是隐含的），"
+                "你只看了阶段写着“首次接触”的行，漏掉了两类客户：直接写着签约、成交的（接触是隐含的），"
                 "和接触后当场流失的（流失行也是一次接触）。",
-                _toy_contacted_rows_only),
+                _contacted_rows_only),
     ],
 )
 
 
 def _by_rep_new() -> dict[str, float]:
-    table = _volume(toy_worklog(), "contacted", "2026-04", by="rep")
+    table = _volume(practice_worklog(), "contacted", MONTH, by="rep")
     return {str(r): float(v) for r, v in zip(table["rep"], table["volume"], strict=True)}
 
 
 def _by_rep_rows() -> dict[str, float]:
-    counts = _toy_rows().groupby("rep").size()
+    counts = _contact_rows().groupby("rep").size()
     return {rep: float(counts.get(rep, 0)) for rep in _by_rep_new()}
 
 
 def _by_rep_active() -> dict[str, float]:
-    counts = in_month(toy_worklog(), "2026-04").groupby("rep")["customer"].nunique()
+    counts = in_month(practice_worklog(), MONTH).groupby("rep")["customer"].nunique()
     return {rep: float(counts.get(rep, 0)) for rep in _by_rep_new()}
 
 
 q2 = Question(
-    variable="april_by_rep",
-    prompt="还是这份小日志：4 月的新接触客户，分别记在王磊和李娜名下各几位？"
-           "（写成 dict，例如 {'王磊': 1, '李娜': 1}）",
+    variable="may_by_rep",
+    prompt="还是这份练习日志：5 月的新接触客户，分别记在陈晨和赵敏名下各几位？"
+           "（写成 dict，例如 {'陈晨': 1, '赵敏': 1}）",
     expected=_by_rep_new,
     kind="table",
     hints=[
-        "先按第 1 题找出 4 月的新接触客户，再看每个客户记在谁名下。",
+        "先按第 1 题找出 5 月的新接触客户，再看每个客户记在谁名下。",
         "一个新客户记在“定下那个日期的那一行”的销售员名下，也就是这个客户最早那一行的销售员。",
-        "development_volume(toy, level='contacted', period='M', by='rep') 会按销售员拆开，"
-        "取 4 月那几行即可。",
+        "development_volume(practice, level='contacted', period='M', by='rep') 会按销售员拆开，"
+        "取 5 月那几行即可。",
     ],
     answer_code=(
-        "by_rep = development_volume(toy, level='contacted', period='M', by='rep')\n"
-        "april = by_rep[by_rep['period'] == '2026-04-01']\n"
-        "april_by_rep = dict(zip(april['rep'], april['volume']))"
+        "by_rep = development_volume(practice, level='contacted', period='M', by='rep')\n"
+        "may = by_rep[by_rep['period'] == '2026-05-01']\n"
+        "may_by_rep = dict(zip(may['rep'], may['volume']))"
     ),
     mistakes=[
         Mistake("row_count", "你按销售员数的是“首次接触”的行数。一个客户被同一个人联系了几次，"
                 "就被算了几次；要数每人名下第一次被接触的客户。", _by_rep_rows),
-        Mistake("active_not_new", "你按销售员数的是 4 月有动静的客户，把 3 月就接触过的老客户也算进来了。",
+        Mistake("active_not_new", "你按销售员数的是 5 月有动静的客户，把 4 月就接触过的老客户也算进来了。",
                 _by_rep_active),
     ],
 )

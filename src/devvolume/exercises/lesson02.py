@@ -101,7 +101,7 @@ def _rep_monthly_without_zeros() -> dict[str, float]:
 q3 = Question(
     variable="liu_monthly_won",
     prompt=f"新员工{REP}（2 月 17 日入职）：2025 年 3 月到 12 月，每个月各新成交了多少位客户？"
-           "（一张表：月份第一天 → 新成交客户数，例如 {'2025-03-01': 0, ...}，10 个月一个不少）",
+           "（一张表：月份第一天 → 新成交客户数，例如 {'2025-03-01': 几位, '2025-04-01': 几位, ...}，10 个月一个不少）",
     expected=_rep_monthly,
     kind="table",
     hints=[
