@@ -277,6 +277,18 @@ def test_explorers_redraw_from_the_pure_function(build, change, pure) -> None:
     pd.testing.assert_frame_equal(explorer.table, expected)
 
 
+def test_explorer_reuses_a_chart_only_when_caching() -> None:
+    explorer = widgets.counting_explorer(WORKED)
+    first = explorer.chart_view.value
+    explorer.controls["level"].value = "won"
+    explorer.controls["level"].value = "contacted"
+    assert explorer.chart_view.value == first
+    assert len(explorer._charts) == 2
+    explorer.cache_charts = False
+    explorer.controls["level"].value = "won"
+    assert "<img" in explorer.chart_view.value
+
+
 def test_explorer_shows_errors_instead_of_raising() -> None:
     explorer = widgets.conversion_explorer(WORKED)
     explorer.controls["start"].value = "signed"

@@ -181,8 +181,12 @@ class Explorer(widgets.VBox):
     """Drop-downs over a work log; each change calls a pure function and redraws table + chart.
 
     Subclasses set :attr:`controls` and implement :meth:`compute` (pure: values → table) and
-    :meth:`draw` (table → chart). :attr:`table` is the last result.
+    :meth:`draw` (table → chart). :attr:`table` is the last result. A chart already drawn for
+    the same control values is shown again from memory unless :attr:`cache_charts` is False.
     """
+
+    #: Keep each drawn chart's HTML by control values (drawing the SVG is the slow part).
+    cache_charts: bool = True
 
     def __init__(self, log: pd.DataFrame, controls: dict[str, Any]) -> None:
         self.worklog = log
@@ -231,7 +235,7 @@ class Explorer(widgets.VBox):
             index=False, na_rep="—", float_format=_format_float)
         # Rendering the SVG takes most of the time; a setting seen before is drawn from memory.
         key = tuple(values.items())
-        if key not in self._charts:
+        if key not in self._charts or not self.cache_charts:
             self._charts[key] = chart_html(self.draw(self.table, **values))
         self.chart_view.value = self._charts[key]
         return self.table

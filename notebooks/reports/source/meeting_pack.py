@@ -75,13 +75,14 @@ day = pd.Timestamp(week) if week else company["date"].max().normalize()
 start, end = period_window(day, "W")
 last_start, last_end = period_window(day, "W", back=1)
 company = company[company["date"] <= end]
+last_day = min(end, company["date"].max().normalize())  # the week may still be running
 log = company[company["team"] == team]
 if log.empty:
     msg = (f"团队“{team}”在 {end:%Y-%m-%d} 之前没有任何记录 / team {team!r} has no activity up to {end:%Y-%m-%d}. "
            "Hint: 检查 week 参数或工作日志表的日期 / check week or the work log's dates.")
     raise ValueError(msg)
 heading(TEXT["title"].format(team=team), 1)
-paragraph(TEXT["meta"].format(start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}",
+paragraph(TEXT["meta"].format(start=f"{start:%Y-%m-%d}", end=f"{last_day:%Y-%m-%d}",
                               last_start=f"{last_start:%Y-%m-%d}", last_end=f"{last_end:%Y-%m-%d}"))
 
 # %%
@@ -95,7 +96,8 @@ display(pd.DataFrame({
     TEXT["last"]: [int(total[f"{zh}_上周"]) for zh in MEASURES],
     TEXT["delta"]: [int(total[f"{zh}_变化"]) for zh in MEASURES],
 }).set_index(TEXT["measure"]))
-change = stats.compare_periods(log, before=(last_start, last_end), after=(start, end), metric="volume", level="contacted")
+change = stats.compare_periods(log, before=(last_start, last_end), after=(start, last_day), metric="volume",
+                               level="contacted")
 if lang == "zh":
     paragraph(change.message)
 else:
@@ -106,11 +108,11 @@ else:
 # %%
 heading(TEXT["reps"])
 reps = review[review["rep"] != "合计"].drop(columns=["team"])
-columns = {"rep": TEXT["rep"]}
-for zh, key in MEASURES.items():
-    for when, label in (("本周", "this"), ("上周", "last"), ("变化", "delta")):
-        columns[f"{zh}_{when}"] = f"{TEXT[key]} · {TEXT[label]}"
-display(reps.rename(columns=columns).set_index(TEXT["rep"]))
+table = reps.set_index("rep").rename_axis(TEXT["rep"])
+table.columns = pd.MultiIndex.from_tuples(
+    [(TEXT[MEASURES[zh]], TEXT[{"本周": "this", "上周": "last", "变化": "delta"}[when]])
+     for zh, when in (column.split("_") for column in table.columns)])
+display(table)
 display(charts.leaderboard(reps[["rep"]].assign(volume=reps["新接触_本周"]), lang=lang, title=TEXT["chart"]))
 
 # %%
@@ -124,7 +126,7 @@ else:
         TEXT["customer"]: shown["customer"], TEXT["rep"]: shown["rep"],
         TEXT["stage"]: [charts.label(stage, lang) for stage in shown["stage"]],
         TEXT["last_date"]: shown["last_date"].dt.strftime("%Y-%m-%d"), TEXT["idle"]: shown["idle_days"],
-    }).reset_index(drop=True))
+    }).set_index(TEXT["customer"]))
     if len(stalled) > len(shown):
         paragraph(TEXT["more"].format(n=len(stalled) - len(shown)))
 
@@ -148,8 +150,9 @@ bottleneck = coaching.find_bottleneck(metrics.funnel(log), metrics.funnel(compan
                                       company_reps=company["rep"].nunique())
 advice = coaching.recommendations(bottleneck, stalled=int((stalled["stage"] == "signed").sum()), lang=lang)
 items = "".join(f"<li>{escape(point)}</li>" for point in points or [TEXT["no_points"]])
+colon = "：" if lang == "zh" else ": "
 items += (f"<li>{escape(TEXT['advice'].format(step=bottleneck.step_name(lang)))}<ul>"
-          + "".join(f"<li><b>{escape(s)}</b>：{escape(a)}</li>" for s, a in advice) + "</ul></li>")
+          + "".join(f"<li><b>{escape(s)}</b>{colon}{escape(a)}</li>" for s, a in advice) + "</ul></li>")
 display(HTML(f"<ol>{items}</ol>"))
 
 publish_summary(**{

@@ -169,7 +169,7 @@ else:
     display(pd.DataFrame({
         TEXT["customer"]: shown["customer"], TEXT["rep"]: shown["rep"],
         TEXT["last"]: shown["last_date"].dt.strftime("%Y-%m-%d"), TEXT["idle"]: shown["idle_days"],
-    }).reset_index(drop=True))
+    }).set_index(TEXT["customer"]))
     if len(stalled) > len(shown):
         paragraph(TEXT["more"].format(n=len(stalled) - len(shown)))
 
@@ -186,7 +186,8 @@ by_channel = metrics.funnel(log, by="channel")
 by_channel = by_channel[by_channel["level"] == "won"].sort_values(["from_first", "channel"], ascending=[False, True])
 best_channel = str(by_channel["channel"].iloc[0]) if not by_channel.empty else ""
 advice = coaching.recommendations(bottleneck, best_channel=best_channel, stalled=len(stalled), lang=lang)
-display(HTML("<ul>" + "".join(f"<li><b>{escape(s)}</b>：{escape(a)}</li>" for s, a in advice) + "</ul>"))
+colon = "：" if lang == "zh" else ": "
+display(HTML("<ul>" + "".join(f"<li><b>{escape(s)}</b>{colon}{escape(a)}</li>" for s, a in advice) + "</ul>"))
 
 # %%
 heading(TEXT["change"])
