@@ -271,3 +271,27 @@ def test_warm_engine_gives_the_numbers_of_an_isolated_run(tmp_path: Path) -> Non
         counts = [cell.execution_count for cell in warm[team].cells if cell.cell_type == "code"]
         assert counts == [cell.execution_count for cell in isolated[team].cells if cell.cell_type == "code"]
     assert _numbers(warm[teams[0]]) != _numbers(warm[teams[1]])
+
+
+def test_warm_kernel_forgets_what_a_report_changed(tmp_path: Path) -> None:
+    from devvolume._report_engine import ENGINE_NAME, KERNEL_NAME, WarmWorker
+
+    meddle = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os, warnings\nimport altair as alt\nimport pandas as pd\n"
+        "LEAK = 1\npd.set_option('display.max_rows', 3)\nalt.theme.enable('dark')\n"
+        "os.environ['DV_LEAK'] = '1'\nwarnings.simplefilter('ignore')\nos.chdir('/')")])
+    probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os, warnings\nimport altair as alt\nimport pandas as pd\n"
+        "print('LEAK' in globals(), pd.get_option('display.max_rows'), alt.theme.active,\n"
+        "      'DV_LEAK' in os.environ, warnings.filters[0][0] == 'ignore' and warnings.filters[0][2] is Warning,\n"
+        "      os.getcwd() == '/')")])
+    for notebook in (meddle, probe):
+        notebook.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"}
+    worker = WarmWorker(cwd=str(tmp_path))
+    try:
+        for notebook in (meddle, probe):
+            executed = papermill.execute_notebook(notebook, None, engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME,
+                                                  progress_bar=False, km=worker.km, kc=worker.kc)
+    finally:
+        worker.close()
+    assert executed.cells[0].outputs[0]["text"].split() == ["False", "60", "default", "False", "False", "False"]
