@@ -17,7 +17,10 @@ others, and report ``("start" | "done", worker, task, outcome)`` on another.
 from __future__ import annotations
 
 import copy
+import multiprocessing
 import os
+import queue
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -312,3 +315,73 @@ def worker_main(worker_id: int, tasks: Any, results: Any, cwd: str) -> None:
             results.put(("done", worker_id, task.index, worker.run(task, export)))
     finally:
         worker.close()
+
+
+def run_tasks(tasks: list[Task], *, jobs: int, progress: bool, label: str) -> dict[int, Outcome]:
+    """Run the tasks in ``jobs`` worker processes; every task gets an outcome."""
+    from tqdm.auto import tqdm
+
+    outcomes: dict[int, Outcome] = {}
+    if not tasks:
+        return outcomes
+    context = multiprocessing.get_context("spawn")
+    todo, done = context.Queue(), context.Queue()
+    for task in tasks:
+        todo.put(task)
+    workers = [
+        context.Process(target=worker_main, args=(number, todo, done, str(Path.cwd())),
+                        name=f"devvolume-report-{number}", daemon=True)
+        for number in range(min(jobs, len(tasks)))
+    ]  # fmt: skip
+    for _ in workers:
+        todo.put(None)
+    for worker in workers:
+        worker.start()
+    names = {task.index: task.name for task in tasks}
+    running: dict[int, int] = {}
+    gone: dict[int, str] = {}
+    bar = tqdm(total=len(tasks), desc=label, unit="report", disable=not progress,
+               file=sys.stderr, dynamic_ncols=True)  # fmt: skip
+    try:
+        while len(outcomes) < len(tasks):
+            try:
+                event, number, index, payload = done.get(timeout=1.0)
+            except queue.Empty:
+                _check_workers(workers, running, gone, outcomes)
+                if len(gone) == len(workers):
+                    reason = "; ".join(sorted(set(gone.values())))
+                    for task in tasks:
+                        outcomes.setdefault(task.index, Outcome(False, 0.0, reason))
+                continue
+            if event == "failed":
+                gone[number] = f"report worker could not start: {payload.strip().splitlines()[-1]}"
+                print(payload, file=sys.stderr)
+            elif event == "start":
+                running[number] = index
+            elif event == "done":
+                running.pop(number, None)
+                outcomes[index] = payload
+                bar.update()
+                bar.set_postfix_str(names[index], refresh=False)
+                if not payload.ok:
+                    bar.write(f"报告失败 / report failed: {names[index]}: {payload.error}"
+                              f"{chr(10) + payload.detail if payload.detail else ''}",
+                              file=sys.stderr)  # fmt: skip
+    finally:
+        bar.close()
+        for worker in workers:
+            worker.join(timeout=30)
+            if worker.is_alive():
+                worker.terminate()
+    return outcomes
+
+
+def _check_workers(workers: list[Any], running: dict[int, int], gone: dict[int, str],
+                   outcomes: dict[int, Outcome]) -> None:  # fmt: skip
+    for number, worker in enumerate(workers):
+        if number in gone or worker.is_alive():
+            continue
+        gone[number] = f"report worker {number} stopped (exit code {worker.exitcode})"
+        if number in running:
+            index = running.pop(number)
+            outcomes[index] = Outcome(False, 0.0, gone[number])

@@ -19,11 +19,8 @@ the index its numbers.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
-import multiprocessing
 import os
-import queue
 import re
 import sys
 import unicodedata
@@ -32,11 +29,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import quote
 
 import pandas as pd
 
-from devvolume._report_engine import SUMMARY_MIMETYPE, Outcome, Task, worker_main, write_atomic
+from devvolume._report_engine import SUMMARY_MIMETYPE, Task, run_tasks, write_atomic
+from devvolume._report_index import INDEX_TEXT, render_index
 
 #: The notebook that makes each kind of report, and whom it is for.
 KINDS: dict[str, tuple[str, str]] = {
@@ -172,14 +169,14 @@ def build_reports(
     tasks = [
         Task(index, name, str(notebook),
              {**extra, **_parameters(kind, data.source, name, period, lang)},
-             str(_inside(out_dir, files[name])), f"{name} · {_INDEX_TEXT[lang]['kinds'][kind]}")
+             str(_inside(out_dir, files[name])), f"{name} · {INDEX_TEXT[lang]['kinds'][kind]}")
         for index, name in enumerate(wanted)
     ]  # fmt: skip
     results = [ReportResult(name, kind, None, False, _unknown_message(name, names, by))
                for name in unknown]  # fmt: skip
     for result in results:
         print(result.error, file=sys.stderr)
-    outcomes = _run(tasks, jobs=jobs, progress=progress, kind=kind)
+    outcomes = run_tasks(tasks, jobs=jobs, progress=progress, label=f"{kind} reports")
     for task in tasks:
         outcome = outcomes[task.index]
         results.append(ReportResult(task.name, kind, Path(task.html) if outcome.ok else None,
@@ -403,146 +400,3 @@ def _prepare_out(out: Path, *, force: bool) -> Path:
     if not marker.is_file():
         write_atomic(marker, "Made by `devvolume report`; it may overwrite report files here.\n")
     return out
-
-
-# --- running -----------------------------------------------------------------------------------
-
-
-def _run(tasks: list[Task], *, jobs: int, progress: bool, kind: str) -> dict[int, Outcome]:
-    """Run the tasks in ``jobs`` worker processes; every task gets an outcome."""
-    from tqdm.auto import tqdm
-
-    outcomes: dict[int, Outcome] = {}
-    if not tasks:
-        return outcomes
-    context = multiprocessing.get_context("spawn")
-    todo, done = context.Queue(), context.Queue()
-    for task in tasks:
-        todo.put(task)
-    workers = [
-        context.Process(target=worker_main, args=(number, todo, done, str(Path.cwd())),
-                        name=f"devvolume-report-{number}", daemon=True)
-        for number in range(min(jobs, len(tasks)))
-    ]  # fmt: skip
-    for _ in workers:
-        todo.put(None)
-    for worker in workers:
-        worker.start()
-    names = {task.index: task.name for task in tasks}
-    running: dict[int, int] = {}
-    gone: dict[int, str] = {}
-    bar = tqdm(total=len(tasks), desc=f"{kind} reports", unit="report", disable=not progress,
-               file=sys.stderr, dynamic_ncols=True)  # fmt: skip
-    try:
-        while len(outcomes) < len(tasks):
-            try:
-                event, number, index, payload = done.get(timeout=1.0)
-            except queue.Empty:
-                _check_workers(workers, running, gone, outcomes)
-                if len(gone) == len(workers):
-                    reason = "; ".join(sorted(set(gone.values())))
-                    for task in tasks:
-                        outcomes.setdefault(task.index, Outcome(False, 0.0, reason))
-                continue
-            if event == "failed":
-                gone[number] = f"report worker could not start: {payload.strip().splitlines()[-1]}"
-                print(payload, file=sys.stderr)
-            elif event == "start":
-                running[number] = index
-            elif event == "done":
-                running.pop(number, None)
-                outcomes[index] = payload
-                bar.update()
-                bar.set_postfix_str(names[index], refresh=False)
-                if not payload.ok:
-                    bar.write(f"报告失败 / report failed: {names[index]}: {payload.error}"
-                              f"{chr(10) + payload.detail if payload.detail else ''}",
-                              file=sys.stderr)  # fmt: skip
-    finally:
-        bar.close()
-        for worker in workers:
-            worker.join(timeout=30)
-            if worker.is_alive():
-                worker.terminate()
-    return outcomes
-
-
-def _check_workers(workers: list[Any], running: dict[int, int], gone: dict[int, str],
-                   outcomes: dict[int, Outcome]) -> None:  # fmt: skip
-    for number, worker in enumerate(workers):
-        if number in gone or worker.is_alive():
-            continue
-        gone[number] = f"report worker {number} stopped (exit code {worker.exitcode})"
-        if number in running:
-            index = running.pop(number)
-            outcomes[index] = Outcome(False, 0.0, gone[number])
-
-
-# --- the index page ----------------------------------------------------------------------------
-
-_INDEX_TEXT: dict[str, dict[str, Any]] = {
-    "zh": {"title": "客户开发量报告", "name": "名称", "status": "状态", "ok": "完成", "failed": "失败",
-           "error": "错误", "source": "数据", "period": "周期", "count": "共 {n} 份，完成 {ok} 份，失败 {bad} 份",
-           "kinds": {"team": "团队报告", "rep": "个人报告", "meeting": "周会材料"}},
-    "en": {"title": "Customer development reports", "name": "Name", "status": "Status", "ok": "done",
-           "failed": "failed", "error": "Error", "source": "Data", "period": "Period",
-           "count": "{n} reports: {ok} done, {bad} failed",
-           "kinds": {"team": "Team reports", "rep": "Rep reports", "meeting": "Meeting packs"}},
-}  # fmt: skip
-
-_INDEX_STYLE = """
-body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif;
-       margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #222; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border-bottom: 1px solid #ddd; padding: .4rem .6rem; text-align: left; }
-th { background: #f4f6f8; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.failed { color: #b00020; } .meta { color: #555; }
-"""
-
-
-def render_index(results: Sequence[ReportResult], *, source: str, by: str, kind: str,
-                 period: str, lang: str) -> str:  # fmt: skip
-    """Return the index page: one row per report, with its summary numbers or its error.
-
-    Every name, number and error is HTML-escaped; links are relative and percent-encoded.
-    """
-    text = _INDEX_TEXT[lang]
-    esc = html.escape
-    columns = list(dict.fromkeys(label for result in results for label in result.summary))
-    head = [text["name"], text["status"], *columns, text["error"]]
-    rows = []
-    for result in results:
-        if result.path is not None:
-            name = f'<a href="{esc(quote(result.path.name))}">{esc(result.name)}</a>'
-        else:
-            name = esc(result.name)
-        status = text["ok"] if result.ok else f'<span class="failed">{esc(text["failed"])}</span>'
-        cells = [f"<td>{name}</td>", f"<td>{status}</td>"]
-        cells += [_cell(result.summary.get(label)) for label in columns]
-        cells.append(f'<td class="failed">{esc(result.error)}</td>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    bad = sum(not result.ok for result in results)
-    count = text["count"].format(n=len(results), ok=len(results) - bad, bad=bad)
-    title = f'{text["title"]} · {text["kinds"][kind]}'
-    return "\n".join([
-        "<!DOCTYPE html>",
-        f'<html lang="{"zh-CN" if lang == "zh" else "en"}">',
-        '<head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(title)}</title><style>{_INDEX_STYLE}</style></head>",
-        f"<body><h1>{esc(title)}</h1>",
-        f'<p class="meta">{esc(text["source"])}: {esc(Path(source).name)} · '
-        f'{esc(text["period"])}: {esc(period)} · {esc(count)}</p>',
-        "<table><thead><tr>" + "".join(f"<th>{esc(str(h))}</th>" for h in head) + "</tr></thead>",
-        "<tbody>", *rows, "</tbody></table></body></html>", "",
-    ])  # fmt: skip
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "<td></td>"
-    if isinstance(value, float):
-        return f'<td class="num">{value:,.1f}</td>'
-    if isinstance(value, int):
-        return f'<td class="num">{value:,}</td>'
-    return f"<td>{html.escape(str(value))}</td>"
