@@ -16,7 +16,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 NOTEBOOKS := $(wildcard notebooks/*.ipynb notebooks/reports/*.ipynb exercises/*.ipynb exercises/solutions/*.ipynb)
 
-.PHONY: help venv system lint typecheck test nbval notebooks lab clean
+.PHONY: help venv system lint typecheck test nbval notebooks reports lab clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -55,6 +55,9 @@ nbval: $(STAMP) ## Run every notebook and compare with its stored outputs (stric
 
 notebooks: $(STAMP) ## Rebuild all notebooks from their sources and store outputs (deterministic)
 	$(BIN)/python tools/build_notebooks.py
+
+reports: $(STAMP) system ## Build the team reports and index for the directsales case into build/reports/
+	$(BIN)/python -m devvolume report directsales --by team --out build/reports --jobs 2
 
 lab: $(STAMP) ## Open the lessons in JupyterLab
 	$(BIN)/jupyter lab notebooks/
