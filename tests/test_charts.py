@@ -139,6 +139,17 @@ def test_volume_trend_periods(period: str, unit: str, word: str) -> None:
     assert spec["encoding"]["x"]["sort"] == "ascending"
 
 
+@pytest.mark.parametrize(("period", "ticks"), [
+    ("M", {"interval": "month", "step": 1}), ("Q", {"interval": "month", "step": 3}),
+    ("Y", {"interval": "year", "step": 1}), ("W", None)])
+def test_time_axes_tick_once_per_period(period: str, ticks: dict | None) -> None:
+    # JupyterLab's Vega-Lite 5.6 otherwise ticks every two weeks and repeats month labels
+    axis = charts.volume_trend(VOLUME, period=period).to_dict()["encoding"]["x"]["axis"]
+    assert axis.get("tickCount") == ticks
+    bars = charts.volume_trend(VOLUME, period=period, mark="bar").to_dict()
+    assert "tickCount" not in bars["encoding"]["x"]["axis"]     # ordinal: one band per period
+
+
 def test_volume_trend_rejects_unknown_period() -> None:
     with pytest.raises(ValueError, match="unknown period"):
         charts.volume_trend(VOLUME, period="D")

@@ -183,3 +183,37 @@ def test_combined_chart_is_named_by_its_parts() -> None:
     frame = pd.DataFrame({"period": pd.to_datetime(["2026-03-01"]), "volume": [1]})
     combined = charts.combine(charts.volume_trend(frame), charts.volume_trend(frame, title="柱"))
     assert display.renderer(combined.to_dict())["text/plain"] == "<图表：每月客户开发量；柱>"
+
+
+# --- live redraws -------------------------------------------------------------------------------
+
+def test_live_bundle_is_for_jupyterlabs_own_vegalite_5_renderer() -> None:
+    bundle = display.live_bundle(small_chart())
+    assert set(bundle) == {"application/vnd.vegalite.v5+json", "text/plain", "image/png"}
+    spec = bundle[display.LIVE_MIMETYPE]
+    assert spec["$schema"] == "https://vega.github.io/schema/vega-lite/v5.6.1.json"
+    assert spec["title"] == "测试图表"
+    assert bundle["text/plain"] == "<图表：测试图表>"
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")  # stub, no rasterising
+    assert display.LIVE_METADATA == {
+        "application/vnd.vegalite.v5+json": {"embed_options": {"actions": False,
+                                                               "renderer": "svg"}}}
+    assert "http" not in str({k: v for k, v in spec.items() if k != "$schema"})  # data inline
+
+
+def test_chart_view_is_static_until_it_goes_live() -> None:
+    view = display.ChartView()
+    view.show(small_chart())
+    assert 'class="devvolume-chart"' in view.static.value
+    assert view.live.outputs == ()
+    assert not view.is_live
+    view.show(small_chart(), live=True)
+    assert view.static.layout.display == "none"
+    assert view.is_live
+    view.show(small_chart())                       # once live, always live
+    (output,) = view.live.outputs
+    assert output == {"output_type": "display_data", "data": display.live_bundle(small_chart()),
+                      "metadata": display.LIVE_METADATA}
+    view.clear()
+    assert view.live.outputs == ()
+    assert view.static_html == ""

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from devvolume import simulate, whatif
+from devvolume import display, simulate, whatif
 
 BASE = whatif.Baseline(contacted_per_month=400.0, won_per_month=80.0, target_per_month=100.0,
                        reps=42)
@@ -150,15 +150,26 @@ def test_strategy_simulator_headline_moves_with_a_slider() -> None:
     assert whatif.PROJECTED_VOLUME_CLASS in simulator.headline._dom_classes
     assert "dv-strategy-training" in simulator.sliders["training"]._dom_classes
     assert "预计每月新成交客户：80.0" in simulator.headline.value
-    assert "<img" in simulator.charts.value            # the offline SVG charts
+    assert "<img" in simulator.charts.static.value     # the first charts: offline SVG
+    assert simulator.charts.live.outputs == ()
     simulator.sliders["training"].value = 1.0
     assert "预计每月新成交客户：80.0" not in simulator.headline.value
     assert simulator.projection.won > 80.0
+    # after a move the charts are drawn live by JupyterLab, and the static ones are hidden
+    assert simulator.charts.static.layout.display == "none"
+    (output,) = simulator.charts.live.outputs
+    spec = output["data"][display.LIVE_MIMETYPE]
+    assert spec["$schema"] == display.LIVE_SCHEMA
+    assert "预计" in str(spec) or "方案与现状对比" in str(spec)
 
 
 def test_incentive_planner_follows_its_controls() -> None:
     planner = whatif.IncentivePlanner(_attained())
     before = planner.headline.value
+    assert "<img" in planner.charts.static.value
     planner.accelerator.value = 3.0
     assert planner.headline.value != before
     assert planner.plan.accelerator == 3.0
+    (output,) = planner.charts.live.outputs
+    assert output["data"][display.LIVE_MIMETYPE]["title"] == "每位销售员的奖金"
+    assert planner.charts.static.layout.display == "none"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from devvolume import WorklogError, widgets
+from devvolume import WorklogError, display, widgets
 from devvolume.datasets import load_dataset
 from devvolume.schema import STAGE_RANK
 
@@ -277,16 +277,39 @@ def test_explorers_redraw_from_the_pure_function(build, change, pure) -> None:
     pd.testing.assert_frame_equal(explorer.table, expected)
 
 
-def test_explorer_reuses_a_chart_only_when_caching() -> None:
-    explorer = widgets.counting_explorer(WORKED)
-    first = explorer.chart_view.value
-    explorer.controls["level"].value = "won"
-    explorer.controls["level"].value = "contacted"
-    assert explorer.chart_view.value == first
-    assert len(explorer._charts) == 2
-    explorer.cache_charts = False
-    explorer.controls["level"].value = "won"
-    assert "<img" in explorer.chart_view.value
+@pytest.mark.parametrize(("build", "change", "pure"), EXPLORERS,
+                         ids=[b.__name__ for b, _, _ in EXPLORERS])
+def test_a_moved_control_redraws_live_and_hides_the_static_chart(build, change, pure) -> None:
+    explorer = build(WORKED)
+    view = explorer.chart_view
+    assert "<img" in view.static.value            # the first chart: static SVG, stored
+    assert view.live.outputs == ()                 # nothing live until a control moves
+    assert view.static.layout.display != "none"
+    for name, value in change.items():
+        explorer.controls[name].value = value
+    assert view.is_live
+    assert view.static.layout.display == "none"
+    (output,) = view.live.outputs
+    assert output["output_type"] == "display_data"
+    assert display.LIVE_MIMETYPE in output["data"]
+    assert "image/svg+xml" not in output["data"]
+    assert "text/html" not in output["data"]
+    assert output["metadata"] == display.LIVE_METADATA
+    spec = output["data"][display.LIVE_MIMETYPE]
+    assert spec["$schema"] == display.LIVE_SCHEMA
+    assert spec == display.live_bundle(explorer.draw(explorer.table, **explorer.values))[
+        display.LIVE_MIMETYPE]
+
+
+def test_a_live_explorer_stays_live_and_clears_on_errors() -> None:
+    explorer = widgets.conversion_explorer(WORKED)
+    explorer.controls["within_days"].value = 30
+    explorer.refresh()                             # a later refresh stays live
+    assert len(explorer.chart_view.live.outputs) == 1
+    explorer.controls["start"].value = "signed"
+    explorer.controls["end"].value = "qualified"
+    assert explorer.chart_view.live.outputs == ()
+    assert "必须在" in explorer.shown_html
 
 
 def test_explorer_shows_errors_instead_of_raising() -> None:

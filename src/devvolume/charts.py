@@ -54,6 +54,16 @@ MUTED_COLOR = "#bab0ac"
 _TIME_UNITS = {"W": "yearmonthdate", "M": "yearmonth", "Q": "yearquarter", "Y": "year"}
 
 
+#: One tick per period on a time axis. Left to itself, Vega-Lite 5.6 (JupyterLab's live renderer)
+#: ticks a few months every two weeks and repeats each month's label. Weeks keep the default:
+#: Vega's week interval starts on Sunday, ours on Monday, and their date labels never repeat.
+_TICK_INTERVALS: dict[str, dict[str, Any]] = {
+    "M": {"interval": "month", "step": 1},
+    "Q": {"interval": "month", "step": 3},
+    "Y": {"interval": "year", "step": 1},
+}
+
+
 def _require(frame: pd.DataFrame, columns: Sequence[str], builder: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -87,11 +97,11 @@ def _period_x(period: str, lang: Lang, *, field: str = "period", title: str | No
     _check_period(period)
     unit = _TIME_UNITS[period]
     kind = "O" if ordinal else "T"
+    axis = alt.Axis(format=TIME_FORMATS[lang][period], formatType="time", labelAngle=0)
+    if not ordinal and period in _TICK_INTERVALS:
+        axis.tickCount = _TICK_INTERVALS[period]
     return channel(
-        f"{unit}({field}):{kind}",
-        title=title or label(period, lang),
-        sort="ascending",
-        axis=alt.Axis(format=TIME_FORMATS[lang][period], formatType="time", labelAngle=0),
+        f"{unit}({field}):{kind}", title=title or label(period, lang), sort="ascending", axis=axis
     )
 
 

@@ -9,9 +9,11 @@ work log, so a manager can ask "what if" of their own team. :func:`incentive_pay
 per-customer bonus with an accelerator above 100 % attainment for every rep, through
 :mod:`devvolume.targets`.
 
-The widgets show their charts as the value of an ``HTML`` widget (offline SVG from
-:mod:`devvolume.display`), never through an ``Output`` widget, so a headless run stores no
-stray outputs and a browser test can read the labels (CSS classes
+The widgets show their charts in a :class:`devvolume.display.ChartView`: the first as offline
+SVG in an ``HTML`` widget (what a built notebook stores and an export shows), and, once the
+learner moves a control, every later one drawn live by JupyterLab's own Vega-Lite renderer.
+Labels are ``HTML`` widgets, so a headless run stores no stray outputs and a browser test can
+read them (CSS classes
 :data:`PROJECTED_VOLUME_CLASS`, ``dv-strategy-<code>``, ``dv-incentive-total``,
 and ``dv-month-change`` in :mod:`devvolume.change`).
 """
@@ -19,7 +21,6 @@ and ``dv-month-change`` in :mod:`devvolume.change`).
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from devvolume import metrics, simulate, targets
+from devvolume.display import ChartView
 
 #: The four strategies of syllabus section 四: slider code → label.
 STRATEGIES: dict[str, str] = {
@@ -282,8 +284,7 @@ class StrategySimulator(widgets.VBox):
         self.headline = widgets.HTML()
         self.headline.add_class(PROJECTED_VOLUME_CLASS)
         self.details = widgets.HTML()
-        self.charts = widgets.HTML()
-        self._memory = _ChartMemory()
+        self.charts = ChartView()
         for code, slider in self.sliders.items():
             slider.add_class(f"dv-strategy-{code}")
             slider.observe(self._on_change, names="value")
@@ -295,63 +296,26 @@ class StrategySimulator(widgets.VBox):
         """The projection at the sliders' current levels."""
         return project_strategies(self.baseline, **{c: s.value for c, s in self.sliders.items()})
 
-    def refresh(self, *, redraw: bool = True) -> StrategyProjection:
+    def refresh(self, *, redraw: bool = True, live: bool = False) -> StrategyProjection:
         """Recompute, update the labels, then redraw the charts; returns the projection.
 
         The labels are set first: each assignment reaches the browser at once, so the headline
-        moves within milliseconds and the charts (rendered to SVG, the slow part) follow.
+        moves first and the charts follow. ``live`` (set by the sliders' callback) hands the
+        charts to JupyterLab's renderer instead of rendering SVG here.
         """
         result = self.projection
         self.headline.value = f"<h3 style='margin:4px 0'>{html.escape(result.headline)}</h3>"
         self.details.value = html.escape(_details(result))
         if redraw:
-            self.charts.value = self._memory.get(tuple(sorted(result.levels.items())),
-                                                 lambda: self._draw(result))  # fmt: skip
+            from devvolume import charts
+
+            # one chart of both: the static SVG's cost is mostly per vl-convert call
+            self.charts.show(charts.combine(strategy_chart(result, title=self.title),
+                                            money_chart(result)), live=live)  # fmt: skip
         return result
 
-    def _draw(self, result: StrategyProjection) -> str:
-        from devvolume import charts
-
-        # one render of both charts: vl-convert's cost is mostly per call
-        return chart_html(charts.combine(strategy_chart(result, title=self.title),
-                                         money_chart(result)))  # fmt: skip
-
     def _on_change(self, _change: Any) -> None:
-        self.refresh()
-
-
-#: Rendered chart HTML a widget keeps, by control values (the SVG is the slow part).
-CHART_MEMORY = 128
-
-
-class _ChartMemory:
-    """Rendered charts by control values, the oldest forgotten first.
-
-    A setting seen before is drawn from memory instead of being rendered again.
-    """
-
-    def __init__(self, size: int = CHART_MEMORY) -> None:
-        self.size = size
-        self.charts: dict[tuple[Any, ...], str] = {}
-
-    def get(self, key: tuple[Any, ...], render: Callable[[], str]) -> str:
-        if key not in self.charts:
-            if len(self.charts) >= self.size:
-                del self.charts[next(iter(self.charts))]
-            self.charts[key] = render()
-        return self.charts[key]
-
-
-def chart_html(*charts: Any) -> str:
-    """Render charts to the offline SVG HTML of :mod:`devvolume.display`, for an HTML widget.
-
-    A widget shows its charts through an ``HTML`` widget's value rather than an ``Output``
-    widget: the value is plain state, so it renders the same in JupyterLab, in a headless run
-    and in an exported page, and a browser test can watch it change.
-    """
-    from devvolume import display
-
-    return "".join(display.renderer(chart.to_dict())["text/html"] for chart in charts)
+        self.refresh(live=True)
 
 
 def _details(result: StrategyProjection) -> str:
@@ -532,8 +496,7 @@ class IncentivePlanner(widgets.VBox):
             layout=widgets.Layout(width="420px"))  # fmt: skip
         self.headline = widgets.HTML()
         self.headline.add_class("dv-incentive-total")
-        self.charts = widgets.HTML()
-        self._memory = _ChartMemory()
+        self.charts = ChartView()
         for control in (self.period, self.bonus, self.accelerator):
             control.observe(self._on_change, names="value")
         super().__init__([self.period, self.bonus, self.accelerator, self.headline,
@@ -547,18 +510,19 @@ class IncentivePlanner(widgets.VBox):
                                  accelerator=self.accelerator.value,
                                  period=self.period.value)  # fmt: skip
 
-    def refresh(self, *, redraw: bool = True) -> IncentivePlan:
-        """Recompute, update the headline, then redraw the chart; returns the plan."""
+    def refresh(self, *, redraw: bool = True, live: bool = False) -> IncentivePlan:
+        """Recompute, update the headline, then redraw the chart; returns the plan.
+
+        ``live`` (set by the controls' callback) hands the chart to JupyterLab's renderer.
+        """
         plan = self.plan
         self.headline.value = f"<h3 style='margin:4px 0'>{html.escape(plan.headline)}</h3>"
         if redraw:
-            key = (self.period.value, plan.per_customer, plan.accelerator)
-            self.charts.value = self._memory.get(
-                key, lambda: chart_html(payout_chart(plan, title=self.title)))
+            self.charts.show(payout_chart(plan, title=self.title), live=live)
         return plan
 
     def _on_change(self, _change: Any) -> None:
-        self.refresh()
+        self.refresh(live=True)
 
 
 def payout_chart(plan: IncentivePlan, *, title: str = "每位销售员的奖金") -> Any:

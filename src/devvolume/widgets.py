@@ -48,6 +48,7 @@ from devvolume._views import (
     volume_totals,
     volume_view,
 )
+from devvolume.display import ChartView
 from devvolume.io import WorklogCheck, WorklogError, check_worklog
 from devvolume.schema import LEVELS, STAGE_LABELS
 
@@ -181,23 +182,18 @@ class Explorer(widgets.VBox):
     """Drop-downs over a work log; each change calls a pure function and redraws table + chart.
 
     Subclasses set :attr:`controls` and implement :meth:`compute` (pure: values → table) and
-    :meth:`draw` (table → chart). :attr:`table` is the last result. A chart already drawn for
-    the same control values is shown again from memory unless :attr:`cache_charts` is False.
+    :meth:`draw` (table → chart). :attr:`table` is the last result. The first chart is static
+    SVG; once a control moves, charts are drawn live by JupyterLab (:class:`ChartView`).
     """
-
-    #: Keep each drawn chart's HTML by control values (drawing the SVG is the slow part).
-    cache_charts: bool = True
 
     def __init__(self, log: pd.DataFrame, controls: dict[str, Any]) -> None:
         self.worklog = log
         self.controls = controls
         self.table: pd.DataFrame = pd.DataFrame()
-        # HTML widgets, not an Output: the view lives in the widgets' state, so a notebook run
-        # headless (nbclient, nbval) gets no stray outputs from building the control. The table
-        # comes first and is updated first: it is ready in milliseconds, the SVG chart later.
+        # Widgets' state, not captured outputs: a notebook run headless (nbclient, nbval) gets no
+        # stray outputs from building the control. The table comes first and is updated first.
         self.table_view = widgets.HTML()
-        self.chart_view = widgets.HTML()
-        self._charts: dict[tuple[Any, ...], str] = {}
+        self.chart_view = ChartView()
         for control in controls.values():
             control.observe(self._on_change, names="value")
         rows = [widgets.HBox(list(controls.values())[i:i + 3])
@@ -222,31 +218,30 @@ class Explorer(widgets.VBox):
         """Return the table as shown under the chart (Chinese headers)."""
         return chinese(table)
 
-    def refresh(self) -> pd.DataFrame:
-        """Recompute the table and show it, then redraw the chart; return the table."""
+    def refresh(self, *, live: bool = False) -> pd.DataFrame:
+        """Recompute the table and show it, then redraw the chart; return the table.
+
+        ``live`` (set by the controls' callback) hands the chart to JupyterLab's renderer.
+        """
         values = self.values
         try:
             self.table = self.compute(**values)
         except ValueError as exc:
             self.table_view.value = f"<p style='color:#b00020'>{html.escape(str(exc))}</p>"
-            self.chart_view.value = ""
+            self.chart_view.clear()
             return self.table
         self.table_view.value = self.shown(self.table, **values).to_html(
             index=False, na_rep="—", float_format=_format_float)
-        # Rendering the SVG takes most of the time; a setting seen before is drawn from memory.
-        key = tuple(values.items())
-        if key not in self._charts or not self.cache_charts:
-            self._charts[key] = chart_html(self.draw(self.table, **values))
-        self.chart_view.value = self._charts[key]
+        self.chart_view.show(self.draw(self.table, **values), live=live)
         return self.table
 
     @property
     def shown_html(self) -> str:
-        """The chart and the table as HTML, as shown."""
-        return self.chart_view.value + self.table_view.value
+        """The static chart and the table as HTML."""
+        return self.chart_view.static_html + self.table_view.value
 
     def _on_change(self, _change: Any) -> None:
-        self.refresh()
+        self.refresh(live=True)
 
 
 class CountingExplorer(Explorer):
