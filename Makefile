@@ -9,9 +9,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Debian packages the tests need: CJK fonts for charts, Chromium for browser tests,
+# Debian packages the tests need: CJK and emoji fonts (charts, feedback), Chromium for browser tests,
 # LibreOffice and poppler for the office-suite test of the Excel template.
-DEBIAN_PACKAGES := fonts-noto-cjk chromium libreoffice-calc poppler-utils
+DEBIAN_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji chromium libreoffice-calc poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 NOTEBOOKS := $(wildcard notebooks/*.ipynb notebooks/reports/*.ipynb exercises/*.ipynb exercises/solutions/*.ipynb)
