@@ -11,20 +11,16 @@ Screenshots: ``build/e2e/jupyterlab_*.png``.
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+if TYPE_CHECKING:
+    from conftest import JupyterLab
 
 TITLE = "每月客户开发量（成交）"
 SETUP = "from devvolume import display\ndisplay.setup()"
@@ -58,12 +54,6 @@ KERNEL_IDLE = """() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def lab_notebook(root: Path) -> Path:
     """Write ``charts.ipynb`` with outputs from a real kernel, unsigned (untrusted)."""
     nb = nbformat.v4.new_notebook(cells=[
@@ -84,54 +74,11 @@ def lab_notebook(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """A JupyterLab server on loopback; yields (base URL, token)."""
-    base = tmp_path_factory.mktemp("lab")
-    root = base / "root"
-    root.mkdir()
-    lab_notebook(root)
-    user_settings = {
-        # no news or update checks: they would try the network
-        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-        # render every cell, not only those in view, so the test sees all outputs
-        "notebook-extension/tracker": {"windowingMode": "none"},
-    }
-    for name, values in user_settings.items():
-        path = base / "settings" / "@jupyterlab" / f"{name}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values), encoding="utf-8")
-    port, token = free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(base / "config"),
-           "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "JUPYTER_PLATFORM_DIRS": "1"}
-    log = (base / "lab.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={base / 'settings'}",
-         f"--LabApp.workspaces_dir={base / 'workspaces'}", "--LabApp.expose_app_in_browser=True",
-         "--LabApp.extension_manager=readonly", "--allow-root"],
-        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail("JupyterLab did not start:\n"
-                                + (base / "lab.log").read_text(encoding="utf-8")[-3000:])
-                time.sleep(0.5)
-        yield url, token
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+def lab(jupyterlab: JupyterLab) -> Iterator[tuple[str, str]]:
+    """The session's JupyterLab (see conftest) with ``charts.ipynb``; yields (base URL, token)."""
+    lab_notebook(jupyterlab.root)
+    yield jupyterlab.url, jupyterlab.token
+    jupyterlab.shutdown_kernels()
 
 
 def test_chart_renders_in_jupyterlab_offline(lab: tuple[str, str], make_blocked_page) -> None:
