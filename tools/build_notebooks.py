@@ -22,6 +22,7 @@ import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import jupytext
 import nbformat
@@ -73,6 +74,9 @@ def stabilise(notebook: nbformat.NotebookNode) -> None:
     """Replace run-to-run noise with stable values."""
     notebook.metadata.pop("widgets", None)
     notebook.metadata["language_info"] = {"name": "python"}
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
     for index, cell in enumerate(notebook.cells):
         cell.metadata.pop("execution", None)
         cell.pop("id", None)
@@ -85,6 +89,19 @@ def stabilise(notebook: nbformat.NotebookNode) -> None:
                 output["execution_count"] = cell.get("execution_count")
         if cell.cell_type == "code":
             cell.metadata.pop("collapsed", None)
+
+
+def coalesce_streams(outputs: list[Any]) -> list[Any]:
+    """Join consecutive prints to the same stream: how a kernel splits them depends on timing."""
+    joined: list[Any] = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream" and previous["name"] == output["name"]):
+            previous["text"] += output["text"]
+        else:
+            joined.append(output)
+    return joined
 
 
 def main(argv: list[str] | None = None) -> int:

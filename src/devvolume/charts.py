@@ -463,5 +463,8 @@ def combine(*charts: Any, direction: Literal["vertical", "horizontal"] = "vertic
     for part in parts:
         part.config = alt.Undefined
     joined = alt.vconcat(*parts) if direction == "vertical" else alt.hconcat(*parts)
+    # Each chart keeps its own colours and dashes; shared scales would merge their domains and
+    # draw the legend's symbols in black.
+    joined = joined.resolve_scale(color="independent", strokeDash="independent")
     return (joined.configure(font=FONT_STACK).configure_title(anchor="start", fontSize=15)
             .configure_view(stroke=None))
