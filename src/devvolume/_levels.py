@@ -18,7 +18,6 @@ is a relation on the caller's connection). Only the columns a metric uses are re
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,8 +26,6 @@ import narwhals as nw
 
 from devvolume.schema import COLUMN_LABELS, LEVELS, LOST, STAGE_LABELS, STAGE_RANK
 
-#: pandas input is computed on polars when it is installed (a declared dependency).
-_HAS_POLARS = importlib.util.find_spec("polars") is not None
 #: Period codes and their names in Chinese.
 PERIODS: dict[str, str] = {"W": "周（周一开始）", "M": "月", "Q": "季度", "Y": "年"}
 _TRUNCATE = {"M": "1mo", "Q": "1q", "Y": "1y"}
@@ -175,7 +172,7 @@ def as_lazy(frame: nw.DataFrame[Any] | nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     """
     if isinstance(frame, nw.LazyFrame):
         return frame
-    if frame.implementation.is_pandas() and _HAS_POLARS:
+    if frame.implementation.is_pandas():
         return frame.lazy(backend=nw.Implementation.POLARS)
     return frame.lazy()
 
