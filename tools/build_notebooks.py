@@ -49,13 +49,17 @@ def targets() -> list[tuple[Path, Path, bool]]:
     return jobs
 
 
-def build(source: Path, output: Path, learner: bool, execute: bool) -> str:
+def convert(source: Path, learner: bool) -> nbformat.NotebookNode:
+    """The notebook a source describes, not yet run (the learner copy has blanks)."""
     notebook = jupytext.read(source)
     notebook.metadata.pop("jupytext", None)
     notebook.metadata["kernelspec"] = KERNEL
     notebook.metadata["language_info"] = {"name": "python"}
-    if learner:
-        notebook = learner_copy(notebook)
+    return learner_copy(notebook) if learner else notebook
+
+
+def build(source: Path, output: Path, learner: bool, execute: bool) -> str:
+    notebook = convert(source, learner)
     if execute:
         client = NotebookClient(notebook, timeout=TIMEOUT_SECONDS, kernel_name="python3",
                                 record_timing=False,
