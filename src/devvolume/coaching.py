@@ -218,3 +218,56 @@ def anonymise(names: Sequence[str], *, keep: str = "", lang: str = "zh") -> dict
     if keep in set(names):
         mapping[keep] = keep
     return mapping
+
+
+_SUBJECT = {"team": ("团队", "team"), "rep": ("销售员", "rep")}
+
+
+def select(
+    worklog: pd.DataFrame, *, column: str, name: str, until: pd.Timestamp, parameter: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the company's log up to ``until`` and the rows of one team or rep in it.
+
+    A report must fail clearly, naming what exists, rather than print empty tables.
+
+    Parameters
+    ----------
+    worklog : pandas.DataFrame
+        The whole company's work log.
+    column : {"team", "rep"}
+        Which column ``name`` is found in.
+    name : str
+        The team or rep the report is about.
+    until : pandas.Timestamp
+        The last day the report may see.
+    parameter : str
+        The report parameter that set ``until`` (named in the hint).
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        ``(company, log)``: every row up to ``until``, and ``name``'s rows among them.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"date": pd.to_datetime(["2026-01-05", "2026-02-02"]),
+    ...                     "team": ["一组", "二组"]})
+    >>> company, mine = select(log, column="team", name="一组",
+    ...                        until=pd.Timestamp("2026-01-31"), parameter="as_of")
+    >>> len(company), len(mine)
+    (1, 1)
+    """
+    zh, en = _SUBJECT[column]
+    if name not in set(worklog[column]):
+        names = "、".join(sorted(worklog[column].unique()))
+        msg = f"没有名为“{name}”的{zh} / no {en} named {name!r}. 现有{zh} / {en}s: {names}"
+        raise ValueError(msg)
+    company = worklog[worklog["date"] <= until]
+    log = company[company[column] == name]
+    if log.empty:
+        msg = (f"{zh}“{name}”在 {until:%Y-%m-%d} 之前没有任何记录 / {en} {name!r} has no activity "
+               f"up to {until:%Y-%m-%d}. Hint: 检查 {parameter} 参数或工作日志表的日期 / "
+               f"check {parameter} or the work log's dates.")
+        raise ValueError(msg)
+    return company, log
+

@@ -443,3 +443,18 @@ class ChartView(widgets.VBox):
     def static_html(self) -> str:
         """The static chart's HTML (empty once cleared)."""
         return str(self.static.value)
+
+
+def heading(text: str, level: int = 2) -> None:
+    """Show an escaped heading in a report (a name may contain ``<script>``)."""
+    from IPython.display import HTML, display
+
+    display(HTML(f"<h{level}>{html.escape(text)}</h{level}>"))
+
+
+def paragraph(text: str) -> None:
+    """Show an escaped paragraph in a report."""
+    from IPython.display import HTML, display
+
+    display(HTML(f"<p>{html.escape(text)}</p>"))
+

@@ -11,7 +11,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from devvolume import charts, coaching, metrics, stats
-from devvolume.display import setup
+from devvolume.display import heading, paragraph, setup
 from devvolume.meeting import stalled_customers, weekly_review
 from devvolume.reports import load_source, period_window, publish_summary
 
@@ -57,30 +57,12 @@ TEXT = {
 }[lang]
 
 
-def heading(text: str, level: int = 2) -> None:
-    display(HTML(f"<h{level}>{escape(text)}</h{level}>"))
-
-
-def paragraph(text: str) -> None:
-    display(HTML(f"<p>{escape(text)}</p>"))
-
-
 data = load_source(source)
-company = data.worklog
-if team not in set(company["team"]):
-    teams = "、".join(sorted(company["team"].unique()))
-    msg = (f"没有名为“{team}”的团队 / no team named {team!r}. 现有团队 / teams: {teams}")
-    raise ValueError(msg)
-day = pd.Timestamp(week) if week else company["date"].max().normalize()
+day = pd.Timestamp(week) if week else data.worklog["date"].max().normalize()
 start, end = period_window(day, "W")
 last_start, last_end = period_window(day, "W", back=1)
-company = company[company["date"] <= end]
+company, log = coaching.select(data.worklog, column="team", name=team, until=end, parameter="week")
 last_day = min(end, company["date"].max().normalize())  # the week may still be running
-log = company[company["team"] == team]
-if log.empty:
-    msg = (f"团队“{team}”在 {end:%Y-%m-%d} 之前没有任何记录 / team {team!r} has no activity up to {end:%Y-%m-%d}. "
-           "Hint: 检查 week 参数或工作日志表的日期 / check week or the work log's dates.")
-    raise ValueError(msg)
 heading(TEXT["title"].format(team=team), 1)
 paragraph(TEXT["meta"].format(start=f"{start:%Y-%m-%d}", end=f"{last_day:%Y-%m-%d}",
                               last_start=f"{last_start:%Y-%m-%d}", last_end=f"{last_end:%Y-%m-%d}"))

@@ -11,7 +11,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from devvolume import charts, coaching, metrics, stats, targets
-from devvolume.display import setup
+from devvolume.display import heading, paragraph, setup
 from devvolume.meeting import stalled_customers
 from devvolume.reports import load_source, period_window, publish_summary
 
@@ -57,27 +57,9 @@ TEXT = {
 }[lang]
 
 
-def heading(text: str, level: int = 2) -> None:
-    display(HTML(f"<h{level}>{escape(text)}</h{level}>"))
-
-
-def paragraph(text: str) -> None:
-    display(HTML(f"<p>{escape(text)}</p>"))
-
-
 data = load_source(source)
-company = data.worklog
-if team not in set(company["team"]):
-    teams = "、".join(sorted(company["team"].unique()))
-    msg = (f"没有名为“{team}”的团队 / no team named {team!r}. 现有团队 / teams: {teams}")
-    raise ValueError(msg)
-day = pd.Timestamp(as_of) if as_of else company["date"].max().normalize()
-company = company[company["date"] <= day]
-log = company[company["team"] == team]
-if log.empty:
-    msg = (f"团队“{team}”在 {day:%Y-%m-%d} 之前没有任何记录 / team {team!r} has no activity up to {day:%Y-%m-%d}. "
-           "Hint: 检查 as_of 参数或工作日志表的日期 / check as_of or the work log's dates.")
-    raise ValueError(msg)
+day = pd.Timestamp(as_of) if as_of else data.worklog["date"].max().normalize()
+company, log = coaching.select(data.worklog, column="team", name=team, until=day, parameter="as_of")
 start, end = period_window(day, period)
 previous_start, previous_end = period_window(day, period, back=1)
 reps = sorted(log["rep"].unique())
