@@ -14,6 +14,7 @@ import itertools
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
@@ -270,4 +271,62 @@ def select(
                f"check {parameter} or the work log's dates.")
         raise ValueError(msg)
     return company, log
+
+
+def period_target(targets: pd.DataFrame | None, *, start: pd.Timestamp, end: pd.Timestamp
+                  ) -> int | None:
+    """Sum the targets whose period starts inside ``[start, end]``; None when there are none.
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"period": pd.to_datetime(["2026-03-01", "2026-04-01"]),
+    ...                      "target": [5, 7]})
+    >>> period_target(plan, start=pd.Timestamp("2026-04-01"), end=pd.Timestamp("2026-04-30"))
+    7
+    """
+    if targets is None:
+        return None
+    inside = targets[(targets["period"] >= start) & (targets["period"] <= end)]
+    return int(inside["target"].sum()) if not inside.empty else None
+
+
+def volume_table(
+    volumes: dict[str, pd.DataFrame],
+    *,
+    start: pd.Timestamp,
+    previous_start: pd.Timestamp,
+    target: int | None,
+    text: dict[str, str],
+    lang: Literal["zh", "en"] = "zh",
+) -> pd.DataFrame:
+    """Tabulate each level's volume this period against the one before, and won against target.
+
+    ``volumes`` maps a level to its :func:`~devvolume.metrics.development_volume` frame; ``text``
+    holds the report's column labels (keys ``level, now, before, delta, target, attain``).
+
+    Examples
+    --------
+    >>> won = pd.DataFrame({"period": pd.to_datetime(["2026-03-01", "2026-04-01"]),
+    ...                     "volume": [4, 6]})
+    >>> labels = {k: k for k in ("level", "now", "before", "delta", "target", "attain")}
+    >>> table = volume_table({"won": won}, start=pd.Timestamp("2026-04-01"),
+    ...                      previous_start=pd.Timestamp("2026-03-01"), target=8, text=labels)
+    >>> table.index.tolist(), [str(value) for value in table.iloc[0]]
+    (['成交'], ['6', '4', '2', '8', '75%'])
+    """
+    from devvolume.charts import label
+
+    def in_period(frame: pd.DataFrame, first: pd.Timestamp) -> int:
+        return int(frame.loc[frame["period"] == first, "volume"].sum())
+
+    rows = []
+    for level, frame in volumes.items():
+        now, before = in_period(frame, start), in_period(frame, previous_start)
+        goal = target if level == "won" else None
+        rows.append({
+            text["level"]: label(level, lang), text["now"]: now, text["before"]: before,
+            text["delta"]: now - before, text["target"]: "—" if goal is None else goal,
+            text["attain"]: "—" if not goal else f"{now / goal:.0%}",
+        })
+    return pd.DataFrame(rows).set_index(text["level"])
 

@@ -77,26 +77,11 @@ heading(TEXT["volume"])
 LEVELS = ["contacted", "signed", "won"]
 volumes = {level: metrics.development_volume(log, level=level, period=period) for level in LEVELS}
 
-
-def in_period(frame: pd.DataFrame, first: pd.Timestamp) -> int:
-    return int(frame.loc[frame["period"] == first, "volume"].sum())
-
-
-target = None
-if rep_targets is not None:
-    mine = rep_targets[(rep_targets["rep"] == rep) & (rep_targets["period"] >= start) & (rep_targets["period"] <= end)]
-    target = int(mine["target"].sum()) if not mine.empty else None
-rows = []
-for level in LEVELS:
-    now, before = in_period(volumes[level], start), in_period(volumes[level], previous_start)
-    goal = target if level == "won" else None
-    rows.append({
-        TEXT["level"]: charts.label(level, lang), TEXT["now"]: now, TEXT["before"]: before,
-        TEXT["delta"]: now - before, TEXT["target"]: "—" if goal is None else goal,
-        TEXT["attain"]: "—" if not goal else f"{now / goal:.0%}",
-    })
-display(pd.DataFrame(rows).set_index(TEXT["level"]))
-won_now = rows[-1][TEXT["now"]]
+my_targets = None if rep_targets is None else rep_targets[rep_targets["rep"] == rep]
+target = coaching.period_target(my_targets, start=start, end=end)
+display(coaching.volume_table(volumes, start=start, previous_start=previous_start, target=target,
+                              text=TEXT, lang=lang))
+won_now = int(volumes["won"].loc[volumes["won"]["period"] == start, "volume"].sum())
 if target is None:
     paragraph(TEXT["no_target"])
 

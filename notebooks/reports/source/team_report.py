@@ -75,26 +75,10 @@ heading(TEXT["volume"])
 LEVELS = ["contacted", "signed", "won"]
 volumes = {level: metrics.development_volume(log, level=level, period=period) for level in LEVELS}
 
-
-def in_period(frame: pd.DataFrame, first: pd.Timestamp) -> int:
-    return int(frame.loc[frame["period"] == first, "volume"].sum())
-
-
-target = None
-if team_targets is not None:
-    inside = team_targets[(team_targets["period"] >= start) & (team_targets["period"] <= end)]
-    target = int(inside["target"].sum()) if not inside.empty else None
-rows = []
-for level in LEVELS:
-    now, before = in_period(volumes[level], start), in_period(volumes[level], previous_start)
-    goal = target if level == "won" else None
-    rows.append({
-        TEXT["level"]: charts.label(level, lang), TEXT["now"]: now, TEXT["before"]: before,
-        TEXT["delta"]: now - before, TEXT["target"]: "—" if goal is None else goal,
-        TEXT["attain"]: "—" if not goal else f"{now / goal:.0%}",
-    })
-display(pd.DataFrame(rows).set_index(TEXT["level"]))
-won_now = rows[-1][TEXT["now"]]
+target = coaching.period_target(team_targets, start=start, end=end)
+display(coaching.volume_table(volumes, start=start, previous_start=previous_start, target=target,
+                              text=TEXT, lang=lang))
+won_now = int(volumes["won"].loc[volumes["won"]["period"] == start, "volume"].sum())
 if target is None:
     paragraph(TEXT["no_target"])
 
