@@ -28,7 +28,7 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
-from devvolume.exercises._learner import learner_copy
+from devvolume.teach.exercises._learner import learner_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_SECONDS = 600

@@ -1,11 +1,18 @@
 """devvolume: measure and improve 客户开发量, the new customers a direct-sales team develops.
 
-The public surface: loaders for the 工作日志表 (work log), metric functions, the direct-sales
-simulator and case datasets, and the notebook helpers. ``import devvolume as dv``.
+``import devvolume as dv``. The public surface, by concept:
 
-The notebook helpers (charts, widgets, reports) pull in altair, vl-convert and ipywidgets, which
-take seconds to import; they load on first use so that ``devvolume validate`` and the metric
-functions start fast.
+- the core (:mod:`devvolume.core`): the work-log schema, :func:`reached_levels` (the one place
+  that decides when a customer first reached a level, and who gets the credit) and every metric
+  built on it: :func:`development_volume`, :func:`conversion_rate`, :func:`funnel`,
+  :func:`win_rate`, :func:`sales_cycle`, retention, targets, significance and periods;
+- work logs in (:mod:`devvolume.inputs`): :func:`read_worklog`, :func:`check_worklog`,
+  :func:`write_template`;
+- the simulator and the case datasets (:mod:`devvolume.sim`): :func:`load_dataset`, …;
+- for notebooks: ``dv.viz`` (charts, offline display and export), ``dv.teach`` (lesson views,
+  controls, exercises, what-if) and ``dv.report`` (instructor reports). They pull in altair,
+  vl-convert and ipywidgets, which take seconds to import, so they load on first use and
+  ``devvolume validate`` and the metrics start fast.
 """
 
 from __future__ import annotations
@@ -13,35 +20,70 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from devvolume.datasets import Dataset, list_datasets, load_dataset
-from devvolume.io import WorklogCheck, WorklogError, check_worklog, read_worklog
-from devvolume.metrics import (
+from devvolume.core import (
+    LEVELS,
+    LOST,
+    PERIODS,
+    STAGE_LABELS,
+    STAGES,
+    Comparison,
+    Forecast,
+    PeriodComparison,
+    SBGFit,
+    Window,
+    activity_counts,
     activity_efficiency,
+    attainment,
+    churn_rate,
+    compare_periods,
     conversion_rate,
     development_volume,
+    fit_sbg,
+    forecast,
     funnel,
+    growth,
+    incentive_payout,
+    last_complete,
+    leaderboard,
+    like_for_like,
+    period_window,
+    reached_levels,
+    retention_matrix,
+    retention_rate,
     sales_cycle,
+    stalled_customers,
     win_rate,
 )
-from devvolume.retention import SBGFit, churn_rate, fit_sbg, retention_matrix, retention_rate
-from devvolume.schema import LEVELS, STAGE_LABELS, STAGES
-from devvolume.simulate import Intervention, SalesModel, Simulation, project
-from devvolume.stats import Forecast, PeriodComparison, compare_periods, forecast
-from devvolume.targets import attainment, growth, incentive_payout, leaderboard
-from devvolume.template import write_template
+from devvolume.inputs import WorklogCheck, WorklogError, check_worklog, read_worklog, write_template
+from devvolume.sim import (
+    Dataset,
+    Intervention,
+    SalesModel,
+    Simulation,
+    list_datasets,
+    load_dataset,
+    project,
+)
 
+__version__ = "0.1.0"
+
+#: Subpackages for notebooks, imported on first use.
+_SUBPACKAGES = ("viz", "teach", "report")
 #: Public names that load their module on first use: name -> (module, attribute).
 _ON_FIRST_USE = {
-    "build_reports": ("devvolume.reports", "build_reports"),
-    "export_html": ("devvolume.html", "export_html"),
-    "setup_notebook": ("devvolume.display", "setup"),
-    "worklog_picker": ("devvolume.widgets", "worklog_picker"),
+    "build_reports": ("devvolume.report", "build_reports"),
+    "export_html": ("devvolume.viz", "export_html"),
+    "setup_notebook": ("devvolume.viz", "setup"),
+    "worklog_picker": ("devvolume.teach", "worklog_picker"),
 }
 
 __all__ = [
     "LEVELS",
+    "LOST",
+    "PERIODS",
     "STAGES",
     "STAGE_LABELS",
+    "Comparison",
     "Dataset",
     "Forecast",
     "Intervention",
@@ -49,8 +91,10 @@ __all__ = [
     "SBGFit",
     "SalesModel",
     "Simulation",
+    "Window",
     "WorklogCheck",
     "WorklogError",
+    "activity_counts",
     "activity_efficiency",
     "attainment",
     "build_reports",
@@ -65,24 +109,32 @@ __all__ = [
     "funnel",
     "growth",
     "incentive_payout",
+    "last_complete",
     "leaderboard",
+    "like_for_like",
     "list_datasets",
     "load_dataset",
+    "period_window",
     "project",
+    "reached_levels",
     "read_worklog",
+    "report",
     "retention_matrix",
     "retention_rate",
     "sales_cycle",
     "setup_notebook",
+    "stalled_customers",
+    "teach",
+    "viz",
     "win_rate",
     "worklog_picker",
     "write_template",
 ]
 
-__version__ = "0.1.0"
-
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"devvolume.{name}")
     if name in _ON_FIRST_USE:
         module, attribute = _ON_FIRST_USE[name]
         return getattr(importlib.import_module(module), attribute)

@@ -13,9 +13,9 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 
-from devvolume.io import WorklogCheck, WorklogError, check_worklog
-from devvolume.reports import KINDS, LANGS, PERIODS, build_reports
-from devvolume.template import write_template
+from devvolume.inputs._worklog import WorklogCheck, WorklogError, check_worklog
+from devvolume.report._build import KINDS, LANGS, PERIODS, build_reports
+from devvolume.inputs._template import write_template
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,7 +26,7 @@ TITLE = "每月客户开发量（成交）"
 SETUP = "from devvolume import display\ndisplay.setup()"
 CHART = """\
 import pandas as pd
-from devvolume import charts
+from devvolume.viz import _charts as charts
 frame = pd.DataFrame({
     "period": pd.to_datetime(["2026-03-01", "2026-04-01", "2026-05-01"] * 2),
     "rep": ["王磊"] * 3 + ["李娜"] * 3,

@@ -4,7 +4,7 @@ A copy of ``exercises/06_team_management.ipynb`` is opened in the session's Jupy
 token; every other request is aborted and counted, and the count must be zero). The setup cell
 is run, then the answer cell of question 1 is edited in the page (click, select all, type): first
 the classic wrong answer, a row count, and ``q1.check()`` must name that mistake; then the right
-answer, and it must say "正确！". Both answers come from :mod:`devvolume.exercises.lesson06`
+answer, and it must say "正确！". Both answers come from :mod:`devvolume.teach.exercises.lesson06`
 in the test process, so the test follows the case data. Screenshots:
 ``build/e2e/lab_exercise06_*.png``.
 """
@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from devvolume.exercises import lesson06
+from devvolume.teach.exercises import lesson06
 
 if TYPE_CHECKING:
     from conftest import LabPage

@@ -16,9 +16,9 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from devvolume import whatif
-from devvolume.datasets import CASES, load_dataset
-from devvolume.whatif import PROJECTED_VOLUME_CLASS, PROJECTED_VOLUME_TEXT, STRATEGIES
+from devvolume.teach import _whatif as whatif
+from devvolume.sim._datasets import CASES, load_dataset
+from devvolume.teach._whatif import PROJECTED_VOLUME_CLASS, PROJECTED_VOLUME_TEXT, STRATEGIES
 
 if TYPE_CHECKING:
     from conftest import LabPage

@@ -17,8 +17,8 @@ import pytest
 from openpyxl import load_workbook
 
 import devvolume as dv
-from devvolume.schema import COLUMNS
-from devvolume.template import SHEET_NAME, write_template
+from devvolume.core import COLUMNS
+from devvolume.inputs._template import SHEET_NAME, write_template
 
 SOFFICE = shutil.which("soffice")
 PDFTOPPM = shutil.which("pdftoppm")

@@ -1,0 +1,254 @@
+"""Reached levels: the one place that decides when a customer first reached a level, and who did it.
+
+Every number in devvolume answers "when did this customer first reach level L, and who gets the
+credit?". :func:`reached_levels` answers it once, for the whole company's log, in a table with one
+row per customer and level reached. Every metric accepts that table in place of the log, so a
+caller that needs several metrics computes it once; given a log, a metric builds it first.
+
+Rules (DESIGN.md): a customer reaches level L on the earliest date of any of its rows whose stage
+is L or later; a ``lost`` row counts as a contact and never as a later level. The credit goes to
+the rep, team (and channel) on the row that set the date. When several rows share that date, the
+row with the higher stage sets it, then the smaller ``rep`` name, the smaller ``team`` name, the
+smaller ``channel`` and then any other credited column: the same row whatever is asked, so per-rep
+volumes add up to the team's and credit never depends on row order.
+
+The table also holds, per customer, the first ``lost`` row (level ``"lost"``, an outcome, used by
+the win rate) and ``last_date``, the customer's last activity in the log (the log's date range,
+and idle customers, come from it). Team and rep figures are slices of this company-wide table:
+group the results ``by="team"`` and pick a team. Never cut the log, or this table, to one team
+before a cohort metric: a customer first contacted by one team and won by another would vanish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import narwhals as nw
+from narwhals.typing import IntoFrameT
+
+from devvolume.core._frames import By, Prepared, as_list, message, validate, wrap
+from devvolume.core._periods import fill_periods
+from devvolume.core._schema import LEVELS, LOST
+
+#: Columns credited to whoever set a level's date, in tie-break order, carried when present.
+CREDIT: tuple[str, ...] = ("rep", "team", "channel")
+#: Columns every reached-levels table has.
+TABLE_COLUMNS: tuple[str, ...] = ("customer", "level", "date", "last_date")
+#: Rank of each level on the ladder; a ``lost`` row ranks as a contact.
+RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
+#: The tie-break key: (minutes since _KEY_EPOCH × 4 + stage order + _KEY_OFFSET) written with
+#: _KEY_WIDTH digits, then the credited names joined by _KEY_SEPARATOR. It sorts exactly like
+#: the tie-break rule, so one ``min`` per customer finds the row that sets a date.
+_KEY_EPOCH = dt.datetime(1900, 1, 1)
+_STAGES_IN_KEY = len(LEVELS)
+_KEY_OFFSET = 10**11
+_KEY_WIDTH = 12
+_KEY_SEPARATOR = "\x01"
+
+
+def reached_levels(log: IntoFrameT, *, by: By = None) -> IntoFrameT:
+    """Find, for the whole log, when each customer first reached each level and who gets the credit.
+
+    Parameters
+    ----------
+    log : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or duckdb.DuckDBPyRelation
+        Work log with ``date``, ``customer``, ``stage`` (Chinese or English labels); ``rep``,
+        ``team`` and ``channel`` are credited when present.
+    by : str or list of str, optional
+        More columns to credit (for ``by=`` of the metrics), e.g. ``"region"``.
+
+    Returns
+    -------
+    Same kind as ``log`` with ``customer, level, date, *credit, last_date``: one row per customer
+    and level reached (``contacted`` … ``won``), plus a ``lost`` row for a customer's first
+    ``lost`` row. ``last_date`` is the customer's last activity. Sorted by customer and level.
+    Pass it to any metric in place of the log.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({
+    ...     "date": pd.to_datetime(["2026-03-30", "2026-04-02", "2026-04-03", "2026-05-07"]),
+    ...     "rep": ["A", "A", "B", "B"], "team": ["T1", "T1", "T2", "T2"],
+    ...     "customer": ["C1", "C1", "C1", "C2"],
+    ...     "stage": ["contacted", "contacted", "签约", "lost"]})
+    >>> reached_levels(log)
+      customer      level       date rep team  last_date
+    0       C1  contacted 2026-03-30   A   T1 2026-04-03
+    1       C1  qualified 2026-04-03   B   T2 2026-04-03
+    2       C1     signed 2026-04-03   B   T2 2026-04-03
+    3       C2  contacted 2026-05-07   B   T2 2026-05-07
+    4       C2       lost 2026-05-07   B   T2 2026-05-07
+    """
+    prepared, table = prepare(log, func="reached_levels", by=by)
+    return prepared.finish(table, ["date", "last_date"])
+
+
+def is_table(columns: Sequence[str]) -> bool:
+    """Tell a reached-levels table (``level`` and ``last_date``, no ``stage``) from a work log."""
+    return "level" in columns and "last_date" in columns and "stage" not in columns
+
+
+def prepare(
+    data: Any, *, func: str, by: By = None, columns: Sequence[str] = ()
+) -> tuple[Prepared, nw.LazyFrame[Any]]:
+    """Check a work log or a reached-levels table, and return it with the reached-levels table.
+
+    ``by`` columns must be credited in the table; ``columns`` are further columns a work log
+    must have (a table passed in place of a log is refused if it lacks them).
+    """
+    by_columns = as_list(by)
+    schema = list(wrap(data, func).collect_schema())
+    if is_table(schema):
+        absent = [c for c in [*by_columns, *columns] if c not in schema]
+        if absent:
+            msg = message(
+                f"{func}() 需要的列 {absent} 不在已算好的 reached_levels 表里。",
+                f"{func}() needs {absent}, which this reached-levels table does not carry.",
+                f"用 dv.reached_levels(log, by={absent!r}) 重新计算，或直接传入工作日志表。",
+            )
+            raise ValueError(msg)
+        prepared = validate(
+            data,
+            func=func,
+            columns=(*TABLE_COLUMNS, *columns),
+            by=by_columns,
+            keep=CREDIT,
+            date_columns=("date", "last_date"),
+            check_stages=False,
+        )
+        return prepared, prepared.frame
+    prepared = validate(
+        data, func=func, columns=("date", "customer", "stage", *columns), by=by_columns, keep=CREDIT
+    )
+    return prepared, from_log(prepared.frame, by_columns)
+
+
+def from_log(frame: nw.LazyFrame[Any], by: Sequence[str] = ()) -> nw.LazyFrame[Any]:
+    """Build the reached-levels table of a checked log, crediting rep, team, channel and ``by``."""
+    schema = frame.collect_schema()
+    credit = [c for c in dict.fromkeys((*CREDIT, *by)) if c in schema]
+    return build(frame, credit)
+
+
+def build(frame: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
+    """Build the reached-levels table of a checked work log (stage codes, Datetime dates).
+
+    Each customer's rows are first folded to at most one row per stage rank (the earliest date,
+    the tie-break key and the last date), so the four levels and the lost outcome only touch
+    that small frame.
+    """
+    schema = frame.collect_schema()
+    text = [c for c in credit if schema[c] == nw.String or c in CREDIT]
+    rows = frame.select(
+        "customer",
+        "date",
+        _stage_rank(),
+        (nw.col("stage") == LOST).alias("_lost"),
+        *(nw.col(c).cast(nw.String) if c in CREDIT else nw.col(c) for c in credit),
+    )
+    table = _by_join(rows, credit) if len(text) < len(credit) else _by_key(rows, credit)
+    last = rows.group_by("customer").agg(nw.col("date").max().alias("last_date"))
+    return (
+        table.join(last, on="customer")
+        .sort("customer", "_step")
+        .select("customer", "level", "date", *credit, "last_date")
+    )
+
+
+def _stage_rank() -> nw.Expr:
+    expr: Any = nw.when(nw.col("stage") == LEVELS[-1]).then(nw.lit(RANK[LEVELS[-1]]))
+    for level in reversed(LEVELS[1:-1]):
+        expr = expr.when(nw.col("stage") == level).then(nw.lit(RANK[level]))
+    return expr.otherwise(nw.lit(0)).cast(nw.Int8).alias("_rank")
+
+
+def _outcomes() -> list[tuple[str, nw.Expr]]:
+    """Each row of the table, and which of a customer's rows can set it."""
+    levels = [(level, nw.col("_rank") >= RANK[level]) for level in LEVELS]
+    return [*levels, (LOST, nw.col("_lost"))]
+
+
+def _by_key(rows: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
+    minute = (nw.col("date") - _KEY_EPOCH).dt.total_minutes().cast(nw.Int64)
+    stage_first = _STAGES_IN_KEY - 1 - nw.col("_rank").cast(nw.Int64)
+    parts: list[nw.Expr] = [(minute * _STAGES_IN_KEY + stage_first + _KEY_OFFSET).cast(nw.String)]
+    for i, column in enumerate(credit):
+        if i:
+            parts.append(nw.lit(_KEY_SEPARATOR))
+        parts.append(nw.col(column).fill_null(""))
+    folded = rows.group_by("customer", "_rank", "_lost").agg(
+        nw.col("date").min(), nw.concat_str(parts).min().alias("_key")
+    )
+    pieces = [
+        folded.filter(where)
+        .group_by("customer")
+        .agg(nw.col("date").min(), nw.col("_key").min())
+        .with_columns(nw.lit(name).alias("level"), nw.lit(step, dtype=nw.Int8).alias("_step"))
+        for step, (name, where) in enumerate(_outcomes())
+    ]
+    table = nw.concat(pieces, how="vertical")
+    if not credit:
+        return table
+    names = nw.col("_key").str.slice(_KEY_WIDTH)
+    split = names.str.split(_KEY_SEPARATOR)
+    decoded = [
+        (names if len(credit) == 1 else split.list.get(i)).alias(column)
+        for i, column in enumerate(credit)
+    ]
+    missing = [nw.when(nw.col(c) != "").then(nw.col(c)).alias(c) for c in credit]
+    return table.with_columns(*decoded).with_columns(*missing)
+
+
+def _by_join(rows: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
+    """Do what :func:`_by_key` does, for credit columns that are not text (slower: joins)."""
+    pieces = []
+    for step, (name, where) in enumerate(_outcomes()):
+        candidates = rows.filter(where)
+        earliest = candidates.group_by("customer").agg(nw.col("date").min())
+        first = candidates.join(earliest, on=["customer", "date"])
+        first = first.filter(nw.col("_rank") == nw.col("_rank").max().over("customer"))
+        for column in credit:
+            smallest = nw.col(column).min().over("customer")
+            first = first.filter(
+                (nw.col(column) == smallest) | (nw.col(column).is_null() & smallest.is_null())
+            )
+        pieces.append(
+            first.select("customer", "date", *credit)
+            .unique(["customer"])
+            .with_columns(nw.lit(name).alias("level"), nw.lit(step, dtype=nw.Int8).alias("_step"))
+        )
+    return nw.concat(pieces, how="vertical")
+
+
+def at(table: nw.LazyFrame[Any], level: str) -> nw.LazyFrame[Any]:
+    """Keep the table's rows of one level (or of the ``lost`` outcome)."""
+    return table.filter(nw.col("level") == level)
+
+
+def bounds(table: nw.LazyFrame[Any]) -> tuple[Any, Any]:
+    """Read the log's first and last day from the table: the first contact, the last activity."""
+    row = table.select(
+        nw.col("date").min().alias("first"), nw.col("last_date").max().alias("last")
+    ).collect()
+    return row.item(0, "first"), row.item(0, "last")
+
+
+def fill_calendar(
+    counts: nw.LazyFrame[Any],
+    table: nw.LazyFrame[Any],
+    *,
+    period: str,
+    by: Sequence[str],
+    values: Sequence[str],
+) -> nw.LazyFrame[Any]:
+    """Give every period of the log's range, and every ``by`` group in ``table``, a row (0 if none).
+
+    The groups are those credited with anything in the table: a team shows as 0 in a period where
+    it developed no one.
+    """
+    return fill_periods(
+        counts, groups=table, bounds=bounds(table), period=period, by=by, values=values
+    )

@@ -1,0 +1,244 @@
+"""Where customers end up: win rate, sales cycle, and customers stalled in the middle of the funnel.
+
+All three read the reached-levels table (:mod:`devvolume.core._levels`): a customer is *won* once
+it reaches ``won`` (a later ``lost`` row does not undo it), *lost* if it has a ``lost`` row and
+was never won, and *stalled* if it reached 意向 or 签约, is neither won nor lost, and nobody has
+worked it for a while.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import narwhals as nw
+from narwhals.typing import IntoFrameT
+
+from devvolume.core._frames import (
+    By,
+    as_list,
+    check_levels,
+    check_order,
+    distinct,
+    message,
+    recode,
+)
+from devvolume.core._levels import RANK, at, bounds, fill_calendar, prepare
+from devvolume.core._periods import (
+    DateLike,
+    check_period,
+    day_of,
+    days_between,
+    null_safe_join,
+    period_start,
+)
+from devvolume.core._schema import LEVELS, LOST
+
+#: A customer with no activity for this many days is stalled.
+STALLED_AFTER_DAYS = 14
+#: The lowest level at which a quiet customer counts as stalled (earlier ones are just leads).
+STALLED_FROM_LEVEL = "qualified"
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def win_rate(log: IntoFrameT, *, period: str | None = None, by: By = None) -> IntoFrameT:
+    """Win rate = won ÷ (won + lost), over customers whose outcome is known.
+
+    A customer is *won* once it reaches ``won`` (a later ``lost`` row does not undo it); it is
+    *lost* if it has a ``lost`` row and never reached ``won``. The outcome date (for ``period``)
+    and credit (for ``by``) come from the row that set it: the first ``won`` row, or the first
+    ``lost`` row. Customers still in progress are left out.
+
+    Parameters
+    ----------
+    log : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or duckdb.DuckDBPyRelation
+        Work log with ``date``, ``customer``, ``stage`` (and the ``by`` columns), or its
+        :func:`~devvolume.reached_levels` table.
+    period : {"W", "M", "Q", "Y"}, optional
+        Split by the period of the outcome; None gives one row (per ``by`` group).
+    by : str or list of str, optional
+        Columns to split by.
+
+    Returns
+    -------
+    Same kind as ``log`` with ``[period], *by, won, lost, win_rate``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({
+    ...     "date": pd.to_datetime(["2026-04-03", "2026-05-06", "2026-05-07", "2026-05-08"]),
+    ...     "customer": ["C2", "C1", "C3", "C4"],
+    ...     "stage": ["won", "won", "lost", "signed"]})
+    >>> win_rate(log)
+       won  lost  win_rate
+    0    2     1  0.666667
+    """
+    by_columns = as_list(by)
+    check_period(period, "win_rate")
+    prepared, table = prepare(log, func="win_rate", by=by_columns)
+    won = at(table, "won").select("customer", "date", *by_columns)
+    lost = at(table, LOST).select("customer", "date", *by_columns)
+    lost = lost.join(won.select("customer"), on="customer", how="anti")
+    outcomes = nw.concat(
+        [
+            won.with_columns(_won=nw.lit(1, dtype=nw.Int64), _lost=nw.lit(0, dtype=nw.Int64)),
+            lost.with_columns(_won=nw.lit(0, dtype=nw.Int64), _lost=nw.lit(1, dtype=nw.Int64)),
+        ],
+        how="vertical",
+    )
+    keys = [*(["period"] if period else []), *by_columns]
+    if period is not None:
+        outcomes = outcomes.with_columns(period_start(nw.col("date"), period).alias("period"))
+    sums = (nw.col("_won").sum().alias("won"), nw.col("_lost").sum().alias("lost"))
+    if period is not None:
+        counts = outcomes.group_by(*keys).agg(*sums)
+        result = fill_calendar(counts, table, period=period, by=by_columns, values=["won", "lost"])
+    elif by_columns:
+        counts = outcomes.group_by(*keys).agg(*sums)
+        result = null_safe_join(distinct(table, *by_columns), counts, on=keys)
+        result = result.with_columns(nw.col("won", "lost").fill_null(0).cast(nw.Int64)).sort(keys)
+    else:
+        result = outcomes.select(*sums).with_columns(
+            nw.col("won", "lost").fill_null(0).cast(nw.Int64)
+        )
+    total = nw.col("won") + nw.col("lost")
+    rate = (
+        nw.when(total > 0)
+        .then(nw.col("won").cast(nw.Float64) / total.cast(nw.Float64))
+        .otherwise(nw.lit(None, dtype=nw.Float64))
+    )
+    result = result.select(*keys, "won", "lost", rate.alias("win_rate"))
+    return prepared.finish(result, ["period"] if period is not None else [])
+
+
+def sales_cycle(log: IntoFrameT, *, start: str = "contacted", end: str = "won") -> IntoFrameT:
+    """Sales cycle: days from reaching ``start`` to reaching ``end``, one row per customer.
+
+    Only customers who reached ``end`` appear. ``rep`` and ``team`` are those of the row that
+    set the ``end`` date (the rep who closed).
+
+    Parameters
+    ----------
+    log : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or duckdb.DuckDBPyRelation
+        Work log with ``date``, ``rep``, ``team``, ``customer``, ``stage``, or its
+        :func:`~devvolume.reached_levels` table.
+    start, end : {"contacted", "qualified", "signed", "won"}
+        Levels; ``end`` must come after ``start``.
+
+    Returns
+    -------
+    Same kind as ``log`` with ``customer, rep, team, start_date, end_date, days``, by customer.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({
+    ...     "date": pd.to_datetime(["2026-03-30", "2026-04-03", "2026-05-06"]),
+    ...     "rep": ["A", "B", "A"], "team": ["T1", "T1", "T1"],
+    ...     "customer": ["C1", "C2", "C1"], "stage": ["contacted", "won", "won"]})
+    >>> sales_cycle(log)
+      customer rep team start_date   end_date  days
+    0       C1   A   T1 2026-03-30 2026-05-06    37
+    1       C2   B   T1 2026-04-03 2026-04-03     0
+    """
+    check_levels((start, end), "sales_cycle")
+    check_order(start, end, "sales_cycle")
+    prepared, table = prepare(log, func="sales_cycle", columns=("rep", "team"))
+    starts = at(table, start).select("customer", nw.col("date").alias("start_date"))
+    result = (
+        at(table, end)
+        .join(starts, on="customer")
+        .select(
+            "customer",
+            "rep",
+            "team",
+            "start_date",
+            nw.col("date").alias("end_date"),
+            days_between(nw.col("start_date"), nw.col("date")).cast(nw.Int64).alias("days"),
+        )
+        .sort("customer")
+    )
+    return prepared.finish(result, ["start_date", "end_date"])
+
+
+def stalled_customers(
+    log: IntoFrameT,
+    *,
+    as_of: DateLike,
+    idle_days: int = STALLED_AFTER_DAYS,
+    from_level: str = STALLED_FROM_LEVEL,
+) -> IntoFrameT:
+    """List the customers in the middle of the funnel whom nobody has worked for a while.
+
+    A customer is stalled on ``as_of`` when, counting the rows up to and including that day, it
+    has reached ``from_level`` or later (implied stages count, as everywhere), is neither won nor
+    lost, and its last activity, by anyone, is at least ``idle_days`` days before ``as_of``.
+
+    Parameters
+    ----------
+    log : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or duckdb.DuckDBPyRelation
+        Work log with ``date``, ``customer``, ``stage`` (``rep`` and ``team`` are credited), or
+        its :func:`~devvolume.reached_levels` table if it has no rows after ``as_of``.
+    as_of : date or ISO string
+        The day of the review; later rows are left out.
+    idle_days : int
+        Days without activity after which a customer counts as stalled.
+    from_level : {"contacted", "qualified", "signed"}
+        The lowest level that counts.
+
+    Returns
+    -------
+    Same kind as ``log`` with ``customer, level, date, *credit, last_date, idle_days``: the highest
+    level reached, when, and who was credited with it; the longest idle first, then by customer.
+    Slice it by ``team`` or ``rep`` for one team's list.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({
+    ...     "date": pd.to_datetime(["2025-05-05", "2025-05-06", "2025-05-20", "2025-05-07"]),
+    ...     "rep": ["A", "A", "B", "B"], "team": ["T"] * 4,
+    ...     "customer": ["C1", "C1", "C2", "C3"],
+    ...     "stage": ["contacted", "qualified", "signed", "qualified"]})
+    >>> stalled_customers(log, as_of="2025-06-01")[["customer", "level", "rep", "idle_days"]]
+      customer      level rep  idle_days
+    0       C1  qualified   A         26
+    1       C3  qualified   B         25
+    """
+    check_levels((from_level,), "stalled_customers")
+    if from_level == LEVELS[-1]:
+        msg = "from_level 不能是成交。\nfrom_level must be before 'won'.\nHint: from_level='qualified'。"
+        raise ValueError(msg)
+    day = day_of(as_of)
+    native: Any = nw.from_native(log)
+    if "stage" in native.collect_schema():
+        next_day = dt.datetime.combine(day, dt.time()) + _ONE_DAY
+        native = native.filter(nw.col("date").cast(nw.Datetime("us")) < next_day)
+    prepared, table = prepare(nw.to_native(native), func="stalled_customers")
+    last = bounds(table)[1]
+    if last is not None and day_of(last) > day:
+        msg = message(
+            f"这张 reached_levels 表里有 {day} 之后的活动，无法按 {day} 计算停滞客户。",
+            f"The reached-levels table has activity after as_of={day}.",
+            "传入工作日志表本身，或用截至该日的日志计算 reached_levels。",
+        )
+        raise ValueError(msg)
+    ladder = table.filter(nw.col("level").is_in(list(LEVELS))).with_columns(
+        recode("level", RANK, nw.Int64).alias("_step")
+    )
+    highest = ladder.group_by("customer").agg(nw.col("_step").max())
+    current = ladder.join(highest, on=["customer", "_step"])
+    ended = distinct(table.filter(nw.col("level").is_in(["won", LOST])), "customer")
+    midnight = nw.lit(dt.datetime(day.year, day.month, day.day), dtype=nw.Datetime("us"))
+    credit = [c for c in current.collect_schema() if c not in {"customer", "level", "date",
+                                                                   "last_date", "_step"}]
+    stalled = (
+        current.join(ended, on="customer", how="anti")
+        .filter(nw.col("_step") >= RANK[from_level])
+        .with_columns(days_between(nw.col("last_date"), midnight).cast(nw.Int64).alias("idle_days"))
+        .filter(nw.col("idle_days") >= idle_days)
+        .select("customer", "level", "date", *credit, "last_date", "idle_days")
+        .sort(["idle_days", "customer"], descending=[True, False])
+    )
+    return prepared.finish(stalled, ["date", "last_date"])

@@ -1,0 +1,387 @@
+"""Run report notebooks fast: a papermill engine that reuses one warm kernel per worker.
+
+Running ``papermill`` once per report starts a Python, imports papermill (and, through
+nbformat, ``jsonschema``), starts a kernel, imports pandas and altair in it, and throws it all
+away: about 10 s per report, nearly all of it start-up. Here each worker process starts one
+kernel, imports what the reports need once, and then runs report after report in it with the
+``"devvolume"`` papermill engine, which hands papermill's notebook client the already started
+kernel manager. nbclient does not shut down a kernel it does not own (``owns_km``); before each
+report :func:`devvolume.report._kernel_state.restore` returns the kernel to the state of a fresh one.
+The worker exports the HTML in-process with :func:`devvolume.viz._display.export_html`.
+
+Workers are processes started with ``spawn`` (safe when the caller is itself a Jupyter kernel
+with running threads). They take tasks from one queue, so a slow report never holds up the
+others, and report ``("start" | "done", worker, task, outcome)`` on another.
+"""
+
+from __future__ import annotations
+
+import copy
+import multiprocessing
+import os
+import queue
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from devvolume.report._kernel_state import defer_rfc3987_syntax
+
+#: Name under which the warm-kernel engine is registered with papermill.
+ENGINE_NAME = "devvolume"
+KERNEL_NAME = "python3"
+#: Seconds a single cell may run before the report fails.
+CELL_TIMEOUT = 600
+#: Seconds to wait for a kernel to start.
+START_TIMEOUT = 60
+#: Extra kernel arguments: only quieten the kernel's own start-up log (the TCP warning).
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+#: Mimetype of the summary a report notebook publishes for the index (see ``publish_summary``).
+SUMMARY_MIMETYPE = "application/vnd.devvolume.summary+json"
+
+#: Modules imported once in every warm kernel, before the first report.
+WARM_MODULES = (
+    "numpy", "pandas", "scipy.stats", "narwhals", "altair", "vl_convert", "IPython.display",
+    "devvolume", "devvolume.inputs._worklog", "devvolume.sim._datasets", "devvolume.core", "devvolume.targets",
+    "devvolume.stats", "devvolume.meeting", "devvolume.viz._charts", "devvolume.viz._display",
+    "devvolume.report._build",
+)  # fmt: skip
+
+_WARM_CODE = """\
+import importlib as _importlib
+import devvolume.report._kernel_state as _kernel_state
+_kernel_state.defer_rfc3987_syntax()
+for _name in {modules!r}:
+    try:
+        _importlib.import_module(_name)
+    except ImportError:
+        pass
+_kernel_state.warm_charts()
+_kernel_state.snapshot()
+"""
+_RESET_CODE = "__import__('devvolume.report._kernel_state')._kernel_state.restore()"
+
+
+@dataclass
+class Task:
+    """One report to make."""
+
+    index: int
+    name: str
+    notebook: str
+    parameters: dict[str, Any]
+    html: str
+    title: str = ""
+
+
+@dataclass
+class Outcome:
+    """What came of one task."""
+
+    ok: bool
+    seconds: float
+    error: str = ""
+    #: A traceback, for failures that are not the notebook's own (worth a bug report).
+    detail: str = ""
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def _engine_class() -> type:
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class WarmClient(PapermillNotebookClient):  # type: ignore[misc]
+        """Papermill's client in a kernel it does not own, after a reset.
+
+        With ``kc`` it also reuses the caller's started kernel client (and leaves it open);
+        without, it opens one and closes it afterwards.
+        """
+
+        def __init__(self, nb_man: Any, km: Any, kc: Any = None, **kwargs: Any) -> None:
+            super().__init__(nb_man, km=km, **kwargs)
+            self.kc = kc
+            self._owns_kc = kc is None
+
+        def papermill_execute_cells(self) -> None:
+            reply = self.wait_for_reply(
+                self.kc.execute(_RESET_CODE, silent=True, store_history=False)
+            )
+            if reply is None or reply["content"]["status"] != "ok":
+                content = reply["content"] if reply else {}
+                msg = f"could not reset the warm kernel: {content.get('evalue', 'no reply')}"
+                raise RuntimeError(msg)
+            super().papermill_execute_cells()
+
+        def execute(self, **kwargs: Any) -> Any:
+            try:
+                return super().execute(**kwargs)
+            finally:
+                # The kernel stays up for the next report.
+                if self._owns_kc and self.kc is not None:
+                    self.kc.stop_channels()
+                    self.kc = None
+
+    class WarmKernelEngine(NBClientEngine):  # type: ignore[misc]
+        """papermill engine: like ``nbclient``, but in the started kernel manager ``km``.
+
+        Pass ``km`` (and optionally a started client ``kc``) as engine keyword arguments to
+        :func:`papermill.execute_notebook`; without ``km`` it is papermill's own engine.
+        """
+
+        @classmethod
+        def execute_managed_notebook(
+            cls, nb_man: Any, kernel_name: str, km: Any = None, kc: Any = None,
+            log_output: bool = False,
+            stdout_file: Any = None, stderr_file: Any = None, start_timeout: int = START_TIMEOUT,
+            execution_timeout: int | None = None, **kwargs: Any,
+        ) -> Any:  # fmt: skip
+            if km is None:
+                return super().execute_managed_notebook(
+                    nb_man, kernel_name, log_output=log_output, stdout_file=stdout_file,
+                    stderr_file=stderr_file, start_timeout=start_timeout,
+                    execution_timeout=execution_timeout, **kwargs,
+                )  # fmt: skip
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            final = merge_kwargs(
+                kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                kernel_name=kernel_name, log=logger, log_output=log_output,
+                stdout_file=stdout_file, stderr_file=stderr_file,
+            )  # fmt: skip
+            return WarmClient(nb_man, km=km, kc=kc, **final).execute()
+
+    return WarmKernelEngine
+
+
+def register_engine() -> None:
+    """Register the warm-kernel engine with papermill as ``"devvolume"``."""
+    from papermill.engines import papermill_engines
+
+    papermill_engines.register(ENGINE_NAME, _engine_class())
+
+
+class WarmWorker:
+    """One warm kernel and the code to run report notebooks in it and export them."""
+
+    def __init__(self, *, cwd: str | None = None, warm_modules: tuple[str, ...] = WARM_MODULES):
+        defer_rfc3987_syntax()
+        import papermill  # noqa: F401  (imported here, once, while the kernel starts)
+
+        register_engine()
+        self._cwd = cwd or str(Path.cwd())
+        self._warm_modules = warm_modules
+        self._notebooks: dict[str, Any] = {}
+        self.km: Any = None
+        self.kc: Any = None
+        self._start_kernel()
+
+    def _start_kernel(self) -> None:
+        import nbformat
+        from jupyter_client.manager import AsyncKernelManager
+        from nbclient import NotebookClient
+
+        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        warm = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell(_WARM_CODE.format(modules=self._warm_modules))]
+        )
+        # nbclient starts the kernel with the same arguments papermill would use.
+        client = NotebookClient(warm, km=self.km, kernel_name=KERNEL_NAME, timeout=CELL_TIMEOUT,
+                                startup_timeout=START_TIMEOUT, extra_arguments=KERNEL_ARGUMENTS,
+                                resources={"metadata": {"path": self._cwd}})  # fmt: skip
+        try:
+            client.execute()
+        except BaseException:
+            if client.kc is not None:
+                client.kc.stop_channels()
+            raise
+        # The client stays open for every report: starting one costs 0.2 s.
+        self.kc = client.kc
+
+    def _kernel_alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        return bool(self.km is not None and run_sync(self.km.is_alive)())
+
+    def run(self, task: Task, export: Callable[..., str]) -> Outcome:
+        """Execute the task's notebook in the warm kernel and write its HTML."""
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
+
+        started = time.perf_counter()
+        try:
+            if not self._kernel_alive():
+                self.close()
+                self._start_kernel()
+            executed = papermill.execute_notebook(
+                self._notebook(task.notebook), None, parameters=task.parameters,
+                engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False, km=self.km,
+                kc=self.kc, execution_timeout=CELL_TIMEOUT, start_timeout=START_TIMEOUT,
+            )  # fmt: skip
+        except PapermillExecutionError as exc:  # the notebook raised: the kernel is fine
+            return Outcome(False, time.perf_counter() - started,
+                           f"{exc.ename}: {_strip_ansi(exc.evalue)} (In [{exc.exec_count}])")  # fmt: skip
+        except Exception as exc:  # a timeout or a dead kernel: the next report gets a fresh one
+            self.close()
+            return Outcome(False, time.perf_counter() - started,
+                           f"{type(exc).__name__}: {exc}", traceback.format_exc())  # fmt: skip
+        try:
+            summary = take_summary(executed)
+            write_atomic(Path(task.html), export(executed, title=task.title))
+        except Exception as exc:  # e.g. a page that would load from the network
+            return Outcome(False, time.perf_counter() - started,
+                           f"{type(exc).__name__}: {exc}", traceback.format_exc())  # fmt: skip
+        return Outcome(True, time.perf_counter() - started, summary=summary)
+
+    def _notebook(self, path: str) -> Any:
+        import nbformat
+
+        if path not in self._notebooks:
+            self._notebooks[path] = nbformat.read(path, as_version=4)
+        return copy.deepcopy(self._notebooks[path])
+
+    def close(self) -> None:
+        """Shut the kernel down."""
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
+        if self.km is None:
+            return
+        from jupyter_core.utils import run_sync
+
+        try:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        finally:
+            self.km = None
+
+
+def take_summary(notebook: Any) -> dict[str, Any]:
+    """Remove the summary output from an executed report and return its fields."""
+    summary: dict[str, Any] = {}
+    for cell in notebook.cells:
+        kept = []
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if SUMMARY_MIMETYPE in data:
+                summary.update(data.pop(SUMMARY_MIMETYPE))
+                if not data:
+                    continue
+            kept.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = kept
+    return summary
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text to path through a temporary file in the same folder and ``os.replace``."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
+
+
+def _exporter() -> Callable[..., str]:
+    from devvolume.viz._display import export_html
+
+    return export_html
+
+
+def worker_main(worker_id: int, tasks: Any, results: Any, cwd: str) -> None:
+    """Entry point of a worker process: start a warm kernel, then run tasks until ``None``."""
+    try:
+        worker = WarmWorker(cwd=cwd)
+        export = _exporter()
+    except BaseException:
+        results.put(("failed", worker_id, -1, traceback.format_exc()))
+        return
+    results.put(("ready", worker_id, -1, None))
+    try:
+        while (task := tasks.get()) is not None:
+            results.put(("start", worker_id, task.index, None))
+            results.put(("done", worker_id, task.index, worker.run(task, export)))
+    finally:
+        worker.close()
+
+
+def run_tasks(tasks: list[Task], *, jobs: int, progress: bool, label: str) -> dict[int, Outcome]:
+    """Run the tasks in ``jobs`` worker processes; every task gets an outcome."""
+    from tqdm.auto import tqdm
+
+    outcomes: dict[int, Outcome] = {}
+    if not tasks:
+        return outcomes
+    context = multiprocessing.get_context("spawn")
+    todo, done = context.Queue(), context.Queue()
+    for task in tasks:
+        todo.put(task)
+    workers = [
+        context.Process(target=worker_main, args=(number, todo, done, str(Path.cwd())),
+                        name=f"devvolume-report-{number}", daemon=True)
+        for number in range(min(jobs, len(tasks)))
+    ]  # fmt: skip
+    for _ in workers:
+        todo.put(None)
+    for worker in workers:
+        worker.start()
+    names = {task.index: task.name for task in tasks}
+    running: dict[int, int] = {}
+    gone: dict[int, str] = {}
+    bar = tqdm(total=len(tasks), desc=label, unit="report", disable=not progress,
+               file=sys.stderr, dynamic_ncols=True)  # fmt: skip
+    try:
+        while len(outcomes) < len(tasks):
+            try:
+                event, number, index, payload = done.get(timeout=1.0)
+            except queue.Empty:
+                _check_workers(workers, running, gone, outcomes)
+                if len(gone) == len(workers):
+                    reason = "; ".join(sorted(set(gone.values())))
+                    for task in tasks:
+                        outcomes.setdefault(task.index, Outcome(False, 0.0, reason))
+                continue
+            if event == "failed":
+                gone[number] = f"report worker could not start: {payload.strip().splitlines()[-1]}"
+                print(payload, file=sys.stderr)
+            elif event == "start":
+                running[number] = index
+            elif event == "done":
+                running.pop(number, None)
+                outcomes[index] = payload
+                bar.update()
+                bar.set_postfix_str(names[index], refresh=False)
+                if not payload.ok:
+                    bar.write(f"报告失败 / report failed: {names[index]}: {payload.error}"
+                              f"{chr(10) + payload.detail if payload.detail else ''}",
+                              file=sys.stderr)  # fmt: skip
+    finally:
+        bar.close()
+        for worker in workers:
+            worker.join(timeout=30)
+            if worker.is_alive():
+                worker.terminate()
+    return outcomes
+
+
+def _check_workers(workers: list[Any], running: dict[int, int], gone: dict[int, str],
+                   outcomes: dict[int, Outcome]) -> None:  # fmt: skip
+    for number, worker in enumerate(workers):
+        if number in gone or worker.is_alive():
+            continue
+        gone[number] = f"report worker {number} stopped (exit code {worker.exitcode})"
+        if number in running:
+            index = running.pop(number)
+            outcomes[index] = Outcome(False, 0.0, gone[number])

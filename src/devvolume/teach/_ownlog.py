@@ -1,0 +1,158 @@
+"""Load a manager's own 工作日志表 from an upload, and describe it or its problems in Chinese.
+
+The pure half of :func:`devvolume.widgets.worklog_picker`: an upload arrives as a file name and
+bytes; :func:`load_uploaded` checks it with :func:`devvolume.inputs._worklog.check_worklog` through a private
+temporary copy and reports every problem against the name the manager knows. The summary and
+problems tables (bilingual headers) are what the picker shows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from devvolume.inputs._worklog import WorklogCheck, WorklogError, check_worklog
+from devvolume.core import STAGE_LABELS
+
+#: Problems shown in the picker before "and n more" (the full table is ``picker.check``).
+MAX_PROBLEMS_SHOWN = 50
+
+_PROBLEM_HEADERS = {"row": "行号 row", "column": "列 column", "header": "表头 header",
+                    "value": "内容 value", "problem": "问题 problem"}  # fmt: skip
+
+
+def load_uploaded(name: str, content: bytes) -> WorklogCheck:
+    r"""Check an uploaded work log, reporting problems against the uploaded file's name.
+
+    The bytes are written to a private temporary file with the same file name (hence the same
+    suffix, which decides how it is read), checked with :func:`devvolume.inputs._worklog.check_worklog`, and
+    the temporary file is removed. Nothing of the user's is read or written.
+
+    Parameters
+    ----------
+    name : str
+        The uploaded file's name, e.g. ``"三月工作日志.xlsx"``; any folder part is ignored.
+    content : bytes
+        The file's bytes.
+
+    Returns
+    -------
+    WorklogCheck
+        ``source`` is ``name``; ``valid`` and ``problems`` as from ``check_worklog``.
+
+    Raises
+    ------
+    WorklogError
+        For a file that cannot be used at all (unknown type, unreadable, missing columns); the
+        message and problems name the uploaded file, never the temporary one.
+
+    Examples
+    --------
+    >>> text = "日期,销售员,团队,客户,阶段\n2026-01-05,王磊,一组,恒达,成交\n2026-02-30,王磊,一组,万通,意向\n"
+    >>> report = load_uploaded("my.csv", text.encode("utf-8"))
+    >>> report.source, len(report.valid), report.bad_rows
+    ('my.csv', 1, [3])
+    """
+    display_name = Path(name).name or "upload"
+    with tempfile.TemporaryDirectory(prefix="devvolume-upload-") as folder:
+        path = Path(folder) / display_name
+        path.write_bytes(bytes(content))
+        try:
+            report = check_worklog(path)
+        except WorklogError as exc:
+            problems = exc.problems.copy()
+            problems["problem"] = problems["problem"].astype(str).str.replace(
+                str(path), display_name, regex=False)
+            message = str(exc).replace(str(path), display_name)
+            raise WorklogError(message, problems, display_name) from None
+    return dataclasses.replace(report, source=display_name)
+
+
+def describe_worklog(log: pd.DataFrame) -> pd.DataFrame:
+    """Summarise a loaded work log in one friendly table of a loaded work log (what a manager checks first).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"date": pd.to_datetime(["2026-01-05", "2026-01-09"]),
+    ...                     "rep": ["王磊", "李娜"], "team": ["一组", "一组"],
+    ...                     "customer": ["恒达", "恒达"], "stage": ["contacted", "won"]})
+    >>> describe_worklog(log)["内容"].tolist()
+    ['2', '2026-01-05 至 2026-01-09', '1', '2', '1', '首次接触 1、成交 1']
+    """
+    first, last = log["date"].min(), log["date"].max()
+    span = "（没有数据）" if log.empty else f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}"
+    counts = log["stage"].value_counts()
+    stages = "、".join(f"{STAGE_LABELS[s]} {int(counts[s])}"
+                      for s in STAGE_LABELS if s in counts.index)
+    rows = [
+        ("行数（活动记录）", str(len(log))),
+        ("日期范围", span),
+        ("团队数", str(log["team"].nunique())),
+        ("销售员人数", str(log["rep"].nunique())),
+        ("客户数（去重）", str(log["customer"].nunique())),
+        ("各阶段的行数", stages or "（没有）"),
+    ]
+    return pd.DataFrame(rows, columns=["项目", "内容"])
+
+
+def problems_table(problems: pd.DataFrame, *, limit: int = MAX_PROBLEMS_SHOWN) -> pd.DataFrame:
+    """Show the loader's problems with bilingual headers, the first ``limit`` rows, sorted by row.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"row": [3], "column": ["date"], "header": ["日期"],
+    ...                   "value": ["2026-02-30"], "problem": ["不是有效日期 / not a date"]})
+    >>> list(problems_table(p).columns)
+    ['行号 row', '列 column', '表头 header', '内容 value', '问题 problem']
+    """
+    table = problems.sort_values(["row", "column"], kind="stable").head(limit)
+    table = table.rename(columns=_PROBLEM_HEADERS)
+    return table.reset_index(drop=True)
+
+
+def check_summary_html(report: WorklogCheck) -> str:
+    """HTML for a finished check: a summary when the file is clean, else its problems."""
+    name = html.escape(report.source)
+    if report.ok:
+        summary = describe_worklog(report.valid).to_html(index=False)
+        return (f"<p style='color:#1b7f3b'><b>✅ 已载入 {name}</b>：没有发现问题。"
+                f"现在可以运行下面的单元格，用 <code>picker.worklog</code> 分析你的数据。</p>"
+                f"{summary}")
+    bad = len(report.bad_rows)
+    more = len(report.problems) - MAX_PROBLEMS_SHOWN
+    tail = f"<p>……另有 {more} 个问题没有列出（完整列表见 <code>picker.check.problems</code>）。</p>" \
+        if more > 0 else ""
+    return (f"<p style='color:#b00020'><b>❌ {name} 有 {bad} 行数据有问题</b>"
+            f"（共读入 {report.rows_read} 行）。/ {bad} of {report.rows_read} rows have problems."
+            "</p><p>请在 Excel 里按行号改正这些单元格，保存后再点“加载”。"
+            "没有问题的行已放在 <code>picker.check.valid</code>，可以先用它们试一试。</p>"
+            f"{problems_table(report.problems).to_html(index=False)}{tail}")
+
+
+def error_html(error: WorklogError) -> str:
+    text = html.escape(str(error)).replace("\n", "<br>")
+    return f"<p style='color:#b00020'><b>❌ 无法使用这个文件 / this file cannot be used</b></p><p>{text}</p>"
+
+
+def example_problem_file() -> tuple[str, bytes]:
+    """Return a small CSV work log with three typical mistakes, as an upload would deliver it.
+
+    Lessons feed it to :func:`load_uploaded` to show what the loader says about a bad file
+    (an impossible date, an empty 销售员 cell, an unknown stage) without touching any real file.
+
+    Examples
+    --------
+    >>> name, content = example_problem_file()
+    >>> load_uploaded(name, content).bad_rows
+    [3, 4, 5]
+    """
+    text = ("日期,销售员,团队,客户,阶段\n"
+            "2026-04-01,王磊,华东一组,恒达贸易,首次接触\n"
+            "2026/4/31,王磊,华东一组,万通物流,签约\n"
+            "2026-04-03,,华东一组,华联超市,成交\n"
+            "2026-04-06,李娜,华东一组,金桥科技,已付款\n")
+    return "示例_有问题的工作日志.csv", text.encode("utf-8")

@@ -1,0 +1,220 @@
+"""Exercises for lesson 01: what counts as a newly developed customer.
+
+q1 and q2 use the 16-row practice log (:func:`practice_worklog`), small enough to count by hand;
+the lesson works through the toy log (:func:`toy_worklog`) with the same traps. q3 and q4 use
+the ``directsales`` case. Expected answers come from the metric
+engine; each mistake's answer is computed on the same data the way a learner would get it wrong.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from devvolume.teach.exercises._cases import (
+    first_dates,
+    in_month,
+    practice_worklog,
+    toy_worklog,
+    worklog,
+)
+from devvolume.teach.exercises._question import Mistake, Question
+from devvolume.core import development_volume
+
+__all__ = ["QUESTIONS", "practice_worklog", "q1", "q2", "q3", "q4", "toy_worklog"]
+
+#: The month the practice-log questions ask about.
+MONTH = "2026-05"
+
+ROW_COUNT = ("你数的是行数（活动记录的条数），不是客户数。同一个客户被联系了好几次，就被你算了好几次。"
+             "客户开发量要数“人头”，每个客户只算一次。")
+ACTIVE_NOT_NEW = ("你数的是这个月“有动静”的客户（活跃客户），其中有些客户在更早的月份就已经接触过了，"
+                  "不算这个月新开发的。只数第一次达到这个阶段的客户。")
+
+
+def _volume(log: pd.DataFrame, level: str, month: str, by: str | None = None) -> pd.DataFrame:
+    table = development_volume(log, level=level, period="M", by=by)
+    return table[table["period"] == pd.Timestamp(f"{month}-01")]
+
+
+def _new_contacted() -> float:
+    return float(_volume(practice_worklog(), "contacted", MONTH)["volume"].sum())
+
+
+def _contact_rows() -> pd.DataFrame:
+    month = in_month(practice_worklog(), MONTH)
+    return month[month["stage"] == "contacted"]
+
+
+def _first_in_month(log: pd.DataFrame, level: str) -> pd.Series:
+    firsts = first_dates(log, level)
+    return firsts[firsts.dt.strftime("%Y-%m") == MONTH]
+
+
+def _ignoring_implied() -> float:
+    # Only rows whose stage is a contact (首次接触 or 流失) count as a contact.
+    log = practice_worklog()
+    contacts = log[log["stage"].isin(["contacted", "lost"])]
+    return float(len(_first_in_month(contacts, "contacted")))
+
+
+def _ignoring_lost() -> float:
+    log = practice_worklog()
+    return float(len(_first_in_month(log[log["stage"] != "lost"], "contacted")))
+
+
+def _contacted_rows_only() -> float:
+    log = practice_worklog()
+    return float(len(_first_in_month(log[log["stage"] == "contacted"], "contacted")))
+
+
+q1 = Question(
+    variable="may_new_contacted",
+    prompt="看练习用的 16 行小工作日志：2026 年 5 月，这个团队新接触了几位客户？",
+    expected=_new_contacted,
+    hints=[
+        "“新接触”指客户第一次被接触的那一天落在 5 月。4 月就接触过的客户，5 月再联系也不算新。",
+        "阶段写着意向、签约、成交的行，说明那天（最晚当天）一定接触过；写着流失的行，也说明接触过。",
+        "逐个客户看：找出它最早的一行（任何阶段都算接触），再看那一天是不是在 5 月。"
+        "也可以用 development_volume(practice, level='contacted', period='M')。",
+    ],
+    answer_code=(
+        "new = development_volume(practice, level='contacted', period='M')\n"
+        "may_new_contacted = new.loc[new['period'] == '2026-05-01', 'volume'].sum()"
+    ),
+    mistakes=[
+        Mistake("row_count", ROW_COUNT, lambda: float(len(_contact_rows()))),
+        Mistake("active_not_new", ACTIVE_NOT_NEW,
+                lambda: float(in_month(practice_worklog(), MONTH)["customer"].nunique())),
+        Mistake("ignored_implied",
+                "你漏掉了没有“首次接触”行、直接写着签约或成交的客户。能签约、成交，说明当天（最晚当天）"
+                "已经接触过，这些更早的阶段是“隐含”的，也要算上。",
+                _ignoring_implied),
+        Mistake("lost_not_contact",
+                "你漏掉了写着“流失”的客户。第一次见面就流失，也说明接触过了：流失行要算一次接触。",
+                _ignoring_lost),
+        Mistake("contacted_rows_only",
+                "你只看了阶段写着“首次接触”的行，漏掉了两类客户：直接写着签约、成交的（接触是隐含的），"
+                "和接触后当场流失的（流失行也是一次接触）。",
+                _contacted_rows_only),
+    ],
+)
+
+
+def _by_rep_new() -> dict[str, float]:
+    table = _volume(practice_worklog(), "contacted", MONTH, by="rep")
+    return {str(r): float(v) for r, v in zip(table["rep"], table["volume"], strict=True)}
+
+
+def _by_rep_rows() -> dict[str, float]:
+    counts = _contact_rows().groupby("rep").size()
+    return {rep: float(counts.get(rep, 0)) for rep in _by_rep_new()}
+
+
+def _by_rep_active() -> dict[str, float]:
+    counts = in_month(practice_worklog(), MONTH).groupby("rep")["customer"].nunique()
+    return {rep: float(counts.get(rep, 0)) for rep in _by_rep_new()}
+
+
+q2 = Question(
+    variable="may_by_rep",
+    prompt="还是这份练习日志：5 月的新接触客户，分别记在陈晨和赵敏名下各几位？"
+           "（写成 dict，例如 {'陈晨': 1, '赵敏': 1}）",
+    expected=_by_rep_new,
+    kind="table",
+    hints=[
+        "先按第 1 题找出 5 月的新接触客户，再看每个客户记在谁名下。",
+        "一个新客户记在“定下那个日期的那一行”的销售员名下，也就是这个客户最早那一行的销售员。",
+        "development_volume(practice, level='contacted', period='M', by='rep') 会按销售员拆开，"
+        "取 5 月那几行即可。",
+    ],
+    answer_code=(
+        "by_rep = development_volume(practice, level='contacted', period='M', by='rep')\n"
+        "may = by_rep[by_rep['period'] == '2026-05-01']\n"
+        "may_by_rep = dict(zip(may['rep'], may['volume']))"
+    ),
+    mistakes=[
+        Mistake("row_count", "你按销售员数的是“首次接触”的行数。一个客户被同一个人联系了几次，"
+                "就被算了几次；要数每人名下第一次被接触的客户。", _by_rep_rows),
+        Mistake("active_not_new", "你按销售员数的是 5 月有动静的客户，把 4 月就接触过的老客户也算进来了。",
+                _by_rep_active),
+    ],
+)
+
+
+def _march_new() -> float:
+    return float(_volume(worklog(), "contacted", "2025-03")["volume"].sum())
+
+
+def _march() -> pd.DataFrame:
+    return in_month(worklog(), "2025-03")
+
+
+q3 = Question(
+    variable="march_new_contacted",
+    prompt="现在换成真实规模的数据（directsales，全公司）：2025 年 3 月新接触了多少位客户？",
+    expected=_march_new,
+    hints=[
+        "和第 1 题是同一个定义，只是数据有两万多行，要让电脑来数。",
+        "每个客户只看它最早的那一行（任何阶段都算接触），最早那一天落在 3 月才算 3 月的新客户。",
+        "new = development_volume(log, level='contacted', period='M')，取 period 为 2025-03-01 的 volume。",
+    ],
+    answer_code=(
+        "new = development_volume(log, level='contacted', period='M')\n"
+        "march_new_contacted = new.loc[new['period'] == '2025-03-01', 'volume'].sum()"
+    ),
+    mistakes=[
+        Mistake("row_count", ROW_COUNT,
+                lambda: float((_march()["stage"] == "contacted").sum())),
+        Mistake("active_not_new", ACTIVE_NOT_NEW, lambda: float(_march()["customer"].nunique())),
+        Mistake("distinct_not_first",
+                "你去掉了重复，数的是 3 月有“首次接触”记录的不同客户。可是其中一些客户在 1、2 月就已经"
+                "接触过了，3 月只是再次联系。要看每个客户第一次接触是不是在 3 月。",
+                lambda: float(_march().loc[_march()["stage"] == "contacted", "customer"].nunique())),
+    ],
+)
+
+
+def _q1_signed_by_team() -> dict[str, float]:
+    table = development_volume(worklog(), level="signed", period="Q", by="team")
+    first = table[table["period"] == pd.Timestamp("2025-01-01")]
+    return {str(t): float(v) for t, v in zip(first["team"], first["volume"], strict=True)}
+
+
+def _q1_signed_rows_by_team() -> dict[str, float]:
+    log = worklog()
+    signed = log[(log["stage"] == "signed") & (log["date"] < pd.Timestamp("2025-04-01"))]
+    counts = signed.groupby("team")["customer"].nunique()
+    return {team: float(counts.get(team, 0)) for team in _q1_signed_by_team()}
+
+
+def _q1_won_by_team() -> dict[str, float]:
+    table = development_volume(worklog(), level="won", period="Q", by="team")
+    first = table[table["period"] == pd.Timestamp("2025-01-01")]
+    return {str(t): float(v) for t, v in zip(first["team"], first["volume"], strict=True)}
+
+
+q4 = Question(
+    variable="q1_signed_by_team",
+    prompt="2025 年第一季度，每个团队各新签约了多少位客户？（一张表：团队 → 新签约客户数）",
+    expected=_q1_signed_by_team,
+    kind="table",
+    hints=[
+        "“新签约”：客户第一次达到签约这一级的日期落在一季度（1 月 1 日到 3 月 31 日）。",
+        "有的客户签约当天就成交，日志里只写了一行“成交”：他也签了约。达到签约“或更后面”的阶段都算。",
+        "development_volume(log, level='signed', period='Q', by='team')，取 period 为 2025-01-01 的行。",
+    ],
+    answer_code=(
+        "signed = development_volume(log, level='signed', period='Q', by='team')\n"
+        "first_quarter = signed[signed['period'] == '2025-01-01']\n"
+        "q1_signed_by_team = dict(zip(first_quarter['team'], first_quarter['volume']))"
+    ),
+    mistakes=[
+        Mistake("ignored_implied",
+                "你只数了阶段写着“签约”的行，漏掉了直接写“成交”的客户。成交一定签过约，"
+                "签约是隐含的，要一起算。", _q1_signed_rows_by_team),
+        Mistake("wrong_level", "你数的是新成交客户（won），题目问的是新签约客户（signed）。",
+                _q1_won_by_team),
+    ],
+)
+
+QUESTIONS = (q1, q2, q3, q4)

@@ -1,0 +1,87 @@
+"""The exercise machinery: three outcomes, diagnoses, hints, and never revealing the answer."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from devvolume.teach.exercises import Mistake, Outcome, Question, ____
+
+
+def make_question(kind: str = "number") -> Question:
+    if kind == "number":
+        return Question(
+            variable="april_new", prompt="四月新开发了多少客户？", expected=lambda: 7,
+            hints=["只数新客户", "每个客户只算第一次", "用 development_volume"],
+            answer_code="april_new = 7",
+            mistakes=[Mistake("row_count", "你数的是行数，不是客户数。", lambda: 19),
+                      Mistake("active_not_new", "你数的是活跃客户，不是新客户。", lambda: 11)],
+        )
+    return Question(
+        variable="by_rep", prompt="每人开发了多少？", kind="table",
+        expected=lambda: {"王磊": 3, "李娜": 0},
+        hints=["分组"], answer_code="by_rep = ...",
+        mistakes=[Mistake("dropped_zero", "漏掉了开发量为 0 的人。", lambda: {"王磊": 3})],
+    )
+
+
+def test_not_attempted_from_blank_and_missing_variable() -> None:
+    q = make_question()
+    assert q.check(____).outcome is Outcome.NOT_ATTEMPTED
+    assert q.check().outcome is Outcome.NOT_ATTEMPTED     # no variable in this module
+
+
+def test_reads_the_callers_variable() -> None:
+    q = make_question()
+    globals()["april_new"] = 7
+    try:
+        assert q.check().outcome is Outcome.CORRECT
+    finally:
+        del globals()["april_new"]
+
+
+@pytest.mark.parametrize(("answer", "mistake"), [(19, "row_count"), (11, "active_not_new"),
+                                                 (8, None)])
+def test_incorrect_answers_are_diagnosed(answer: int, mistake: str | None) -> None:
+    feedback = make_question().check(answer)
+    assert feedback.outcome is Outcome.INCORRECT
+    assert feedback.mistake == mistake
+    assert "7" not in str(feedback)          # never reveals the expected value
+
+
+def test_wrong_type_is_explained() -> None:
+    feedback = make_question().check(pd.DataFrame({"a": [1], "b": [2]}))
+    assert feedback.outcome is Outcome.INCORRECT
+    assert feedback.mistake == "wrong_type"
+    assert "一个数字" in feedback.message
+
+
+def test_tables_in_any_shape() -> None:
+    q = make_question("table")
+    assert q.check({"王磊": 3, "李娜": 0}).outcome is Outcome.CORRECT
+    assert q.check(pd.Series({"王磊": 3.0, "李娜": 0.0})).outcome is Outcome.CORRECT
+    frame = pd.DataFrame({"rep": ["王磊", "李娜"], "volume": [3, 0]})
+    assert q.check(frame).outcome is Outcome.CORRECT
+    assert q.check({"王磊": 3}).mistake == "dropped_zero"
+    other = q.check({"王磊": 2, "李娜": 0})
+    assert other.outcome is Outcome.INCORRECT
+    assert "王磊" in other.message
+
+
+def test_hint_ladder_and_solution() -> None:
+    q = make_question()
+    assert q.hint().message.startswith("提示 1/3")
+    assert q.hint().message.startswith("提示 2/3")
+    assert q.hint().message.startswith("提示 3/3")
+    assert q.hint().message.startswith("提示 3/3")
+    assert q.hint(1).message.startswith("提示 1/3")
+    assert "april_new = 7" in str(q.solution())
+
+
+def test_feedback_renders_as_escaped_html() -> None:
+    feedback = make_question().check(19)
+    rendered = feedback._repr_html_()
+    assert "还不对" in rendered
+    assert "<script" not in Question(
+        variable="x", prompt="", expected=lambda: 1, hints=[], answer_code="<script>",
+    ).solution()._repr_html_()
