@@ -107,3 +107,35 @@ def design_log() -> pd.DataFrame:
 def make_log() -> Any:
     """Factory for slim work logs from (date, rep, team, customer, stage) tuples."""
     return worklog
+
+
+@pytest.fixture
+def shared_log() -> pd.DataFrame:
+    """Two teams sharing customers, Chinese stage labels, computed by hand.
+
+    - 客户甲: team A (rep 张) contacts it on 03-02; team B (rep 李) qualifies, signs and wins it.
+      A gets the contact and the cohort, B the qualified, signed and won volumes.
+    - 客户乙: B contacts it on 03-03 (B's cohort), A wins it on 04-06: won credited to A.
+    - 客户丙: A contacts it on 03-04 and loses it on 03-20 (a loss credited to A).
+    - 客户丁: both teams contact it on 04-01; rep 张 sorts before rep 李, so A gets the contact.
+      B follows up in April; 丁 stays in progress.
+    Company: contacted 4 (March 3, April 1), won 2 (March 1, April 1).
+    By team: contacted A 3 (甲, 丙, 丁) and B 1 (乙); won A 1 (乙, April), B 1 (甲, March).
+    Cohort conversion contacted → won, March: A 1 of 2 (甲 won by B), B 1 of 1 (乙 won by A).
+    A recount on each team's own rows would give A 4 new contacts and B 3: 7, where the company
+    has 4.
+    """
+    rows = [
+        ("2026-03-02", "张", "A", "客户甲", "首次接触"),
+        ("2026-03-03", "李", "B", "客户乙", "首次接触"),
+        ("2026-03-04", "张", "A", "客户丙", "首次接触"),
+        ("2026-03-10", "李", "B", "客户甲", "意向"),
+        ("2026-03-20", "张", "A", "客户丙", "流失"),
+        ("2026-03-24", "李", "B", "客户甲", "签约"),
+        ("2026-03-30", "李", "B", "客户甲", "成交"),
+        ("2026-04-01", "李", "B", "客户丁", "首次接触"),
+        ("2026-04-01", "张", "A", "客户丁", "首次接触"),
+        ("2026-04-06", "张", "A", "客户乙", "成交"),
+        ("2026-04-20", "李", "B", "客户丁", "首次接触"),
+    ]
+    return worklog(rows)
