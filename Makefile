@@ -40,13 +40,14 @@ system: ## Install the Debian packages the tests need (skips those already insta
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-lint: $(STAMP) ## Ruff over the package, tests and benchmarks
+lint: $(STAMP) ## Ruff over the package, tests and benchmarks; the import contracts (layers)
 	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP) ## Mypy over src
 	$(BIN)/mypy
 
-test: $(STAMP) system lint typecheck ## Everything CI runs: ruff, mypy, doctests, pytest, nbval
+test: $(STAMP) system lint typecheck ## Everything CI runs: ruff, import contracts, mypy, doctests, pytest, nbval
 	$(BIN)/pytest --doctest-modules src tests
 	$(MAKE) --no-print-directory nbval
 

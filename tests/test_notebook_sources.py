@@ -4,8 +4,10 @@ and no source changed without `make notebooks`."""
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 
@@ -36,3 +38,22 @@ def test_stored_notebook_matches_its_source(source: Path, output: Path, learner:
     assert [c.metadata.get("tags", []) for c in stored.cells] == [
         c.metadata.get("tags", []) for c in expected.cells
     ]
+
+
+SOURCES = sorted({source for source, _, _ in TARGETS})
+#: A private name: a module or attribute whose name starts with one underscore.
+_PRIVATE = re.compile(r"\b(?:devvolume|dv)(?:\.\w+)*\._[a-z]\w*")
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[str(s.relative_to(ROOT)) for s in SOURCES])
+def test_notebooks_use_the_public_api(source: Path) -> None:
+    """Lessons, exercises and reports read as a user's code would: ``import devvolume as dv``."""
+    code = "\n".join(
+        cell.source for cell in jupytext.read(source).cells if cell.cell_type == "code"
+    )
+    assert "import devvolume as dv" in code, f"{source.name}: use `import devvolume as dv`"
+    imports = re.findall(r"^\s*(?:from devvolume\S*\s+import .*|import devvolume\S*.*)$", code,
+                         flags=re.MULTILINE)  # fmt: skip
+    allowed = re.compile(r"^\s*(import devvolume as dv|from devvolume\.teach\.exercises import .*)$")
+    assert [line for line in imports if not allowed.match(line)] == [], source.name
+    assert _PRIVATE.findall(code) == [], f"{source.name} uses private names"
