@@ -118,3 +118,25 @@ def test_growth_weekly_by_rep(backend, design_log):
     # B's first contact is in the week of 2026-03-30 (C2 on 04-03); the week before is 0.
     assert b_rows[0][:3] == (D(2026, 3, 30), "B", 1)
     assert b_rows[1][:5] == (D(2026, 4, 6), "B", 0, 1, -1.0)
+
+
+def test_monthly_targets_add_up_to_a_quarter(backend, make_log):
+    """A quarter's attainment compares the quarter's actual with the sum of its monthly targets."""
+    log = backend.make(
+        make_log(
+            [
+                ("2026-01-05", "A", "T1", "C1", "won"),
+                ("2026-02-05", "A", "T1", "C2", "won"),
+                ("2026-03-05", "A", "T1", "C3", "won"),
+            ]
+        )
+    )
+    targets = pd.DataFrame(
+        {
+            "rep": ["A"] * 3,
+            "period": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"]),
+            "target": [1, 2, 3],
+        }
+    )
+    got = backend.rows(tg.attainment(log, backend.make(targets), period="Q"))
+    assert got == [(dt.date(2026, 1, 1), "A", 6, 3, 0.5, 3)]

@@ -25,7 +25,7 @@ from devvolume.core._frames import (
     ratio,
     recode,
 )
-from devvolume.core._levels import at, bounds, fill_calendar, prepare
+from devvolume.core._levels import Reached, at, fill_calendar, prepare
 from devvolume.core._periods import (
     calendar,
     check_period,
@@ -107,18 +107,18 @@ def conversion_rate(
             "within_days only applies to the cohort form and must be >= 0."
         )
         raise ValueError(msg)
-    prepared, table = prepare(log, func="conversion_rate", by=by_columns)
+    source = prepare(log, func="conversion_rate", by=by_columns)
     if form == "period":
-        result = _throughput(table, start=start, end=end, period=period, by=by_columns)
+        result = _throughput(source, start=start, end=end, period=period, by=by_columns)
     else:
         result = cohorts(
-            table, start=start, end=end, period=period, within_days=within_days, by=by_columns
+            source, start=start, end=end, period=period, within_days=within_days, by=by_columns
         )
-    return prepared.finish(result, ["period"])
+    return source.prepared.finish(result, ["period"])
 
 
 def cohorts(
-    table: nw.LazyFrame[Any],
+    source: Reached,
     *,
     start: str,
     end: str,
@@ -127,8 +127,9 @@ def cohorts(
     within_days: int | None = None,
 ) -> nw.LazyFrame[Any]:
     """Cohort conversion from a reached-levels table: ``period, *by, cohort, converted, conversion``."""
-    ends = at(table, end).select("customer", nw.col("date").alias("_end"))
-    cohort = at(table, start).select("customer", "date", *by).join(ends, on="customer", how="left")
+    ends = at(source.table, end).select("customer", nw.col("date").alias("_end"))
+    starts = at(source.table, start).select("customer", "date", *by)
+    cohort = starts.join(ends, on="customer", how="left")
     done = ~nw.col("_end").is_null()
     if within_days is not None:
         done = done & (days_between(nw.col("date"), nw.col("_end")) <= within_days)
@@ -141,23 +142,23 @@ def cohorts(
         .agg(nw.len().alias("cohort"), nw.col("_done").sum().alias("converted"))
     )
     values = ["cohort", "converted"]
-    filled = fill_calendar(counts, table, period=period, by=by, values=values)
+    filled = fill_calendar(counts, source, period=period, by=by, values=values)
     return filled.select("period", *by, *values, ratio("converted", "cohort").alias("conversion"))
 
 
 def _throughput(
-    table: nw.LazyFrame[Any], *, start: str, end: str, period: str, by: list[str]
+    source: Reached, *, start: str, end: str, period: str, by: list[str]
 ) -> nw.LazyFrame[Any]:
     keys = ["period", *by]
 
     def reached_in_period(level: str, name: str) -> nw.LazyFrame[Any]:
         counts = (
-            at(table, level)
+            at(source.table, level)
             .with_columns(period_start(nw.col("date"), period).alias("period"))
             .group_by(*keys)
             .agg(nw.len().alias(name))
         )
-        return fill_calendar(counts, table, period=period, by=by, values=[name])
+        return fill_calendar(counts, source, period=period, by=by, values=[name])
 
     started, finished = reached_in_period(start, "started"), reached_in_period(end, "finished")
     return (
@@ -207,7 +208,8 @@ def funnel(log: IntoFrameT, *, by: By = None, period: str | None = None) -> Into
     """
     by_columns = as_list(by)
     check_period(period, "funnel")
-    prepared, table = prepare(log, func="funnel", by=by_columns)
+    source = prepare(log, func="funnel", by=by_columns)
+    table = source.table
     keys = [*(["period"] if period else []), *by_columns]
     cohort = at(table, LEVELS[0]).select("customer", *by_columns, nw.col("date"))
     if period:
@@ -228,7 +230,7 @@ def funnel(log: IntoFrameT, *, by: By = None, period: str | None = None) -> Into
         for step, level in enumerate(LEVELS, start=1)
     ]
     counts = nw.concat(steps, how="vertical")
-    grid = _grid(table, period=period, by=by_columns)
+    grid = _grid(source, period=period, by=by_columns)
     filled = null_safe_join(grid, counts, on=[*keys, "step"]).with_columns(
         nw.col("customers").fill_null(0).cast(nw.Int64)
     )
@@ -246,18 +248,19 @@ def funnel(log: IntoFrameT, *, by: By = None, period: str | None = None) -> Into
         ratio("customers", "_previous").alias("from_previous"),
         ratio("customers", "_first").alias("from_first"),
     ).sort(*keys, "step")
-    return prepared.finish(result, ["period"] if period else [])
+    return source.prepared.finish(result, ["period"] if period else [])
 
 
-def _grid(table: nw.LazyFrame[Any], *, period: str | None, by: list[str]) -> nw.LazyFrame[Any]:
+def _grid(source: Reached, *, period: str | None, by: list[str]) -> nw.LazyFrame[Any]:
     """Every (period ×) group × level, so that a group with no one at a level shows 0."""
     steps = {level: step for step, level in enumerate(LEVELS, start=1)}
+    table = source.table
     levels = constant_frame(table, "level", list(LEVELS), nw.String).with_columns(
         recode("level", steps, nw.Int64).alias("step")
     )
     parts = []
     if period:
-        parts.append(calendar(table, *bounds(table), period))
+        parts.append(calendar(table, *source.span, period))
     if by:
         parts.append(distinct(table, *by))
     grid = levels

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import narwhals as nw
 from narwhals.typing import IntoFrameT
 
-from devvolume.core._frames import By, Prepared, as_list, message, validate, wrap
+from devvolume.core._frames import By, Prepared, as_list, message, recode, validate, wrap
 from devvolume.core._periods import fill_periods
 from devvolume.core._schema import LEVELS, LOST
 
@@ -82,8 +83,14 @@ def reached_levels(log: IntoFrameT, *, by: By = None) -> IntoFrameT:
     3       C2  contacted 2026-05-07   B   T2 2026-05-07
     4       C2       lost 2026-05-07   B   T2 2026-05-07
     """
-    prepared, table = prepare(log, func="reached_levels", by=by)
-    return prepared.finish(table, ["date", "last_date"])
+    source = prepare(log, func="reached_levels", by=by, credit=CREDIT)
+    steps = {name: step for step, (name, _) in enumerate(_outcomes())}
+    table = (
+        source.table.with_columns(recode("level", steps, nw.Int8).alias("_step"))
+        .sort("customer", "_step")
+        .drop("_step")
+    )
+    return source.prepared.finish(table, ["date", "last_date"])
 
 
 def is_table(columns: Sequence[str]) -> bool:
@@ -91,13 +98,29 @@ def is_table(columns: Sequence[str]) -> bool:
     return "level" in columns and "last_date" in columns and "stage" not in columns
 
 
+@dataclass(frozen=True)
+class Reached:
+    """A checked input, its reached-levels table, and the first and last day of the log."""
+
+    prepared: Prepared
+    table: nw.LazyFrame[Any]
+    span: tuple[Any, Any]
+
+
 def prepare(
-    data: Any, *, func: str, by: By = None, columns: Sequence[str] = ()
-) -> tuple[Prepared, nw.LazyFrame[Any]]:
+    data: Any,
+    *,
+    func: str,
+    by: By = None,
+    columns: Sequence[str] = (),
+    credit: Sequence[str] = (),
+) -> Reached:
     """Check a work log or a reached-levels table, and return it with the reached-levels table.
 
     ``by`` columns must be credited in the table; ``columns`` are further columns a work log
-    must have (a table passed in place of a log is refused if it lacks them).
+    must have (a table passed in place of a log is refused if it lacks them); ``credit`` are
+    credit columns the caller shows (a log's table credits only what is asked for, plus what
+    breaks ties before it). Eager input gets its table computed once, here.
     """
     by_columns = as_list(by)
     schema = list(wrap(data, func).collect_schema())
@@ -119,18 +142,37 @@ def prepare(
             date_columns=("date", "last_date"),
             check_stages=False,
         )
-        return prepared, prepared.frame
+        table = prepared.frame
+        return Reached(prepared, table, _span(table, "date", "last_date"))
     prepared = validate(
         data, func=func, columns=("date", "customer", "stage", *columns), by=by_columns, keep=CREDIT
     )
-    return prepared, from_log(prepared.frame, by_columns)
+    table = from_log(prepared.frame, [*by_columns, *columns, *credit], extra=by_columns)
+    if prepared.eager:
+        table = table.collect().lazy()
+    return Reached(prepared, table, _span(prepared.frame, "date", "date"))
 
 
-def from_log(frame: nw.LazyFrame[Any], by: Sequence[str] = ()) -> nw.LazyFrame[Any]:
-    """Build the reached-levels table of a checked log, crediting rep, team, channel and ``by``."""
+def _span(frame: nw.LazyFrame[Any], first: str, last: str) -> tuple[Any, Any]:
+    row = frame.select(nw.col(first).min().alias("a"), nw.col(last).max().alias("b")).collect()
+    return row.item(0, "a"), row.item(0, "b")
+
+
+def from_log(
+    frame: nw.LazyFrame[Any], needed: Sequence[str] = CREDIT, *, extra: Sequence[str] = ()
+) -> nw.LazyFrame[Any]:
+    """Build the reached-levels table of a checked log, crediting what is ``needed``.
+
+    The credit columns are those of :data:`CREDIT` up to the last one needed (the earlier ones
+    break its ties), or all of them when an ``extra`` column is credited too (they break its
+    ties), then the extra columns: the credited values are the same as in the full table.
+    """
     schema = frame.collect_schema()
-    credit = [c for c in dict.fromkeys((*CREDIT, *by)) if c in schema]
-    return build(frame, credit)
+    present = [c for c in CREDIT if c in schema]
+    extras = [c for c in dict.fromkeys(extra) if c not in CREDIT and c in schema]
+    last = max((present.index(c) for c in needed if c in present), default=-1)
+    credit = present if extras else present[: last + 1]
+    return build(frame, [*credit, *extras])
 
 
 def build(frame: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
@@ -149,12 +191,13 @@ def build(frame: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
         (nw.col("stage") == LOST).alias("_lost"),
         *(nw.col(c).cast(nw.String) if c in CREDIT else nw.col(c) for c in credit),
     )
-    table = _by_join(rows, credit) if len(text) < len(credit) else _by_key(rows, credit)
-    last = rows.group_by("customer").agg(nw.col("date").max().alias("last_date"))
-    return (
-        table.join(last, on="customer")
-        .sort("customer", "_step")
-        .select("customer", "level", "date", *credit, "last_date")
+    if len(text) < len(credit):
+        table, last = _by_join(rows, credit), rows
+    else:
+        table, last = _by_key(rows, credit)
+    last_dates = last.group_by("customer").agg(nw.col("date").max().alias("last_date"))
+    return table.join(last_dates, on="customer").select(
+        "customer", "level", "date", *credit, "last_date"
     )
 
 
@@ -171,7 +214,10 @@ def _outcomes() -> list[tuple[str, nw.Expr]]:
     return [*levels, (LOST, nw.col("_lost"))]
 
 
-def _by_key(rows: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
+def _by_key(
+    rows: nw.LazyFrame[Any], credit: Sequence[str]
+) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any]]:
+    """Find each outcome's row by one ``min`` of a tie-break key; return it and the folded rows."""
     minute = (nw.col("date") - _KEY_EPOCH).dt.total_minutes().cast(nw.Int64)
     stage_first = _STAGES_IN_KEY - 1 - nw.col("_rank").cast(nw.Int64)
     parts: list[nw.Expr] = [(minute * _STAGES_IN_KEY + stage_first + _KEY_OFFSET).cast(nw.String)]
@@ -180,18 +226,20 @@ def _by_key(rows: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]
             parts.append(nw.lit(_KEY_SEPARATOR))
         parts.append(nw.col(column).fill_null(""))
     folded = rows.group_by("customer", "_rank", "_lost").agg(
-        nw.col("date").min(), nw.concat_str(parts).min().alias("_key")
+        nw.col("date").min().alias("_first"),
+        nw.concat_str(parts).min().alias("_key"),
+        nw.col("date").max(),
     )
     pieces = [
         folded.filter(where)
         .group_by("customer")
-        .agg(nw.col("date").min(), nw.col("_key").min())
+        .agg(nw.col("_first").min().alias("date"), nw.col("_key").min())
         .with_columns(nw.lit(name).alias("level"), nw.lit(step, dtype=nw.Int8).alias("_step"))
         for step, (name, where) in enumerate(_outcomes())
     ]
     table = nw.concat(pieces, how="vertical")
     if not credit:
-        return table
+        return table, folded
     names = nw.col("_key").str.slice(_KEY_WIDTH)
     split = names.str.split(_KEY_SEPARATOR)
     decoded = [
@@ -199,7 +247,7 @@ def _by_key(rows: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]
         for i, column in enumerate(credit)
     ]
     missing = [nw.when(nw.col(c) != "").then(nw.col(c)).alias(c) for c in credit]
-    return table.with_columns(*decoded).with_columns(*missing)
+    return table.with_columns(*decoded).with_columns(*missing), folded
 
 
 def _by_join(rows: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
@@ -228,17 +276,9 @@ def at(table: nw.LazyFrame[Any], level: str) -> nw.LazyFrame[Any]:
     return table.filter(nw.col("level") == level)
 
 
-def bounds(table: nw.LazyFrame[Any]) -> tuple[Any, Any]:
-    """Read the log's first and last day from the table: the first contact, the last activity."""
-    row = table.select(
-        nw.col("date").min().alias("first"), nw.col("last_date").max().alias("last")
-    ).collect()
-    return row.item(0, "first"), row.item(0, "last")
-
-
 def fill_calendar(
     counts: nw.LazyFrame[Any],
-    table: nw.LazyFrame[Any],
+    source: Reached,
     *,
     period: str,
     by: Sequence[str],
@@ -250,5 +290,5 @@ def fill_calendar(
     it developed no one.
     """
     return fill_periods(
-        counts, groups=table, bounds=bounds(table), period=period, by=by, values=values
+        counts, groups=source.table, bounds=source.span, period=period, by=by, values=values
     )

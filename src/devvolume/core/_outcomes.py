@@ -23,7 +23,7 @@ from devvolume.core._frames import (
     message,
     recode,
 )
-from devvolume.core._levels import RANK, at, bounds, fill_calendar, prepare
+from devvolume.core._levels import CREDIT, RANK, at, fill_calendar, prepare
 from devvolume.core._periods import (
     DateLike,
     check_period,
@@ -76,7 +76,8 @@ def win_rate(log: IntoFrameT, *, period: str | None = None, by: By = None) -> In
     """
     by_columns = as_list(by)
     check_period(period, "win_rate")
-    prepared, table = prepare(log, func="win_rate", by=by_columns)
+    source = prepare(log, func="win_rate", by=by_columns)
+    table = source.table
     won = at(table, "won").select("customer", "date", *by_columns)
     lost = at(table, LOST).select("customer", "date", *by_columns)
     lost = lost.join(won.select("customer"), on="customer", how="anti")
@@ -93,7 +94,7 @@ def win_rate(log: IntoFrameT, *, period: str | None = None, by: By = None) -> In
     sums = (nw.col("_won").sum().alias("won"), nw.col("_lost").sum().alias("lost"))
     if period is not None:
         counts = outcomes.group_by(*keys).agg(*sums)
-        result = fill_calendar(counts, table, period=period, by=by_columns, values=["won", "lost"])
+        result = fill_calendar(counts, source, period=period, by=by_columns, values=["won", "lost"])
     elif by_columns:
         counts = outcomes.group_by(*keys).agg(*sums)
         result = null_safe_join(distinct(table, *by_columns), counts, on=keys)
@@ -109,7 +110,7 @@ def win_rate(log: IntoFrameT, *, period: str | None = None, by: By = None) -> In
         .otherwise(nw.lit(None, dtype=nw.Float64))
     )
     result = result.select(*keys, "won", "lost", rate.alias("win_rate"))
-    return prepared.finish(result, ["period"] if period is not None else [])
+    return source.prepared.finish(result, ["period"] if period is not None else [])
 
 
 def sales_cycle(log: IntoFrameT, *, start: str = "contacted", end: str = "won") -> IntoFrameT:
@@ -144,7 +145,8 @@ def sales_cycle(log: IntoFrameT, *, start: str = "contacted", end: str = "won") 
     """
     check_levels((start, end), "sales_cycle")
     check_order(start, end, "sales_cycle")
-    prepared, table = prepare(log, func="sales_cycle", columns=("rep", "team"))
+    source = prepare(log, func="sales_cycle", columns=("rep", "team"))
+    table = source.table
     starts = at(table, start).select("customer", nw.col("date").alias("start_date"))
     result = (
         at(table, end)
@@ -159,7 +161,7 @@ def sales_cycle(log: IntoFrameT, *, start: str = "contacted", end: str = "won") 
         )
         .sort("customer")
     )
-    return prepared.finish(result, ["start_date", "end_date"])
+    return source.prepared.finish(result, ["start_date", "end_date"])
 
 
 def stalled_customers(
@@ -215,8 +217,9 @@ def stalled_customers(
     if "stage" in native.collect_schema():
         next_day = dt.datetime.combine(day, dt.time()) + _ONE_DAY
         native = native.filter(nw.col("date").cast(nw.Datetime("us")) < next_day)
-    prepared, table = prepare(nw.to_native(native), func="stalled_customers")
-    last = bounds(table)[1]
+    source = prepare(nw.to_native(native), func="stalled_customers", credit=CREDIT)
+    table = source.table
+    last = source.span[1]
     if last is not None and day_of(last) > day:
         msg = message(
             f"这张 reached_levels 表里有 {day} 之后的活动，无法按 {day} 计算停滞客户。",
@@ -241,4 +244,4 @@ def stalled_customers(
         .select("customer", "level", "date", *credit, "last_date", "idle_days")
         .sort(["idle_days", "customer"], descending=[True, False])
     )
-    return prepared.finish(stalled, ["date", "last_date"])
+    return source.prepared.finish(stalled, ["date", "last_date"])

@@ -19,7 +19,7 @@ import narwhals as nw
 from scipy import stats
 
 from devvolume.core._frames import check_levels, check_order
-from devvolume.core._levels import at, bounds, prepare
+from devvolume.core._levels import at, prepare
 from devvolume.core._periods import DateLike, Window, day_of, days_between
 from devvolume.core._schema import STAGE_LABELS
 
@@ -139,7 +139,7 @@ def compare_periods(
     ((2, 31), (3, 30), 0.683, False)
     """
     check_levels((level, start, end), "compare_periods")
-    _, table = prepare(log, func="compare_periods", by=list(where or {}))
+    table = prepare(log, func="compare_periods", by=list(where or {})).table
     windows = _window(before, "before"), _window(after, "after")
     if metric == "volume":
         first = _selected(at(table, level), where)
@@ -309,10 +309,11 @@ def forecast(
     0.72
     """
     check_levels((level,), "forecast")
-    _, table = prepare(log, func="forecast", by=list(where or {}))
+    source = prepare(log, func="forecast", by=list(where or {}))
+    table = source.table
     first, last = _window((period_start, period_end), "period")
     if as_of is None:
-        latest = bounds(table)[1]
+        latest = source.span[1]
         as_of_day = min(day_of(latest), last) if latest is not None else first
     else:
         as_of_day = day_of(as_of)

@@ -47,8 +47,10 @@ def attainment(
 
     Returns
     -------
-    Same kind as ``log`` with ``period, by, target, actual, attainment, gap``: one row per target
-    row (a target of 0 gives a null attainment). A positive gap is what is still missing.
+    Same kind as ``log`` with ``period, by, target, actual, attainment, gap``: one row per
+    ``by`` value and period that has a target; targets inside one period add up (monthly targets
+    make a quarter's target). A target of 0 gives a null attainment; a positive gap is what is
+    still missing.
 
     Examples
     --------
@@ -66,9 +68,10 @@ def attainment(
     """
     check_period(period, "attainment")
     _frames.check_levels((level,), "attainment")
-    prepared, table = prepare(log, func="attainment", by=by)
+    source = prepare(log, func="attainment", by=by)
+    prepared = source.prepared
     goals = _targets_frame(targets, prepared, by=by, period=period)
-    actual = volume(table, level=level, period=period, by=[by])
+    actual = volume(source, level=level, period=period, by=[by])
     result = (
         goals.join(actual, on=["period", by], how="left")
         .with_columns(nw.col("volume").fill_null(0).cast(nw.Int64).alias("actual"))
@@ -111,10 +114,14 @@ def _targets_frame(targets: Any, prepared: _frames.Prepared, *, by: str, period:
             f"Hint: 目标表需要三列：{by}（谁）、period（哪个周期，填周期内任一天）、target（目标数）。"
         )
         raise ValueError(msg)
-    return lazy.select(
-        period_start(nw.col("period").cast(nw.Datetime("us")), period).alias("period"),
-        by,
-        nw.col("target"),
+    return (
+        lazy.select(
+            period_start(nw.col("period").cast(nw.Datetime("us")), period).alias("period"),
+            by,
+            nw.col("target"),
+        )
+        .group_by("period", by)
+        .agg(nw.col("target").sum())
     )
 
 

@@ -15,7 +15,7 @@ import narwhals as nw
 from narwhals.typing import IntoFrameT
 
 from devvolume.core._frames import By, as_list, check_levels, distinct, message, ratio, validate
-from devvolume.core._levels import RANK, at, fill_calendar, from_log, is_table, prepare
+from devvolume.core._levels import RANK, Reached, at, fill_calendar, is_table, prepare
 from devvolume.core._periods import check_period, fill_periods, null_safe_join, period_start
 
 #: The ``activity`` value (活动类型) that counts as a visit.
@@ -71,21 +71,21 @@ def development_volume(
     by_columns = as_list(by)
     check_period(period, "development_volume")
     check_levels((level,), "development_volume")
-    prepared, table = prepare(log, func="development_volume", by=by_columns)
-    return prepared.finish(volume(table, level=level, period=period, by=by_columns), ["period"])
+    source = prepare(log, func="development_volume", by=by_columns)
+    return source.prepared.finish(
+        volume(source, level=level, period=period, by=by_columns), ["period"]
+    )
 
 
-def volume(
-    table: nw.LazyFrame[Any], *, level: str, period: str, by: list[str]
-) -> nw.LazyFrame[Any]:
+def volume(source: Reached, *, level: str, period: str, by: list[str]) -> nw.LazyFrame[Any]:
     """Development volume from a reached-levels table: ``period, *by, volume``, zeros filled."""
     counts = (
-        at(table, level)
+        at(source.table, level)
         .with_columns(period_start(nw.col("date"), period).alias("period"))
         .group_by("period", *by)
         .agg(nw.len().alias("volume"))
     )
-    filled = fill_calendar(counts, table, period=period, by=by, values=["volume"])
+    filled = fill_calendar(counts, source, period=period, by=by, values=["volume"])
     return filled.select("period", *by, "volume")
 
 
@@ -229,8 +229,8 @@ def activity_efficiency(
     frame = prepared.frame
     keys = ["period", *by_columns]
     work = _activity(frame, period=period, by=by_columns, level=level, visits=True)
-    table = from_log(frame, by_columns)
-    new = volume(table, level=level, period=period, by=by_columns).rename(
+    source = prepare(nw.to_native(frame), func="activity_efficiency", by=by_columns)
+    new = volume(source, level=level, period=period, by=by_columns).rename(
         {"volume": "new_customers"}
     )
     result = (
