@@ -19,7 +19,7 @@ REPS_PER_TEAM = 8
 def run_one(target_rows: int) -> dict[str, float]:
     import resource
 
-    from devvolume.simulate import SalesModel, simulate
+    from devvolume.sim import SalesModel, simulate
 
     teams = max(1, round(target_rows / ROWS_PER_REP_YEAR / REPS_PER_TEAM))
     model = SalesModel(teams=teams, reps_per_team=REPS_PER_TEAM, seed=7)

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from devvolume.sim import _simulate as sm
+from devvolume import sim as sm
+from devvolume.core import CANONICAL, STAGE_RANK, STAGES, WorklogSchema
 from devvolume.sim._calendar import (
     SPRING_FESTIVAL,
     company_names,
@@ -16,7 +17,8 @@ from devvolume.sim._calendar import (
     team_names,
     working_days,
 )
-from devvolume.core import CANONICAL, STAGE_RANK, STAGES, WorklogSchema
+from devvolume.sim._model import DEFAULT_CHANNELS
+from devvolume.sim._simulate import ACTIVITY_TYPES
 
 SMALL = sm.SalesModel(teams=2, reps_per_team=3, start="2025-01-01", end="2025-06-30", seed=3)
 LEVER_CODES = ("targeting", "process", "training", "digital", "database")
@@ -117,8 +119,8 @@ def test_repeat_contacts_and_every_stage_occur(sim: sm.Simulation) -> None:
     assert (contacts >= 2).mean() > 0.3
     assert set(log["stage"]) == set(STAGES)
     assert log["date"].is_monotonic_increasing
-    assert set(log["activity"]) <= set(sm.ACTIVITY_TYPES)
-    assert set(log["channel"]) == {c.name for c in sm.DEFAULT_CHANNELS}
+    assert set(log["activity"]) <= set(ACTIVITY_TYPES)
+    assert set(log["channel"]) == {c.name for c in DEFAULT_CHANNELS}
 
 
 def test_activity_days_are_working_days(sim: sm.Simulation) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
 import pytest
 
+import devvolume as dv
+from devvolume.core import STAGE_LABELS
 from devvolume.viz import _charts as charts
 from devvolume.viz._display import FONT
-from devvolume.core import STAGE_LABELS
 
 P = pd.to_datetime
 
@@ -24,11 +26,12 @@ VOLUME = pd.DataFrame({
 FUNNEL = pd.DataFrame({"level": ["won", "contacted", "signed", "qualified"],
                        "customers": [2, 3, 2, 2]})
 CONVERSION = pd.DataFrame({"period": P(["2026-03-01", "2026-04-01", "2026-05-01"]),
-                           "cohort": [1, 1, 1], "converted": [1, 1, 0], "rate": [1.0, 1.0, 0.0]})
+                           "cohort": [1, 1, 1], "converted": [1, 1, 0],
+                           "conversion": [1.0, 1.0, 0.0]})
 RETENTION = pd.DataFrame({
     "cohort": P(["2026-01-01"] * 3 + ["2026-02-01"] * 2 + ["2026-03-01"]),
     "offset": [0, 1, 2, 0, 1, 0], "customers": [4, 4, 4, 2, 2, 5],
-    "retained": [4, 2, 0, 2, 1, 5], "rate": [1.0, 0.5, 0.0, 1.0, 0.5, 1.0],
+    "retained": [4, 2, 0, 2, 1, 5], "retention": [1.0, 0.5, 0.0, 1.0, 0.5, 1.0],
 })
 BOARD = pd.DataFrame({"rep": ["张伟", "李娜", "王芳", "A"], "volume": [5, 8, 5, 2],
                       "target": [6, 6, 6, 6]})
@@ -174,15 +177,59 @@ def test_funnel_rejects_unknown_level() -> None:
         charts.funnel(pd.DataFrame({"level": ["visited"], "customers": [1]}))
 
 
+def test_funnel_refuses_several_groups_at_once() -> None:
+    frame = pd.concat([FUNNEL.assign(team="T1"), FUNNEL.assign(team="T2")])
+    with pytest.raises(ValueError, match=r"one row per level.*\['team'\]"):
+        charts.funnel(frame)
+    spec = charts.funnel(frame[frame["team"] == "T2"]).to_dict()
+    assert [row["customers"] for row in dataset(spec)] == [3, 2, 2, 2]
+
+
 def test_conversion_by_cohort_rate_axis() -> None:
     spec = charts.conversion_by_cohort(CONVERSION, start="contacted", end="won").to_dict()
     assert spec["title"] == "按批次的转化率（首次接触 → 成交）"
     enc = spec["encoding"]
-    assert enc["y"]["field"] == "rate"
+    assert enc["y"]["field"] == "conversion"
+    assert enc["y"]["title"] == "转化率"
     assert enc["y"]["scale"]["domain"] == [0, 1]
     assert enc["y"]["axis"]["format"] == "%"
     assert enc["x"]["title"] == "批次（首次接触月份）"
-    assert {t["field"] for t in enc["tooltip"]} == {"period", "cohort", "converted", "rate"}
+    assert {t["field"] for t in enc["tooltip"]} == {"period", "cohort", "converted", "conversion"}
+
+
+@pytest.mark.parametrize(("builder", "frame", "column", "metric"), [
+    (charts.conversion_by_cohort, CONVERSION, "conversion", "dv.conversion_rate"),
+    (charts.retention_heatmap, RETENTION, "retention", "dv.retention_matrix"),
+])
+def test_an_old_rate_column_is_refused_with_its_new_name(
+    builder: Callable[[pd.DataFrame], object], frame: pd.DataFrame, column: str, metric: str
+) -> None:
+    old = frame.rename(columns={column: "rate"})
+    with pytest.raises(ValueError, match=rf"lacks columns \['{column}'\].*`rate` is now "
+                                         rf"`{column}` \({metric}\)"):
+        builder(old)
+    with pytest.raises(ValueError, match=rf"lacks columns \['{column}'\]") as error:
+        builder(frame.drop(columns=column))
+    assert "renamed" not in str(error.value)
+
+
+def test_builders_take_the_core_results_as_they_are() -> None:
+    log = pd.DataFrame({
+        "date": P(["2026-03-30", "2026-04-02", "2026-04-03", "2026-04-10", "2026-05-06",
+                   "2026-05-07"]),
+        "rep": ["A", "A", "B", "A", "A", "B"], "team": ["T1"] * 6,
+        "customer": ["C1", "C1", "C2", "C1", "C1", "C3"],
+        "stage": ["contacted", "contacted", "won", "signed", "won", "lost"]})
+    conversion = dv.conversion_rate(log, start="contacted", end="won", by="team")
+    spec = charts.conversion_by_cohort(conversion, by="team").to_dict()
+    assert [row["conversion"] for row in dataset(spec)] == [1.0, 1.0, 0.0]
+    orders = pd.DataFrame({"customer": ["C1", "C2", "C1"],
+                           "date": P(["2026-04-03", "2026-04-06", "2026-05-20"])})
+    spec = charts.retention_heatmap(dv.retention_matrix(orders)).to_dict()
+    assert [row["retention"] for row in dataset(spec)] == [1.0, 0.5]
+    spec = charts.volume_trend(dv.development_volume(log, by="rep"), by="rep").to_dict()
+    assert spec["encoding"]["color"]["sort"] == ["A", "B"]
+    charts.funnel(dv.funnel(log)).to_dict()
 
 
 def test_conversion_by_cohort_side_by_side_groups() -> None:
@@ -197,10 +244,12 @@ def test_retention_heatmap_shows_zeros() -> None:
     cells, text = layers(spec)
     assert cells["mark"]["type"] == "rect"
     assert cells["encoding"]["color"]["scale"]["domain"] == [0, 1]
-    assert text["encoding"]["text"] == {"field": "rate", "format": ".0%", "type": "quantitative"}
+    assert text["encoding"]["text"] == {"field": "retention", "format": ".0%",
+                                        "type": "quantitative"}
+    assert cells["encoding"]["color"]["field"] == "retention"
     assert "transform" not in spec
     assert "transform" not in text
-    assert sum(1 for r in dataset(spec) if r["rate"] == 0) == 1
+    assert sum(1 for r in dataset(spec) if r["retention"] == 0) == 1
     assert cells["encoding"]["y"]["field"] == "cohort"
     assert cells["encoding"]["y"]["sort"] == "ascending"
     assert cells["encoding"]["x"]["title"] == "距首单的周期数"

@@ -179,7 +179,7 @@ def test_export_drops_widget_views() -> None:
 
 
 def test_combined_chart_is_named_by_its_parts() -> None:
-    from devvolume import charts
+    from devvolume.viz import _charts as charts
 
     frame = pd.DataFrame({"period": pd.to_datetime(["2026-03-01"]), "volume": [1]})
     combined = charts.combine(charts.volume_trend(frame), charts.volume_trend(frame, title="柱"))

@@ -19,8 +19,8 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
-from devvolume.inputs._cells import SPACES, clean, parse_cells, schema_problems
 from devvolume.core import CANONICAL, COLUMN_LABELS, COLUMNS, REQUIRED
+from devvolume.inputs._cells import SPACES, clean, parse_cells, schema_problems
 
 #: How many bad rows an error message lists before it gives a count of the rest.
 MAX_ROWS_IN_MESSAGE = 20

@@ -5,20 +5,11 @@
 (directsales, fmcg, software) ship with data cards and load through :func:`load_dataset`.
 """
 
-from devvolume.sim._datasets import CASES, Case, Dataset, build_dataset, list_datasets, load_dataset
-from devvolume.sim._simulate import (
-    LEVERS,
-    Channel,
-    Intervention,
-    Lever,
-    Projection,
-    RepSpec,
-    SalesModel,
-    Simulation,
-    project,
-    simulate,
-    write_simulation,
-)
+from devvolume.sim._cases import CASES, Case, list_datasets
+from devvolume.sim._datasets import Dataset, build_dataset, load_dataset
+from devvolume.sim._model import LEVERS, Channel, Intervention, Lever, RepSpec, SalesModel
+from devvolume.sim._project import Projection, project
+from devvolume.sim._simulate import Simulation, simulate, write_simulation
 
 __all__ = [
     "CASES",

@@ -1,6 +1,6 @@
-"""Charts and pages: altair chart builders, their Chinese and English labels, offline display and
-single-file HTML export.
+"""Charts and pages: chart builders, labels, offline display and single-file HTML export.
 
+The altair chart builders take the core's result frames and label them in Chinese or English.
 Charts render offline as static SVG in JupyterLab and in exported HTML (:func:`setup`), and
 redraw live inside the lesson controls (:class:`ChartView`).
 """

@@ -16,9 +16,9 @@ from typing import Any, Literal
 import altair as alt
 import pandas as pd
 
-from devvolume.viz._labels import LABELS, TIME_FORMATS, Lang, label
-from devvolume.viz._display import FONT_STACK
 from devvolume.core import LEVELS
+from devvolume.viz._display import FONT_STACK
+from devvolume.viz._labels import LABELS, TIME_FORMATS, Lang, label
 
 __all__ = [
     "HEIGHT", "LABELS", "MAIN_COLOR", "MUTED_COLOR", "TARGET_COLOR", "TIME_FORMATS", "WIDTH",
@@ -64,13 +64,23 @@ _TICK_INTERVALS: dict[str, dict[str, Any]] = {
 }
 
 
+#: Result columns the core renamed (issue 10): new name → (old name, the metric that makes it).
+RENAMED: dict[str, tuple[str, str]] = {
+    "conversion": ("rate", "dv.conversion_rate"),
+    "retention": ("rate", "dv.retention_matrix"),
+}
+
+
 def _require(frame: pd.DataFrame, columns: Sequence[str], builder: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
+        renamed = [f"`{RENAMED[c][0]}` is now `{c}` ({RENAMED[c][1]})" for c in missing
+                   if c in RENAMED and RENAMED[c][0] in frame.columns]  # fmt: skip
         msg = (
             f"{builder}：数据缺少列 {missing}。/ {builder}: the frame lacks columns {missing}. "
             f"Columns in the frame: {list(frame.columns)}. "
-            "Hint: pass the result of the matching devvolume metric function."
+            "Hint: pass the result of the matching devvolume metric function"
+            + (f"; the column was renamed: {'; '.join(renamed)}." if renamed else ".")
         )
         raise ValueError(msg)
 
@@ -186,7 +196,8 @@ def funnel(frame: pd.DataFrame, *, lang: Lang = "zh", title: str | None = None,
     Parameters
     ----------
     frame : pandas.DataFrame
-        ``level`` (codes ``contacted`` … ``won``) and ``customers``.
+        ``level`` (codes ``contacted`` … ``won``) and ``customers``, one row per level: a
+        ``funnel`` result without ``by``, or one group's rows of a ``funnel(..., by=...)``.
     lang, title, width, height
         As in :func:`volume_trend`.
 
@@ -199,6 +210,16 @@ def funnel(frame: pd.DataFrame, *, lang: Lang = "zh", title: str | None = None,
     unknown = sorted(set(frame["level"]) - set(LEVELS))
     if unknown:
         msg = f"funnel：未知阶段 {unknown} / unknown levels; use {list(LEVELS)}"
+        raise ValueError(msg)
+    repeated = sorted(set(frame.loc[frame["level"].duplicated(), "level"]))
+    if repeated:
+        groups = [c for c in frame.columns if c not in {"level", "step", "customers",
+                                                        "from_previous", "from_first"}]
+        msg = (
+            f"funnel：每个阶段只能有一行，{repeated} 出现了多次。/ funnel: one row per level "
+            f"expected; {repeated} appear more than once (other columns: {groups}). "
+            "Hint: chart one group at a time, e.g. frame[frame['team'] == '华东一组']."
+        )
         raise ValueError(msg)
     data = frame[["level", "customers"]].copy()
     data["order"] = data["level"].map(LEVELS.index)
@@ -229,8 +250,8 @@ def conversion_by_cohort(frame: pd.DataFrame, *, period: str = "M", start: str =
     Parameters
     ----------
     frame : pandas.DataFrame
-        ``conversion_rate`` result: ``period``, optional group columns, ``cohort``,
-        ``converted``, ``rate``.
+        ``conversion_rate`` result (cohort form): ``period``, optional group columns,
+        ``cohort``, ``converted``, ``conversion``.
     period, start, end : str
         What the frame was computed with; used for labels.
     by : str, optional
@@ -243,18 +264,18 @@ def conversion_by_cohort(frame: pd.DataFrame, *, period: str = "M", start: str =
     altair.Chart
         Bars of the rate (0–100 %) per cohort period.
     """
-    _require(frame, ["period", "cohort", "converted", "rate"], "conversion_by_cohort")
+    _require(frame, ["period", "cohort", "converted", "conversion"], "conversion_by_cohort")
     x = _period_x(period, lang, ordinal=True,
                   title=label("cohort", lang, start=label(start, lang)))
     encoding: dict[str, Any] = {
         "x": x,
-        "y": alt.Y("rate:Q", title=label("rate", lang), scale=alt.Scale(domain=[0, 1]),
+        "y": alt.Y("conversion:Q", title=label("conversion", lang), scale=alt.Scale(domain=[0, 1]),
                    axis=alt.Axis(format="%")),
         "tooltip": [alt.Tooltip("period:T", title=label(period, lang),
                                 format=TIME_FORMATS[lang][period]),
                     alt.Tooltip("cohort:Q", title=label("cohort_size", lang)),
                     alt.Tooltip("converted:Q", title=label("converted", lang)),
-                    alt.Tooltip("rate:Q", title=label("rate", lang), format=".1%")],
+                    alt.Tooltip("conversion:Q", title=label("conversion", lang), format=".1%")],
         **_by_color(by, frame, lang),
     }
     if by is not None:
@@ -273,7 +294,7 @@ def retention_heatmap(frame: pd.DataFrame, *, period: str = "M", lang: Lang = "z
     ----------
     frame : pandas.DataFrame
         ``retention_matrix`` result: ``cohort``, ``offset``, ``customers``, ``retained``,
-        ``rate``.
+        ``retention``.
     period, lang, title, width, height
         As in :func:`volume_trend`.
 
@@ -282,7 +303,8 @@ def retention_heatmap(frame: pd.DataFrame, *, period: str = "M", lang: Lang = "z
     altair.LayerChart
         Cohorts top to bottom (oldest first), offsets left to right, rate from 0 to 100 %.
     """
-    _require(frame, ["cohort", "offset", "customers", "retained", "rate"], "retention_heatmap")
+    columns = ["cohort", "offset", "customers", "retained", "retention"]
+    _require(frame, columns, "retention_heatmap")
     y_enc = _period_x(period, lang, field="cohort", ordinal=True, channel=alt.Y,
                       title=label("first_order", lang))
     base = alt.Chart(frame).encode(
@@ -290,16 +312,16 @@ def retention_heatmap(frame: pd.DataFrame, *, period: str = "M", lang: Lang = "z
                 axis=alt.Axis(labelAngle=0)),
         y=y_enc)
     cells = base.mark_rect().encode(
-        color=alt.Color("rate:Q", title=label("retention", lang),
+        color=alt.Color("retention:Q", title=label("retention", lang),
                         scale=alt.Scale(domain=[0, 1], scheme="blues"),
                         legend=alt.Legend(format="%")),
         tooltip=[alt.Tooltip("offset:O", title=label("offset", lang)),
                  alt.Tooltip("customers:Q", title=label("cohort_size", lang)),
                  alt.Tooltip("retained:Q", title=label("retained", lang)),
-                 alt.Tooltip("rate:Q", title=label("retention", lang), format=".0%")])
+                 alt.Tooltip("retention:Q", title=label("retention", lang), format=".0%")])
     text = base.mark_text(fontSize=11).encode(
-        text=alt.Text("rate:Q", format=".0%"),
-        color=alt.condition(alt.datum.rate > 0.5, alt.value("white"), alt.value("black")))
+        text=alt.Text("retention:Q", format=".0%"),
+        color=alt.condition(alt.datum.retention > 0.5, alt.value("white"), alt.value("black")))
     return _finish(alt.layer(cells, text), title or label("retention_title", lang), width, height)
 
 
