@@ -10,25 +10,23 @@
 # 卡住了就把 `# q1.hint()` 前面的 `#` 去掉再运行，每运行一次给下一级提示；`q1.solution()` 显示参考答案。
 
 # %%
-from devvolume import widgets
-from devvolume.datasets import load_dataset
-from devvolume.exercises import ____, lesson01  # noqa: F401, RUF100 (学员版用 ____ 占位)
-from devvolume.metrics import development_volume  # noqa: F401, RUF100 (作答时用)
+import devvolume as dv
+from devvolume.teach.exercises import ____, lesson01  # noqa: F401, RUF100 (学员版用 ____ 占位)
 
-data = load_dataset("directsales")
+data = dv.load_dataset("directsales")
 log = data.worklog
 practice = lesson01.practice_worklog()
 q1, q2, q3, q4 = lesson01.QUESTIONS
-widgets.chinese(practice)
+dv.teach.chinese(practice)
 
 # %% [markdown]
 # ## 第 1 题
 #
 # 上面是另一个团队的 16 行工作日志（练习用，和课上的例子不同）：2026 年 5 月，这个团队新接触了几位客户？
-# 可以用眼睛数（记住第一课的四条规则），也可以用 `development_volume`。把答案赋给 `may_new_contacted`。
+# 可以用眼睛数（记住第一课的四条规则），也可以用 `dv.development_volume`。把答案赋给 `may_new_contacted`。
 
 # %% tags=["solution"]
-may_new_contacted = development_volume(practice, level="contacted", period="M").set_index("period").loc["2026-05-01", "volume"]
+may_new_contacted = dv.development_volume(practice, level="contacted", period="M").set_index("period").loc["2026-05-01", "volume"]
 
 # %%
 q1.check()
@@ -60,7 +58,7 @@ q2.check()
 # 赋给 `march_new_contacted`。
 
 # %% tags=["solution"]
-march_new_contacted = development_volume(log, level="contacted", period="M").set_index("period").loc["2025-03-01", "volume"]
+march_new_contacted = dv.development_volume(log, level="contacted", period="M").set_index("period").loc["2025-03-01", "volume"]
 
 # %%
 q3.check()
@@ -76,7 +74,7 @@ q3.check()
 # （dict、Series 或两列的 DataFrame 都可以），赋给 `q1_signed_by_team`。
 
 # %% tags=["solution"]
-q1_signed_by_team = development_volume(log, level="signed", period="Q", by="team").loc[lambda t: t["period"] == "2025-01-01", ["team", "volume"]]
+q1_signed_by_team = dv.development_volume(log, level="signed", period="Q", by="team").loc[lambda t: t["period"] == "2025-01-01", ["team", "volume"]]
 
 # %%
 q4.check()

@@ -6,11 +6,10 @@
 # 需要提示就运行 `q1.hint()`（每运行一次给下一级提示），`q1.solution()` 显示参考答案。
 
 # %%
-from devvolume.datasets import load_dataset
-from devvolume.exercises import ____, lesson02  # noqa: F401, RUF100 (学员版用 ____ 占位)
-from devvolume.metrics import development_volume  # noqa: F401, RUF100 (作答时用)
+import devvolume as dv
+from devvolume.teach.exercises import ____, lesson02  # noqa: F401, RUF100 (学员版用 ____ 占位)
 
-data = load_dataset("directsales")
+data = dv.load_dataset("directsales")
 log = data.worklog
 q1, q2, q3, q4 = lesson02.QUESTIONS
 
@@ -20,7 +19,7 @@ q1, q2, q3, q4 = lesson02.QUESTIONS
 # 2025 年第 14 周（3 月 31 日星期一 至 4 月 6 日星期日），全公司新接触了多少位客户？赋给 `week14_new`。
 
 # %% tags=["solution"]
-week14_new = development_volume(log, level="contacted", period="W").set_index("period").loc["2025-03-31", "volume"]
+week14_new = dv.development_volume(log, level="contacted", period="W").set_index("period").loc["2025-03-31", "volume"]
 
 # %%
 q1.check()
@@ -35,7 +34,7 @@ q1.check()
 # 2025 年 7 月（自然月），全公司新接触了多少位客户？赋给 `july_new`。
 
 # %% tags=["solution"]
-july_new = development_volume(log, level="contacted", period="M").set_index("period").loc["2025-07-01", "volume"]
+july_new = dv.development_volume(log, level="contacted", period="M").set_index("period").loc["2025-07-01", "volume"]
 
 # %%
 q2.check()
@@ -52,7 +51,7 @@ q2.check()
 # 或两列的 DataFrame），赋给 `liu_monthly_won`。
 
 # %% tags=["solution"]
-liu_monthly_won = development_volume(log, level="won", period="M", by="rep").loc[lambda t: (t["rep"] == "刘洋") & (t["period"] >= "2025-03-01"), ["period", "volume"]]
+liu_monthly_won = dv.development_volume(log, level="won", period="M", by="rep").loc[lambda t: (t["rep"] == "刘洋") & (t["period"] >= "2025-03-01"), ["period", "volume"]]
 
 # %%
 q3.check()
@@ -68,7 +67,7 @@ q3.check()
 # 想一想：能不能把 4、5、6 月的数加起来？能不能把 4、5、6 月的“活跃客户”加起来？
 
 # %% tags=["solution"]
-q2_new_contacted = development_volume(log, level="contacted", period="Q").set_index("period").loc["2025-04-01", "volume"]
+q2_new_contacted = dv.development_volume(log, level="contacted", period="Q").set_index("period").loc["2025-04-01", "volume"]
 
 # %%
 q4.check()

@@ -5,12 +5,10 @@
 # （例如“期间口径”“把比率平均了”），但不会告诉你答案。需要提示就运行 `q1.hint()`。
 
 # %%
-from devvolume.datasets import load_dataset
-from devvolume.exercises import ____, lesson03  # noqa: F401, RUF100 (学员版用 ____ 占位)
-from devvolume.metrics import conversion_rate, win_rate  # noqa: F401, RUF100 (作答时用)
-from devvolume.retention import retention_rate  # noqa: F401, RUF100 (作答时用)
+import devvolume as dv
+from devvolume.teach.exercises import ____, lesson03  # noqa: F401, RUF100 (学员版用 ____ 占位)
 
-data = load_dataset("directsales")
+data = dv.load_dataset("directsales")
 log = data.worklog
 q1, q2, q3, q4 = lesson03.QUESTIONS
 
@@ -20,7 +18,7 @@ q1, q2, q3, q4 = lesson03.QUESTIONS
 # 2025 年一季度第一次接触的客户，最后有多大比例成交了？（首次接触 → 成交的队列转化率）赋给 `q1_cohort_conversion`。
 
 # %% tags=["solution"]
-q1_cohort_conversion = conversion_rate(log, start="contacted", end="won", period="Q").set_index("period").loc["2025-01-01", "rate"]
+q1_cohort_conversion = dv.conversion_rate(log, start="contacted", end="won", period="Q").set_index("period").loc["2025-01-01", "conversion"]
 
 # %%
 q1.check()
@@ -35,7 +33,7 @@ q1.check()
 # 2025 年全公司的赢单率是多少？（赢单率 = 成交客户 ÷ (成交客户 + 流失客户)）赋给 `win_rate_2025`。
 
 # %% tags=["solution"]
-win_rate_2025 = win_rate(log)["rate"].iloc[0]
+win_rate_2025 = dv.win_rate(log)["win_rate"].iloc[0]
 
 # %%
 q2.check()
@@ -48,9 +46,10 @@ q2.check()
 # ## 第 3 题
 #
 # 华东二组有 6 位销售员。2025 年这个团队“首次接触 → 成交”的队列转化率是多少？全团队合起来算，赋给 `team_conversion`。
+# 团队的数字是全公司结果里属于这个团队的部分：在全公司的 `log` 上分组计算，再取这个团队，不要先把日志筛成这个团队。
 
 # %% tags=["solution"]
-team_conversion = conversion_rate(log[log["team"] == "华东二组"], start="contacted", end="won", period="Y", by="rep")[["converted", "cohort"]].sum().pipe(lambda total: total["converted"] / total["cohort"])
+team_conversion = dv.conversion_rate(log, start="contacted", end="won", period="Y", by=["team", "rep"]).query("team == '华东二组'")[["converted", "cohort"]].sum().pipe(lambda total: total["converted"] / total["cohort"])
 
 # %%
 q3.check()
@@ -63,11 +62,11 @@ q3.check()
 # ## 第 4 题
 #
 # 用经典公式 (E − N) ÷ S 算 2025 年 6 月的客户保留率。客户连续 3 个月没有下单就算流失。
-# 订单在 `data.orders` 里；`retention_rate(data.orders, period="M")` 会给出每个月的 S（start）、N（new）、E（end）。
+# 订单在 `data.orders` 里；`dv.retention_rate(data.orders, period="M")` 会给出每个月的 S（start）、N（new）、E（end）。
 # 赋给 `june_retention`。
 
 # %% tags=["solution"]
-june_retention = retention_rate(data.orders, period="M").set_index("period").loc["2025-06-01"].pipe(lambda june: (june["end"] - june["new"]) / june["start"])
+june_retention = dv.retention_rate(data.orders, period="M").set_index("period").loc["2025-06-01"].pipe(lambda june: (june["end"] - june["new"]) / june["start"])
 
 # %%
 q4.check()

@@ -5,11 +5,10 @@
 # 需要提示就运行 `q1.hint()`，`q1.solution()` 显示参考答案。
 
 # %%
-from devvolume.datasets import load_dataset
-from devvolume.exercises import ____, lesson04  # noqa: F401, RUF100 (学员版用 ____ 占位)
-from devvolume.widgets import before_after, factor_view  # noqa: F401, RUF100 (作答时用)
+import devvolume as dv
+from devvolume.teach.exercises import ____, lesson04  # noqa: F401, RUF100 (学员版用 ____ 占位)
 
-data = load_dataset("directsales")
+data = dv.load_dataset("directsales")
 log = data.worklog
 q1, q2, q3 = lesson04.QUESTIONS
 
@@ -19,7 +18,7 @@ q1, q2, q3 = lesson04.QUESTIONS
 # 2025 年经“转介绍”来的客户，从首次接触到成交的转化率是多少？全年合起来算（队列口径），赋给 `referral_conversion`。
 
 # %% tags=["solution"]
-referral_conversion = factor_view(log, factor="channel").set_index("channel").loc["转介绍", "conversion"]
+referral_conversion = dv.teach.factor_view(log, factor="channel").set_index("channel").loc["转介绍", "conversion"]
 
 # %%
 q1.check()
@@ -34,7 +33,7 @@ q1.check()
 # 张伟是全公司最忙的人。2025 年他平均要做多少次活动（工作日志的行数）才换来一个新成交客户？赋给 `busy_effort_per_win`。
 
 # %% tags=["solution"]
-busy_effort_per_win = factor_view(log, factor="rep").set_index("rep").loc["张伟", "activities_per_new"]
+busy_effort_per_win = dv.activity_efficiency(log, level="won", period="Y", by="rep").set_index("rep").loc["张伟", "activities_per_new"]
 
 # %%
 q2.check()
@@ -50,7 +49,7 @@ q2.check()
 # 赋给 `after_training_conversion`。
 
 # %% tags=["solution"]
-after_training_conversion = before_after(log, rep="刘洋", date="2025-05-12").set_index("when").loc["之后", "rate"]
+after_training_conversion = dv.teach.before_after(log, rep="刘洋", date="2025-05-12").set_index("when").loc["之后"].pipe(lambda after: after["converted"] / after["cohort"])
 
 # %%
 q3.check()

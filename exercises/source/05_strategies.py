@@ -11,14 +11,13 @@
 # 卡住了？去掉 `# q1.hint()` 前面的 `#` 再运行，每运行一次给出下一条提示；`q1.solution()` 显示参考答案。
 
 # %%
-# 答题时要用到的模块。学员版和答案版用到的名字不同，所以两个版本都不检查“未使用的导入”。
-from devvolume import metrics, whatif  # noqa: F401, RUF100
-from devvolume.datasets import CASES, load_dataset
-from devvolume.exercises import ____, lesson05  # noqa: F401, RUF100
+# 答题时要用到的模块。学员版只用 ____ 占位，所以不检查“未使用的导入”。
+import devvolume as dv
+from devvolume.teach.exercises import ____, lesson05  # noqa: F401, RUF100
 
-data = load_dataset("directsales")
-baseline = whatif.baseline_from_worklog(data.worklog, targets=data.targets,
-                                        model=CASES["directsales"].model)
+data = dv.load_dataset("directsales")
+baseline = dv.teach.baseline_from_worklog(data.worklog, targets=data.targets,
+                                          model=dv.sim.CASES["directsales"].model)
 q1, q2, q3, q4 = lesson05.QUESTIONS
 print(f"现状：每月新成交客户 {baseline.won_per_month:.1f}，每月目标 {baseline.target_per_month:.1f}")
 
@@ -27,11 +26,12 @@ print(f"现状：每月新成交客户 {baseline.won_per_month:.1f}，每月目�
 #
 # 全公司 2025 年全年的新客户目标达成率是多少？（新成交客户 ÷ 目标，写成小数，如 0.85）
 #
-# 目标在 `data.targets` 里（每人每月一行，`target` 列）；新成交客户用 `metrics.development_volume` 计算。
+# 目标在 `data.targets` 里（每人每月一行，`target` 列）；`dv.attainment(data.worklog, data.targets)`
+# 给出每人每月的目标 `target` 和实际新成交客户 `actual`。
 
 # %% tags=["solution"]
-attainment_2025 = (metrics.development_volume(data.worklog, level="won", period="M", by="rep")["volume"].sum()
-                   / data.targets["target"].sum())
+attained = dv.attainment(data.worklog, data.targets)
+attainment_2025 = attained["actual"].sum() / attained["target"].sum()
 
 # %%
 q1.check()
@@ -45,10 +45,10 @@ q1.check()
 #
 # 把"培训"开到 100%、其他策略不做，全公司每月能**比现状多**多少个新成交客户？
 #
-# 用 `whatif.project_strategies(baseline, training=1.0)`，它返回的对象有 `.won`（方案下每月新成交客户）。
+# 用 `dv.teach.project_strategies(baseline, training=1.0)`，它返回的对象有 `.won`（方案下每月新成交客户）。
 
 # %% tags=["solution"]
-extra_won_training = whatif.project_strategies(baseline, training=1.0).won - baseline.won_per_month
+extra_won_training = dv.teach.project_strategies(baseline, training=1.0).won - baseline.won_per_month
 
 # %%
 q2.check()
@@ -64,8 +64,8 @@ q2.check()
 # 全公司每月比现状多多少个新成交客户？
 
 # %% tags=["solution"]
-extra_won_all = whatif.project_strategies(baseline, targeting=1.0, process=1.0, training=1.0,
-                                          digital=1.0).won - baseline.won_per_month
+extra_won_all = dv.teach.project_strategies(baseline, targeting=1.0, process=1.0, training=1.0,
+                                            digital=1.0).won - baseline.won_per_month
 
 # %%
 q3.check()
@@ -83,7 +83,7 @@ q3.check()
 # 方案对象里有 `extra_value_per_month`、`monthly_cost` 和 `setup_cost`。
 
 # %% tags=["solution"]
-net_digital = whatif.project_strategies(baseline, digital=1.0).net_value_per_month
+net_digital = dv.teach.project_strategies(baseline, digital=1.0).net_value_per_month
 
 # %%
 q4.check()

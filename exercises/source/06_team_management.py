@@ -5,27 +5,26 @@
 # 答错时会告诉你错在哪里，但不会告诉你正确的数字。`hint()` 一条一条给提示，`solution()` 显示参考答案。
 
 # %%
-# 答题时要用到的模块。学员版和答案版用到的名字不同，所以两个版本都不检查“未使用的导入”。
-from devvolume import meeting, metrics, targets, whatif  # noqa: F401, RUF100
-from devvolume.datasets import load_dataset
-from devvolume.exercises import ____, lesson06  # noqa: F401, RUF100
+# 答题时要用到的模块。学员版只用 ____ 占位，所以不检查“未使用的导入”。
+import devvolume as dv
+from devvolume.teach.exercises import ____, lesson06  # noqa: F401, RUF100
 
-data = load_dataset("directsales")
-team_log = data.worklog[data.worklog["team"] == "华东一组"]
-attained = targets.attainment(data.worklog, data.targets)   # 每人每月：target, actual, attainment
-reps_of = data.targets.groupby("team")["rep"].unique()       # 每个团队有哪些销售员
+data = dv.load_dataset("directsales")
+attained = dv.attainment(data.worklog, data.targets)   # 每人每月：target, actual, attainment
+reps_of = data.targets.groupby("team")["rep"].unique()  # 每个团队有哪些销售员
 q1, q2, q3, q4 = lesson06.QUESTIONS
-team_log.head()
+data.worklog.head()
 
 # %% [markdown]
 # ## 第 1 题　本周新接触了多少客户？
 #
 # 华东一组在 2025-06-09（周一）开始的那一周，新接触了多少个客户？这是周会上"本周新客户"的数字。
-# `team_log` 是华东一组的工作日志。
+# 团队的数字是全公司结果里属于这个团队的那一行：在全公司的 `data.worklog` 上按 `by="team"` 算，再取华东一组。
+# 不要先把日志筛成华东一组再算：别的组以前接触过的客户，不是这个组的新客户。
 
 # %% tags=["solution"]
-new_contacted_week = (metrics.development_volume(team_log, level="contacted", period="W")
-                      .set_index("period").loc["2025-06-09", "volume"])
+new_contacted_week = (dv.development_volume(data.worklog, level="contacted", period="W", by="team")
+                      .set_index(["team", "period"]).loc[("华东一组", "2025-06-09"), "volume"])
 
 # %%
 q1.check()
@@ -37,11 +36,12 @@ q1.check()
 # %% [markdown]
 # ## 第 2 题　停滞客户
 #
-# 周会定在 2025-06-16。截至开会前，华东一组有多少个**停滞客户**？
+# 周会定在 2025-06-16。按开会当天算，华东一组有多少个**停滞客户**？
 # （已进入意向或签约、还没成交也没流失、最近 14 天以上没有任何活动）
 
 # %% tags=["solution"]
-stalled_count = len(meeting.stalled_customers(data.worklog, as_of="2025-06-16", team="华东一组"))
+stalled = dv.stalled_customers(data.worklog, as_of="2025-06-16")
+stalled_count = len(stalled[stalled["team"] == "华东一组"])
 
 # %%
 q2.check()
@@ -81,7 +81,7 @@ q3.check()
 east = attained[attained["rep"].isin(reps_of["华东一组"])]
 
 # %% tags=["solution"]
-team_bonus = whatif.incentive_payouts(east, per_customer=500, accelerator=1.5).total
+team_bonus = dv.incentive_payout(east, per_customer=500, tiers=[(1.0, 1.5)])["payout"].sum()
 
 # %%
 q4.check()

@@ -1,6 +1,6 @@
 """Exercise 06 in JupyterLab, answered through the browser as a participant would.
 
-A copy of ``exercises/06_team_management.ipynb`` is opened in the session's JupyterLab (loopback,
+A copy of the learner copy ``exercises/06_team_management.ipynb`` is opened in the session's JupyterLab (loopback,
 token; every other request is aborted and counted, and the count must be zero). The setup cell
 is run, then the answer cell of question 1 is edited in the page (click, select all, type): first
 the classic wrong answer, a row count, and ``q1.check()`` must name that mistake; then the right
@@ -48,7 +48,7 @@ def test_exercise06_diagnoses_a_row_count_then_accepts_the_answer(lab_page: LabP
     setup = cell_index("# 答题时要用到的模块")
     answer = cell_index(f"{variable} = ", tag="answer")
     check = cell_index("q1.check()")
-    wrong, right = row_count_answer(), lesson06.q1.expected()
+    wrong, right = row_count_answer(), int(lesson06.q1.expected())
     assert wrong != right
     diagnosis = next(m.message for m in lesson06.q1.mistakes if m.name == "row_count")
 

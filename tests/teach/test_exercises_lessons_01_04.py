@@ -1,16 +1,31 @@
-"""Every checker of lessons 01–04 with its right answer and with each diagnosed wrong answer."""
+"""Every checker of lessons 01–04 with its right answer and with each diagnosed wrong answer.
+
+Each right answer is also recounted here by an independent plain-pandas oracle (the definition of
+DESIGN.md written out: each customer's first row at a level, the credit on that row, cohorts
+converted by anyone), and each diagnosed mistake must give another number than the right answer
+on the question's data, or the diagnosis could never be told apart from a correct answer.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
+import pandas as pd
 import pytest
 
-from devvolume.sim._datasets import load_dataset
-from devvolume.teach.exercises import Outcome, Question, ____, lesson01, lesson02, lesson03, lesson04
-from devvolume.core import conversion_rate, development_volume, win_rate
-from devvolume.core import retention_rate
-from devvolume.teach._widgets import before_after, counting_comparison, factor_view
+import devvolume as dv
+from devvolume.teach.exercises import (
+    Outcome,
+    Question,
+    ____,
+    lesson01,
+    lesson02,
+    lesson03,
+    lesson04,
+)
+from devvolume.teach.exercises._question import _normalise, _same
 
 LESSONS = {"lesson01": lesson01, "lesson02": lesson02, "lesson03": lesson03,
            "lesson04": lesson04}
@@ -21,6 +36,160 @@ MISTAKES = [(f"{label}:{m.name}", q, m) for label, q in QUESTIONS for m in q.mis
 
 def _ids(items: list[tuple]) -> list[str]:
     return [item[0] for item in items]
+
+
+# --- the oracle: the definition in plain pandas ---------------------------------------------------
+
+#: Order of the levels; a lost row is a contact and nothing more.
+LADDER = {"contacted": 0, "qualified": 1, "signed": 2, "won": 3}
+#: Credited columns, in the tie-break order of DESIGN.md (after the higher stage).
+CREDIT = ("rep", "team", "channel")
+
+
+def firsts(log: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Each customer's row that set the date it first reached ``level`` (index: customer).
+
+    The earliest row at ``level`` or later; on the same day the higher stage, then the smaller
+    rep, team and channel. A lost row reaches the contact level only.
+    """
+    rank = log["stage"].map(LADDER)
+    reaches = rank.notna() | (log["stage"] == "lost") if level == "contacted" else (
+        rank >= LADDER[level])
+    rows = log[reaches].assign(_rank=rank[reaches].fillna(0))
+    credit = [c for c in CREDIT if c in rows.columns]
+    rows = rows.sort_values(["customer", "date", "_rank", *credit],
+                            ascending=[True, True, False, *([True] * len(credit))])
+    return rows.drop_duplicates("customer").set_index("customer")
+
+
+def _inside(rows: pd.DataFrame, first: str, last: str, credit: dict[str, str]) -> pd.DataFrame:
+    keep = (rows["date"] >= pd.Timestamp(first)) & (rows["date"] <= pd.Timestamp(last))
+    for column, value in credit.items():
+        keep &= rows[column] == value
+    return rows[keep]
+
+
+def new_in(log: pd.DataFrame, level: str, first: str, last: str, **credit: str) -> int:
+    """New customers at ``level`` from ``first`` to ``last`` (inclusive), credited to ``credit``."""
+    return len(_inside(firsts(log, level), first, last, credit))
+
+
+def cohort(log: pd.DataFrame, first: str, last: str, **credit: str) -> tuple[int, int]:
+    """(converted, cohort): customers first contacted in the window and credited, won by anyone."""
+    members = _inside(firsts(log, "contacted"), first, last, credit).index
+    won = firsts(log, "won").index
+    return int(members.isin(won).sum()), len(members)
+
+
+def share(counts: tuple[int, int]) -> float:
+    return counts[0] / counts[1]
+
+
+def month_last(first: str) -> str:
+    return f"{pd.Timestamp(first) + pd.offsets.MonthEnd(0):%Y-%m-%d}"
+
+
+def retention_june(orders: pd.DataFrame, *, inactive_after: int = 3) -> float:
+    """(E − N) ÷ S for June 2025: a customer counts while it ordered in the last 3 months."""
+    month = orders["date"].dt.year * 12 + orders["date"].dt.month
+    june = 2025 * 12 + 6
+
+    def alive(at: int) -> set[str]:
+        return set(orders.loc[(month <= at) & (month > at - inactive_after), "customer"])
+
+    first_month = month.groupby(orders["customer"]).min()
+    new = set(first_month[first_month == june].index)
+    return (len(alive(june)) - len(new)) / len(alive(june - 1))
+
+
+@pytest.fixture(scope="module")
+def log() -> pd.DataFrame:
+    return dv.load_dataset("directsales").worklog
+
+
+def _oracles(log: pd.DataFrame) -> dict[str, Callable[[], Any]]:
+    practice = lesson01.practice_worklog()
+    teams = sorted(log["team"].unique())
+    months = [f"2025-{m:02d}-01" for m in range(3, 13)]
+    zhang = log[log["rep"] == "张伟"]
+    won = set(log.loc[log["stage"] == "won", "customer"])
+    lost = set(log.loc[log["stage"] == "lost", "customer"]) - won
+    return {
+        "lesson01.may_new_contacted": lambda: new_in(practice, "contacted", "2026-05-01",
+                                                     "2026-05-31"),
+        "lesson01.may_by_rep": lambda: {
+            rep: new_in(practice, "contacted", "2026-05-01", "2026-05-31", rep=rep)
+            for rep in ("陈晨", "赵敏")},
+        "lesson01.march_new_contacted": lambda: new_in(log, "contacted", "2025-03-01",
+                                                       "2025-03-31"),
+        "lesson01.q1_signed_by_team": lambda: {
+            team: new_in(log, "signed", "2025-01-01", "2025-03-31", team=team) for team in teams},
+        "lesson02.week14_new": lambda: new_in(log, "contacted", "2025-03-31", "2025-04-06"),
+        "lesson02.july_new": lambda: new_in(log, "contacted", "2025-07-01", "2025-07-31"),
+        "lesson02.liu_monthly_won": lambda: {
+            month: new_in(log, "won", month, month_last(month), rep="刘洋") for month in months},
+        "lesson02.q2_new_contacted": lambda: new_in(log, "contacted", "2025-04-01", "2025-06-30"),
+        "lesson03.q1_cohort_conversion": lambda: share(cohort(log, "2025-01-01", "2025-03-31")),
+        "lesson03.win_rate_2025": lambda: len(won) / (len(won) + len(lost)),
+        "lesson03.team_conversion": lambda: share(cohort(log, "2025-01-01", "2025-12-31",
+                                                         team="华东二组")),
+        "lesson03.june_retention": lambda: retention_june(dv.load_dataset("directsales").orders),
+        "lesson04.referral_conversion": lambda: share(cohort(log, "2025-01-01", "2025-12-31",
+                                                             channel="转介绍")),
+        "lesson04.busy_effort_per_win": lambda: len(zhang) / new_in(log, "won", "2025-01-01",
+                                                                    "2025-12-31", rep="张伟"),
+        "lesson04.after_training_conversion": lambda: share(cohort(log, "2025-05-12",
+                                                                   "2025-12-31", rep="刘洋")),
+    }
+
+
+def test_every_question_has_an_oracle(log: pd.DataFrame) -> None:
+    assert sorted(_oracles(log)) == sorted(label for label, _ in QUESTIONS)
+
+
+@pytest.mark.parametrize(("label", "question"), QUESTIONS, ids=_ids(QUESTIONS))
+def test_right_answer_matches_the_oracle(label: str, question: Question,
+                                         log: pd.DataFrame) -> None:  # fmt: skip
+    oracle = _oracles(log)[label]()
+    expected = _normalise(question.expected(), question.kind)
+    assert _same(_normalise(oracle, question.kind), expected), (label, oracle, expected)
+    assert question.check(oracle).outcome is Outcome.CORRECT, label
+
+
+@pytest.mark.parametrize(("label", "question", "mistake"), MISTAKES, ids=_ids(MISTAKES))
+def test_each_mistake_differs_from_the_right_answer(label: str, question: Question,
+                                                    mistake: Any) -> None:  # fmt: skip
+    wrong = _normalise(mistake.answer(), question.kind)
+    assert not _same(wrong, _normalise(question.expected(), question.kind)), label
+
+
+def test_the_oracle_follows_the_worked_example() -> None:
+    # DESIGN.md's worked example: the oracle itself must count it right.
+    example = pd.DataFrame({
+        "date": pd.to_datetime(["2026-03-30", "2026-04-02", "2026-04-03", "2026-04-10",
+                                "2026-05-06", "2026-05-07"]),
+        "rep": ["A", "A", "B", "A", "A", "B"], "team": ["T1"] * 6,
+        "customer": ["C1", "C1", "C2", "C1", "C1", "C3"],
+        "stage": ["contacted", "contacted", "won", "signed", "won", "lost"]})
+    assert [new_in(example, "contacted", f"2026-{m}-01", month_last(f"2026-{m}-01"))
+            for m in ("03", "04", "05")] == [1, 1, 1]
+    assert new_in(example, "signed", "2026-04-01", "2026-04-30", rep="B") == 1
+    assert new_in(example, "signed", "2026-04-01", "2026-04-30", rep="A") == 1
+    assert cohort(example, "2026-05-01", "2026-05-31") == (0, 1)
+
+
+def test_the_oracle_credits_the_row_that_set_the_date() -> None:
+    # A customer shared by two teams belongs to the team of its first row, won by the other.
+    shared = pd.DataFrame({
+        "date": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-02-10"]),
+        "rep": ["B", "A", "C"], "team": ["T2", "T1", "T2"], "customer": ["C1", "C1", "C1"],
+        "stage": ["contacted", "contacted", "won"]})
+    assert new_in(shared, "contacted", "2026-01-01", "2026-01-31", team="T1") == 1
+    assert new_in(shared, "contacted", "2026-01-01", "2026-01-31", team="T2") == 0
+    assert cohort(shared, "2026-01-01", "2026-12-31", team="T1") == (1, 1)
+
+
+# --- every checker: right, blank, each mistake, never revealing the answer ------------------------
 
 
 @pytest.mark.parametrize(("label", "question"), QUESTIONS, ids=_ids(QUESTIONS))
@@ -35,7 +204,7 @@ def test_blank_is_not_attempted(label: str, question: Question) -> None:
 
 
 @pytest.mark.parametrize(("label", "question", "mistake"), MISTAKES, ids=_ids(MISTAKES))
-def test_each_mistake_is_diagnosed(label: str, question: Question, mistake) -> None:
+def test_each_mistake_is_diagnosed(label: str, question: Question, mistake: Any) -> None:
     feedback = question.check(mistake.answer())
     assert feedback.outcome is Outcome.INCORRECT, label
     assert feedback.mistake == mistake.name, (label, feedback.message)
@@ -74,15 +243,21 @@ def test_every_question_has_a_three_step_ladder_and_a_named_mistake(
 
 @pytest.mark.parametrize(("label", "question"), QUESTIONS, ids=_ids(QUESTIONS))
 def test_the_solution_code_gives_the_right_answer(label: str, question: Question) -> None:
-    data = load_dataset("directsales")
-    namespace = {
-        "data": data, "log": data.worklog, "practice": lesson01.practice_worklog(),
-        "development_volume": development_volume, "conversion_rate": conversion_rate,
-        "win_rate": win_rate, "retention_rate": retention_rate, "factor_view": factor_view,
-        "before_after": before_after,
-    }
-    exec(question.answer_code, namespace)  # the code shown by q.solution()
+    """The code q.solution() shows runs in the exercise notebook's setup (public names only)."""
+    data = dv.load_dataset("directsales")
+    namespace = {"dv": dv, "data": data, "log": data.worklog,
+                 "practice": lesson01.practice_worklog()}
+    exec(question.answer_code, namespace)
     assert question.check(namespace[question.variable]).outcome is Outcome.CORRECT, label
+
+
+@pytest.mark.parametrize(("label", "question"), QUESTIONS, ids=_ids(QUESTIONS))
+def test_texts_use_the_public_api(label: str, question: Question) -> None:
+    """Solutions and hints name ``dv.…`` functions, never the old modules or private ones."""
+    for text in (question.answer_code, *question.hints):
+        assert "metrics." not in text, label
+        assert "._" not in text, label
+        assert "'rate'" not in text, label  # renamed: conversion, win_rate, retention
 
 
 def test_each_lesson_has_at_least_three_questions() -> None:
@@ -93,9 +268,11 @@ def test_each_lesson_has_at_least_three_questions() -> None:
 
 def test_the_toy_log_matches_the_lesson_text() -> None:
     # Lesson 01 counts the toy log by hand: 5 new contacts in April, 7 contact rows, 6 active.
-    table = counting_comparison(lesson01.toy_worklog(), level="contacted", period="M")
-    april = table[table["period"] == "2026-04-01"].iloc[0]
-    assert (april["rows"], april["active"], april["new"]) == (7, 6, 5)
+    toy = lesson01.toy_worklog()
+    work = dv.activity_counts(toy, period="M").set_index("period").loc["2026-04-01"]
+    new = dv.development_volume(toy, level="contacted").set_index("period").loc["2026-04-01"]
+    assert (work["level_rows"], work["active_customers"], new["volume"]) == (7, 6, 5)
+    assert new_in(toy, "contacted", "2026-04-01", "2026-04-30") == 5
 
 
 def test_the_practice_log_separates_every_mistake() -> None:
@@ -111,3 +288,12 @@ def test_rates_are_shares() -> None:
         value = question.expected()
         assert not math.isnan(value), question.variable
         assert 0 <= value <= 1, question.variable
+
+
+def test_the_lesson_views_agree_with_the_expected_answers(log: pd.DataFrame) -> None:
+    """A learner who answers with the lesson's views gets the core's answer."""
+    channels = dv.teach.factor_view(log, factor="channel").set_index("channel")
+    assert math.isclose(channels.loc["转介绍", "conversion"], lesson04.q1.expected())
+    split = dv.teach.before_after(log, rep="刘洋", date="2025-05-12").set_index("when")
+    after = split.loc["之后"]
+    assert math.isclose(after["converted"] / after["cohort"], lesson04.q3.expected())

@@ -1,7 +1,10 @@
-"""Data shared by the exercises of lessons 01–04: the case dataset and a small hand-countable log.
+"""Data shared by the exercises: the case dataset, two small hand-countable logs, and row pickers.
 
-Everything is loaded lazily and cached, so importing an exercise module costs nothing and the
-expected answers are computed once, from the same data the learner sees.
+Every expected answer is a core result (:mod:`devvolume.core`) computed on the whole company's
+log; the helpers here only pick the row of one period (named by its first day) and one group out
+of such a result, so a team's figure is always a slice of the company's. The case data and its
+reached-levels table are loaded lazily and cached: importing an exercise module costs nothing,
+and the answers come from the same data the learner sees.
 """
 
 from __future__ import annotations
@@ -10,10 +13,10 @@ from functools import cache
 
 import pandas as pd
 
-from devvolume.sim._datasets import Dataset, load_dataset
-from devvolume.core import STAGE_RANK
+from devvolume.core import compare_periods, reached_levels
+from devvolume.sim import Dataset, load_dataset
 
-#: The case dataset of lessons 01–04.
+#: The case dataset of the exercises.
 DATASET = "directsales"
 
 
@@ -26,6 +29,85 @@ def case() -> Dataset:
 def worklog() -> pd.DataFrame:
     """Return a copy of the case work log, so a question can never change the learner's data."""
     return case().worklog.copy()
+
+
+@cache
+def reached() -> pd.DataFrame:
+    """Return the case's reached-levels table (computed once, for the whole company)."""
+    table: pd.DataFrame = reached_levels(case().worklog)
+    return table
+
+
+def rows_of(table: pd.DataFrame, period: str | None = None, **groups: str) -> pd.DataFrame:
+    """Pick the rows of a core result for one period (its first day) and one group.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"period": pd.to_datetime(["2026-04-01", "2026-04-01", "2026-05-01"]),
+    ...                   "team": ["T1", "T2", "T1"], "volume": [3, 1, 2]})
+    >>> rows_of(t, "2026-04-01", team="T2")["volume"].tolist()
+    [1]
+    """
+    keep = pd.Series(True, index=table.index)
+    if period is not None:
+        keep &= table["period"] == pd.Timestamp(period)
+    for column, value in groups.items():
+        keep &= table[column] == value
+    return table[keep]
+
+
+def value_of(table: pd.DataFrame, column: str, period: str | None = None, **groups: str) -> float:
+    """Return the one value of ``column`` in the row :func:`rows_of` picks.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"period": pd.to_datetime(["2026-04-01"]), "volume": [3]})
+    >>> value_of(t, "volume", "2026-04-01")
+    3.0
+    """
+    picked = rows_of(table, period, **groups)
+    if len(picked) != 1:
+        msg = f"expected one row for period={period!r}, {groups}, found {len(picked)}"
+        raise LookupError(msg)
+    return float(picked[column].iloc[0])
+
+
+def per_group(table: pd.DataFrame, key: str, column: str, period: str | None = None,
+              **groups: str) -> dict[str, float]:  # fmt: skip
+    """Return ``{group: value}`` from the rows :func:`rows_of` picks.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"period": pd.to_datetime(["2026-04-01", "2026-04-01"]),
+    ...                   "rep": ["A", "B"], "volume": [3, 0]})
+    >>> per_group(t, "rep", "volume", "2026-04-01")
+    {'A': 3.0, 'B': 0.0}
+    """
+    picked = rows_of(table, period, **groups)
+    return {str(k): float(v) for k, v in zip(picked[key], picked[column], strict=True)}
+
+
+def new_between(table: pd.DataFrame, *, level: str, first: str, last: str,
+                **groups: str) -> int:  # fmt: skip
+    """Count the customers who first reached ``level`` from ``first`` to ``last`` (both included).
+
+    Only for *mistaken* calendars (a week read as "the 1st to the 7th", a month of 30 days, a
+    week that runs into next Monday): the right answers use the core's whole periods. The core
+    (:func:`~devvolume.compare_periods`, which counts any window) decides "first time" and
+    credit; ``groups`` slices the company's count, e.g. ``team="华东一组"``.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"date": pd.to_datetime(["2026-04-01", "2026-04-08"]),
+    ...                     "customer": ["C1", "C2"], "stage": ["contacted", "contacted"]})
+    >>> new_between(log, level="contacted", first="2026-04-01", last="2026-04-07")
+    1
+    """
+    window = (first, last)
+    result = compare_periods(table, before=window, after=window, metric="volume", level=level,
+                             where=groups or None)  # fmt: skip
+    count: int = result.before[0]
+    return count
 
 
 def toy_worklog() -> pd.DataFrame:
@@ -51,13 +133,6 @@ def toy_worklog() -> pd.DataFrame:
         ("2026-05-06", "王磊", "恒达贸易", "won", "拜访"),
     ]
     return _frame(rows, team="华东一组")
-
-
-def _frame(rows: list[tuple[str, str, str, str, str]], *, team: str) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["date", "rep", "customer", "stage", "activity"])
-    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[us]")
-    frame.insert(2, "team", team)
-    return frame
 
 
 def practice_worklog() -> pd.DataFrame:
@@ -87,21 +162,8 @@ def practice_worklog() -> pd.DataFrame:
     return _frame(rows, team="华南一组")
 
 
-def in_month(log: pd.DataFrame, month: str) -> pd.DataFrame:
-    """Rows dated in the calendar month ``"YYYY-MM"``."""
-    return log[log["date"].dt.strftime("%Y-%m") == month]
-
-
-def in_range(log: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
-    """Rows dated from ``first`` to ``last``, both included."""
-    return log[(log["date"] >= pd.Timestamp(first)) & (log["date"] <= pd.Timestamp(last))]
-
-
-def at_or_above(log: pd.DataFrame, level: str) -> pd.DataFrame:
-    """Rows whose stage is ``level`` or later (a lost row counts as a contact)."""
-    return log[log["stage"].map(STAGE_RANK) >= STAGE_RANK[level]]
-
-
-def first_dates(log: pd.DataFrame, level: str) -> pd.Series:
-    """Each customer's first date at ``level`` or later: the definition, in plain pandas."""
-    return at_or_above(log, level).groupby("customer")["date"].min()
+def _frame(rows: list[tuple[str, str, str, str, str]], *, team: str) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["date", "rep", "customer", "stage", "activity"])
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[us]")
+    frame.insert(2, "team", team)
+    return frame

@@ -2,28 +2,33 @@
 
 q1 and q2 use the 16-row practice log (:func:`practice_worklog`), small enough to count by hand;
 the lesson works through the toy log (:func:`toy_worklog`) with the same traps. q3 and q4 use
-the ``directsales`` case. Expected answers come from the metric
-engine; each mistake's answer is computed on the same data the way a learner would get it wrong.
+the ``directsales`` case. Expected answers come from the core (:func:`development_volume`);
+the row count and the active-customer count come from :func:`activity_counts`. The other
+mistakes look at the wrong rows (only 首次接触 rows, no 流失 rows, …): their answers are the
+core's count on the rows that mistake looks at, so the module never decides "first time" itself.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from devvolume.core import activity_counts, development_volume
 from devvolume.teach.exercises._cases import (
-    first_dates,
-    in_month,
+    per_group,
     practice_worklog,
     toy_worklog,
+    value_of,
     worklog,
 )
 from devvolume.teach.exercises._question import Mistake, Question
-from devvolume.core import development_volume
 
 __all__ = ["QUESTIONS", "practice_worklog", "q1", "q2", "q3", "q4", "toy_worklog"]
 
-#: The month the practice-log questions ask about.
-MONTH = "2026-05"
+#: The month the practice-log questions ask about (its first day).
+MONTH = "2026-05-01"
+#: The month and quarter of q3 and q4 (first days).
+MARCH = "2025-03-01"
+FIRST_QUARTER = "2025-01-01"
 
 ROW_COUNT = ("你数的是行数（活动记录的条数），不是客户数。同一个客户被联系了好几次，就被你算了好几次。"
              "客户开发量要数“人头”，每个客户只算一次。")
@@ -31,40 +36,25 @@ ACTIVE_NOT_NEW = ("你数的是这个月“有动静”的客户（活跃客户�
                   "不算这个月新开发的。只数第一次达到这个阶段的客户。")
 
 
-def _volume(log: pd.DataFrame, level: str, month: str, by: str | None = None) -> pd.DataFrame:
-    table = development_volume(log, level=level, period="M", by=by)
-    return table[table["period"] == pd.Timestamp(f"{month}-01")]
-
-
 def _new_contacted() -> float:
-    return float(_volume(practice_worklog(), "contacted", MONTH)["volume"].sum())
+    table = development_volume(practice_worklog(), level="contacted", period="M")
+    return value_of(table, "volume", MONTH)
 
 
-def _contact_rows() -> pd.DataFrame:
-    month = in_month(practice_worklog(), MONTH)
-    return month[month["stage"] == "contacted"]
+def _practice_activity(by: str | None = None) -> pd.DataFrame:
+    """Rows and merely active customers per month: the two classic mistakes."""
+    return activity_counts(practice_worklog(), period="M", level="contacted", by=by)
 
 
-def _first_in_month(log: pd.DataFrame, level: str) -> pd.Series:
-    firsts = first_dates(log, level)
-    return firsts[firsts.dt.strftime("%Y-%m") == MONTH]
+def _mistake_new_on_rows(stages: tuple[str, ...]) -> float:
+    """Count new contacts the mistaken way: looking only at rows whose stage is in ``stages``.
 
-
-def _ignoring_implied() -> float:
-    # Only rows whose stage is a contact (首次接触 or 流失) count as a contact.
+    A learner who skips the rows that imply a contact (a 签约 row, a 流失 row) finds the first
+    contact of fewer customers; the core counts exactly the rows that learner looked at.
+    """
     log = practice_worklog()
-    contacts = log[log["stage"].isin(["contacted", "lost"])]
-    return float(len(_first_in_month(contacts, "contacted")))
-
-
-def _ignoring_lost() -> float:
-    log = practice_worklog()
-    return float(len(_first_in_month(log[log["stage"] != "lost"], "contacted")))
-
-
-def _contacted_rows_only() -> float:
-    log = practice_worklog()
-    return float(len(_first_in_month(log[log["stage"] == "contacted"], "contacted")))
+    seen = log[log["stage"].isin(stages)]
+    return value_of(development_volume(seen, level="contacted", period="M"), "volume", MONTH)
 
 
 q1 = Question(
@@ -75,44 +65,41 @@ q1 = Question(
         "“新接触”指客户第一次被接触的那一天落在 5 月。4 月就接触过的客户，5 月再联系也不算新。",
         "阶段写着意向、签约、成交的行，说明那天（最晚当天）一定接触过；写着流失的行，也说明接触过。",
         "逐个客户看：找出它最早的一行（任何阶段都算接触），再看那一天是不是在 5 月。"
-        "也可以用 development_volume(practice, level='contacted', period='M')。",
+        "也可以用 dv.development_volume(practice, level='contacted', period='M')。",
     ],
     answer_code=(
-        "new = development_volume(practice, level='contacted', period='M')\n"
+        "new = dv.development_volume(practice, level='contacted', period='M')\n"
         "may_new_contacted = new.loc[new['period'] == '2026-05-01', 'volume'].sum()"
     ),
     mistakes=[
-        Mistake("row_count", ROW_COUNT, lambda: float(len(_contact_rows()))),
+        Mistake("row_count", ROW_COUNT,
+                lambda: value_of(_practice_activity(), "level_rows", MONTH)),
         Mistake("active_not_new", ACTIVE_NOT_NEW,
-                lambda: float(in_month(practice_worklog(), MONTH)["customer"].nunique())),
+                lambda: value_of(_practice_activity(), "active_customers", MONTH)),
         Mistake("ignored_implied",
                 "你漏掉了没有“首次接触”行、直接写着签约或成交的客户。能签约、成交，说明当天（最晚当天）"
                 "已经接触过，这些更早的阶段是“隐含”的，也要算上。",
-                _ignoring_implied),
+                lambda: _mistake_new_on_rows(("contacted", "lost"))),
         Mistake("lost_not_contact",
                 "你漏掉了写着“流失”的客户。第一次见面就流失，也说明接触过了：流失行要算一次接触。",
-                _ignoring_lost),
+                lambda: _mistake_new_on_rows(("contacted", "qualified", "signed", "won"))),
         Mistake("contacted_rows_only",
                 "你只看了阶段写着“首次接触”的行，漏掉了两类客户：直接写着签约、成交的（接触是隐含的），"
                 "和接触后当场流失的（流失行也是一次接触）。",
-                _contacted_rows_only),
+                lambda: _mistake_new_on_rows(("contacted",))),
     ],
 )
 
 
 def _by_rep_new() -> dict[str, float]:
-    table = _volume(practice_worklog(), "contacted", MONTH, by="rep")
-    return {str(r): float(v) for r, v in zip(table["rep"], table["volume"], strict=True)}
+    table = development_volume(practice_worklog(), level="contacted", period="M", by="rep")
+    return per_group(table, "rep", "volume", MONTH)
 
 
-def _by_rep_rows() -> dict[str, float]:
-    counts = _contact_rows().groupby("rep").size()
-    return {rep: float(counts.get(rep, 0)) for rep in _by_rep_new()}
-
-
-def _by_rep_active() -> dict[str, float]:
-    counts = in_month(practice_worklog(), MONTH).groupby("rep")["customer"].nunique()
-    return {rep: float(counts.get(rep, 0)) for rep in _by_rep_new()}
+def _by_rep_mistake(column: str) -> dict[str, float]:
+    """Rows (``level_rows``) or merely active customers per rep in May, for the same reps."""
+    counts = per_group(_practice_activity(by="rep"), "rep", column, MONTH)
+    return {rep: counts.get(rep, 0.0) for rep in _by_rep_new()}
 
 
 q2 = Question(
@@ -124,29 +111,39 @@ q2 = Question(
     hints=[
         "先按第 1 题找出 5 月的新接触客户，再看每个客户记在谁名下。",
         "一个新客户记在“定下那个日期的那一行”的销售员名下，也就是这个客户最早那一行的销售员。",
-        "development_volume(practice, level='contacted', period='M', by='rep') 会按销售员拆开，"
+        "dv.development_volume(practice, level='contacted', period='M', by='rep') 会按销售员拆开，"
         "取 5 月那几行即可。",
     ],
     answer_code=(
-        "by_rep = development_volume(practice, level='contacted', period='M', by='rep')\n"
+        "by_rep = dv.development_volume(practice, level='contacted', period='M', by='rep')\n"
         "may = by_rep[by_rep['period'] == '2026-05-01']\n"
         "may_by_rep = dict(zip(may['rep'], may['volume']))"
     ),
     mistakes=[
         Mistake("row_count", "你按销售员数的是“首次接触”的行数。一个客户被同一个人联系了几次，"
-                "就被算了几次；要数每人名下第一次被接触的客户。", _by_rep_rows),
+                "就被算了几次；要数每人名下第一次被接触的客户。",
+                lambda: _by_rep_mistake("level_rows")),
         Mistake("active_not_new", "你按销售员数的是 5 月有动静的客户，把 4 月就接触过的老客户也算进来了。",
-                _by_rep_active),
+                lambda: _by_rep_mistake("active_customers")),
     ],
 )
 
 
 def _march_new() -> float:
-    return float(_volume(worklog(), "contacted", "2025-03")["volume"].sum())
+    table = development_volume(worklog(), level="contacted", period="M")
+    return value_of(table, "volume", MARCH)
 
 
-def _march() -> pd.DataFrame:
-    return in_month(worklog(), "2025-03")
+def _march_activity(column: str) -> float:
+    return value_of(activity_counts(worklog(), period="M", level="contacted"), column, MARCH)
+
+
+def _mistake_distinct_contact_rows() -> float:
+    """Count the mistaken way: distinct customers with a 首次接触 row in March, old ones too."""
+    log = worklog()
+    contact_rows = log[log["stage"] == "contacted"]
+    table = activity_counts(contact_rows, period="M", level="contacted")
+    return value_of(table, "active_customers", MARCH)
 
 
 q3 = Question(
@@ -156,64 +153,60 @@ q3 = Question(
     hints=[
         "和第 1 题是同一个定义，只是数据有两万多行，要让电脑来数。",
         "每个客户只看它最早的那一行（任何阶段都算接触），最早那一天落在 3 月才算 3 月的新客户。",
-        "new = development_volume(log, level='contacted', period='M')，取 period 为 2025-03-01 的 volume。",
+        "new = dv.development_volume(log, level='contacted', period='M')，"
+        "取 period 为 2025-03-01 的 volume。",
     ],
     answer_code=(
-        "new = development_volume(log, level='contacted', period='M')\n"
+        "new = dv.development_volume(log, level='contacted', period='M')\n"
         "march_new_contacted = new.loc[new['period'] == '2025-03-01', 'volume'].sum()"
     ),
     mistakes=[
-        Mistake("row_count", ROW_COUNT,
-                lambda: float((_march()["stage"] == "contacted").sum())),
-        Mistake("active_not_new", ACTIVE_NOT_NEW, lambda: float(_march()["customer"].nunique())),
+        Mistake("row_count", ROW_COUNT, lambda: _march_activity("level_rows")),
+        Mistake("active_not_new", ACTIVE_NOT_NEW, lambda: _march_activity("active_customers")),
         Mistake("distinct_not_first",
                 "你去掉了重复，数的是 3 月有“首次接触”记录的不同客户。可是其中一些客户在 1、2 月就已经"
                 "接触过了，3 月只是再次联系。要看每个客户第一次接触是不是在 3 月。",
-                lambda: float(_march().loc[_march()["stage"] == "contacted", "customer"].nunique())),
+                _mistake_distinct_contact_rows),
     ],
 )
 
 
-def _q1_signed_by_team() -> dict[str, float]:
-    table = development_volume(worklog(), level="signed", period="Q", by="team")
-    first = table[table["period"] == pd.Timestamp("2025-01-01")]
-    return {str(t): float(v) for t, v in zip(first["team"], first["volume"], strict=True)}
+def _first_quarter_by_team(level: str) -> dict[str, float]:
+    table = development_volume(worklog(), level=level, period="Q", by="team")
+    return per_group(table, "team", "volume", FIRST_QUARTER)
 
 
-def _q1_signed_rows_by_team() -> dict[str, float]:
+def _mistake_signed_rows_only() -> dict[str, float]:
+    """Count new signings the mistaken way: on 签约 rows only (成交 rows imply a signing)."""
     log = worklog()
-    signed = log[(log["stage"] == "signed") & (log["date"] < pd.Timestamp("2025-04-01"))]
-    counts = signed.groupby("team")["customer"].nunique()
-    return {team: float(counts.get(team, 0)) for team in _q1_signed_by_team()}
-
-
-def _q1_won_by_team() -> dict[str, float]:
-    table = development_volume(worklog(), level="won", period="Q", by="team")
-    first = table[table["period"] == pd.Timestamp("2025-01-01")]
-    return {str(t): float(v) for t, v in zip(first["team"], first["volume"], strict=True)}
+    signed_rows = log[log["stage"] == "signed"]
+    table = development_volume(signed_rows, level="signed", period="Q", by="team")
+    counts = per_group(table, "team", "volume", FIRST_QUARTER)
+    return {team: counts.get(team, 0.0) for team in _first_quarter_by_team("signed")}
 
 
 q4 = Question(
     variable="q1_signed_by_team",
     prompt="2025 年第一季度，每个团队各新签约了多少位客户？（一张表：团队 → 新签约客户数）",
-    expected=_q1_signed_by_team,
+    expected=lambda: _first_quarter_by_team("signed"),
     kind="table",
     hints=[
         "“新签约”：客户第一次达到签约这一级的日期落在一季度（1 月 1 日到 3 月 31 日）。",
         "有的客户签约当天就成交，日志里只写了一行“成交”：他也签了约。达到签约“或更后面”的阶段都算。",
-        "development_volume(log, level='signed', period='Q', by='team')，取 period 为 2025-01-01 的行。",
+        "dv.development_volume(log, level='signed', period='Q', by='team')，"
+        "取 period 为 2025-01-01 的行。",
     ],
     answer_code=(
-        "signed = development_volume(log, level='signed', period='Q', by='team')\n"
+        "signed = dv.development_volume(log, level='signed', period='Q', by='team')\n"
         "first_quarter = signed[signed['period'] == '2025-01-01']\n"
         "q1_signed_by_team = dict(zip(first_quarter['team'], first_quarter['volume']))"
     ),
     mistakes=[
         Mistake("ignored_implied",
                 "你只数了阶段写着“签约”的行，漏掉了直接写“成交”的客户。成交一定签过约，"
-                "签约是隐含的，要一起算。", _q1_signed_rows_by_team),
+                "签约是隐含的，要一起算。", _mistake_signed_rows_only),
         Mistake("wrong_level", "你数的是新成交客户（won），题目问的是新签约客户（signed）。",
-                _q1_won_by_team),
+                lambda: _first_quarter_by_team("won")),
     ],
 )
 

@@ -3,95 +3,109 @@
 All questions use the ``directsales`` case. The mistakes are the ones people make with
 calendars (a week read as "the 1st to the 7th", a month of 30 days), with zero periods (left
 out of a table) and with sums (adding up monthly *active* customers double-counts people).
+Expected answers are the core's whole periods (:func:`development_volume`); row and active
+counts come from :func:`activity_counts`; a mistaken calendar counts the core's first dates
+inside the wrong window (:func:`~devvolume.teach.exercises._cases.new_between`).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from devvolume.teach.exercises._cases import first_dates, in_month, in_range, worklog
+from devvolume.core import activity_counts, development_volume, period_starts
+from devvolume.teach.exercises._cases import (
+    new_between,
+    reached,
+    rows_of,
+    value_of,
+    worklog,
+)
 from devvolume.teach.exercises._question import Mistake, Question
-from devvolume.core import development_volume
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4"]
 
 ROW_COUNT = ("你数的是“首次接触”的行数，不是客户数。一个客户一周里被联系三次，就被算了三次。"
              "每个客户只算一次，而且只在第一次接触的那个时间段里算。")
 
+#: The periods asked about, each named by its first day.
+WEEK_14 = "2025-03-31"
+JULY = "2025-07-01"
+SECOND_QUARTER = "2025-04-01"
 
-def _new_between(first: str, last: str, level: str = "contacted") -> float:
-    dates = first_dates(worklog(), level)
-    return float(((dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(last))).sum())
+
+def _new(period: str, first_day: str) -> float:
+    """Return the new contacts of one whole period: the core's count at the period's first day."""
+    table = development_volume(reached(), level="contacted", period=period)
+    return value_of(table, "volume", first_day)
 
 
-def _week_new() -> float:
-    table = development_volume(worklog(), level="contacted", period="W")
-    return float(table.loc[table["period"] == pd.Timestamp("2025-03-31"), "volume"].sum())
+def _activity(period: str, column: str, first_day: str) -> float:
+    """Contact rows (``level_rows``) or active customers (``active_customers``) in a period."""
+    table = activity_counts(worklog(), period=period, level="contacted")
+    return value_of(table, column, first_day)
+
+
+def _mistake_new_between(first: str, last: str) -> float:
+    """Count new contacts in a mistaken window (the core decides who is new; the window is wrong)."""
+    return float(new_between(reached(), level="contacted", first=first, last=last))
 
 
 q1 = Question(
     variable="week14_new",
     prompt="2025 年第 14 周（ISO 周：3 月 31 日星期一 至 4 月 6 日星期日），全公司新接触了多少位客户？",
-    expected=_week_new,
+    expected=lambda: _new("W", WEEK_14),
     hints=[
         "本课程的“周”从星期一开始、到星期日结束（ISO 周）。这一周跨了两个月：3 月 31 日也在这一周里。",
         "看每个客户第一次接触的日期，落在 2025-03-31 到 2025-04-06 之间就算。",
-        "development_volume(log, level='contacted', period='W')，取 period 为 2025-03-31 的那一行。",
+        "dv.development_volume(log, level='contacted', period='W')，取 period 为 2025-03-31 的那一行。",
     ],
     answer_code=(
-        "weekly = development_volume(log, level='contacted', period='W')\n"
+        "weekly = dv.development_volume(log, level='contacted', period='W')\n"
         "week14_new = weekly.loc[weekly['period'] == '2025-03-31', 'volume'].sum()"
     ),
     mistakes=[
         Mistake("wrong_boundary",
                 "你把这一周当成了 4 月 1 日到 4 月 7 日（按“每月 1 号起算”的周）。"
                 "本课程的周从星期一开始：这一周的第一天是 3 月 31 日，最后一天是 4 月 6 日。",
-                lambda: _new_between("2025-04-01", "2025-04-07")),
-        Mistake("row_count", ROW_COUNT,
-                lambda: float((in_range(worklog(), "2025-03-31", "2025-04-06")["stage"]
-                               == "contacted").sum())),
+                lambda: _mistake_new_between("2025-04-01", "2025-04-07")),
+        Mistake("row_count", ROW_COUNT, lambda: _activity("W", "level_rows", WEEK_14)),
     ],
 )
-
-
-def _july_new() -> float:
-    table = development_volume(worklog(), level="contacted", period="M")
-    return float(table.loc[table["period"] == pd.Timestamp("2025-07-01"), "volume"].sum())
 
 
 q2 = Question(
     variable="july_new",
     prompt="2025 年 7 月（自然月），全公司新接触了多少位客户？",
-    expected=_july_new,
+    expected=lambda: _new("M", JULY),
     hints=[
         "“月”是自然月：7 月有 31 天，7 月 31 日是星期四，那天也有销售员在工作。",
         "不要用“30 天”代替一个月；也不要数行数。",
-        "development_volume(log, level='contacted', period='M')，取 period 为 2025-07-01 的 volume。",
+        "dv.development_volume(log, level='contacted', period='M')，取 period 为 2025-07-01 的 volume。",
     ],
     answer_code=(
-        "monthly = development_volume(log, level='contacted', period='M')\n"
+        "monthly = dv.development_volume(log, level='contacted', period='M')\n"
         "july_new = monthly.loc[monthly['period'] == '2025-07-01', 'volume'].sum()"
     ),
     mistakes=[
         Mistake("wrong_boundary",
                 "你把一个月当成了 30 天，漏掉了 7 月 31 日。统计周期要用自然月：大月 31 天、小月 30 天、"
-                "2 月 28 或 29 天。", lambda: _new_between("2025-07-01", "2025-07-30")),
-        Mistake("row_count", ROW_COUNT,
-                lambda: float((in_month(worklog(), "2025-07")["stage"] == "contacted").sum())),
+                "2 月 28 或 29 天。", lambda: _mistake_new_between("2025-07-01", "2025-07-30")),
+        Mistake("row_count", ROW_COUNT, lambda: _activity("M", "level_rows", JULY)),
         Mistake("active_not_new",
                 "你数的是 7 月有活动记录的客户（活跃客户），其中不少在 6 月以前就接触过了。只数 7 月第一次接触的客户。",
-                lambda: float(in_month(worklog(), "2025-07")["customer"].nunique())),
+                lambda: _activity("M", "active_customers", JULY)),
     ],
 )
 
 REP = "刘洋"
-MONTHS = [f"2025-{m:02d}-01" for m in range(3, 13)]
+#: The months of q3: March to December 2025, each named by its first day.
+MONTHS = [f"{day:%Y-%m-%d}" for day in period_starts("2025-03-01", "2025-12-31", "M")]
 
 
 def _rep_monthly(level: str = "won") -> dict[str, float]:
-    table = development_volume(worklog(), level=level, period="M", by="rep")
-    mine = table[table["rep"] == REP].set_index("period")["volume"]
-    return {month: float(mine.get(pd.Timestamp(month), 0)) for month in MONTHS}
+    table = development_volume(reached(), level=level, period="M", by="rep")
+    mine = rows_of(table, rep=REP).set_index("period")["volume"]
+    return {month: float(mine.loc[pd.Timestamp(month)]) for month in MONTHS}
 
 
 def _rep_monthly_without_zeros() -> dict[str, float]:
@@ -107,11 +121,11 @@ q3 = Question(
     hints=[
         "每个月都要有一行。某个月一个客户也没成交，也要写 0：0 本身就是重要的信息。",
         "新成交客户 = 第一次达到“成交”的客户，记在写下那一行成交记录的销售员名下。",
-        "development_volume(log, level='won', period='M', by='rep')，筛出 rep 为刘洋、"
+        "dv.development_volume(log, level='won', period='M', by='rep')，筛出 rep 为刘洋、"
         "period 从 2025-03-01 到 2025-12-01 的行，取 period 和 volume 两列。",
     ],
     answer_code=(
-        "won = development_volume(log, level='won', period='M', by='rep')\n"
+        "won = dv.development_volume(log, level='won', period='M', by='rep')\n"
         "mine = won[(won['rep'] == '刘洋') & (won['period'] >= '2025-03-01')]\n"
         "liu_monthly_won = mine[['period', 'volume']]"
     ),
@@ -125,40 +139,31 @@ q3 = Question(
 )
 
 
-def _quarter_new() -> float:
-    table = development_volume(worklog(), level="contacted", period="Q")
-    return float(table.loc[table["period"] == pd.Timestamp("2025-04-01"), "volume"].sum())
-
-
-def _quarter_rows() -> pd.DataFrame:
-    return in_range(worklog(), "2025-04-01", "2025-06-30")
-
-
 q4 = Question(
     variable="q2_new_contacted",
     prompt="2025 年第二季度（4–6 月），全公司新接触了多少位客户？",
-    expected=_quarter_new,
+    expected=lambda: _new("Q", SECOND_QUARTER),
     hints=[
         "新客户数可以直接相加：季度的新客户 = 4 月 + 5 月 + 6 月的新客户，因为每个客户只在一个月里算“新”。",
         "但“每月活跃客户数”不能相加：一个客户 4、5、6 月都被联系，会被加三次。",
-        "把 development_volume(log, level='contacted', period='M') 中 4–6 月的 volume 相加，"
+        "把 dv.development_volume(log, level='contacted', period='M') 中 4–6 月的 volume 相加，"
         "或者直接用 period='Q'。",
     ],
     answer_code=(
-        "quarterly = development_volume(log, level='contacted', period='Q')\n"
+        "quarterly = dv.development_volume(log, level='contacted', period='Q')\n"
         "q2_new_contacted = quarterly.loc[quarterly['period'] == '2025-04-01', 'volume'].sum()"
     ),
     mistakes=[
         Mistake("summed_active",
                 "你把 4、5、6 月每个月的活跃客户数加了起来。一个客户连续几个月都有联系，就被重复加了几次；"
                 "而且活跃客户里有很多是老客户。",
-                lambda: float(sum(in_month(worklog(), m)["customer"].nunique()
-                                  for m in ("2025-04", "2025-05", "2025-06")))),
+                lambda: sum(_activity("M", "active_customers", month)
+                            for month in ("2025-04-01", "2025-05-01", "2025-06-01"))),
         Mistake("active_not_new",
                 "你数的是二季度有活动记录的不同客户，其中一部分在一季度就接触过了。只数二季度第一次接触的客户。",
-                lambda: float(_quarter_rows()["customer"].nunique())),
+                lambda: _activity("Q", "active_customers", SECOND_QUARTER)),
         Mistake("row_count", ROW_COUNT,
-                lambda: float((_quarter_rows()["stage"] == "contacted").sum())),
+                lambda: _activity("Q", "level_rows", SECOND_QUARTER)),
     ],
 )
 

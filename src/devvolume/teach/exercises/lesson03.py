@@ -13,76 +13,82 @@ from typing import Literal
 
 import pandas as pd
 
-from devvolume.teach.exercises._cases import case, in_range, worklog
+from devvolume.core import (
+    INACTIVE_AFTER,
+    activity_counts,
+    conversion_rate,
+    funnel,
+    retention_rate,
+    win_rate,
+)
+from devvolume.teach.exercises._cases import case, reached, rows_of, value_of, worklog
 from devvolume.teach.exercises._question import Mistake, Question
-from devvolume.core import conversion_rate, win_rate
-from devvolume.core import INACTIVE_AFTER, retention_rate
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4"]
 
 MEAN_OF_RATES = ("你把几个组各自的比率取了平均。各组人数不同，简单平均让小组和大组分量一样。"
                  "应该把分子加总、分母加总，再相除（合并计算）。")
+#: The quarter of q1 and the year of q3 (first days).
+FIRST_QUARTER = "2025-01-01"
+YEAR = "2025-01-01"
 
 
-def _quarter(table: pd.DataFrame) -> pd.Series:
-    return table.loc[table["period"] == pd.Timestamp("2025-01-01")].iloc[0]
+def _conversion(period: str, *, by: str | list[str] | None = None,
+                form: Literal["cohort", "period"] = "cohort") -> pd.DataFrame:  # fmt: skip
+    """Company-wide contact → won conversion; a team's is a slice of it (cohort credit)."""
+    return conversion_rate(reached(), start="contacted", end="won", period=period, by=by,
+                           form=form)  # fmt: skip
 
 
-def _cohort_conversion() -> float:
-    row = _quarter(conversion_rate(worklog(), start="contacted", end="won", period="Q"))
-    return float(row["rate"])
-
-
-def _period_conversion() -> float:
-    row = _quarter(conversion_rate(worklog(), start="contacted", end="won", period="Q",
-                                   form="period"))
-    return float(row["throughput"])
-
-
-def _row_ratio() -> float:
-    rows = in_range(worklog(), "2025-01-01", "2025-03-31")
-    return float((rows["stage"] == "won").sum() / (rows["stage"] == "contacted").sum())
+def _row_ratio(period: str, first_day: str, **groups: str) -> float:
+    """Divide the mistaken way: 成交 rows over 首次接触 rows in the period."""
+    by = list(groups) or None
+    won = activity_counts(worklog(), period=period, level="won", by=by)
+    contacted = activity_counts(worklog(), period=period, level="contacted", by=by)
+    return (value_of(won, "level_rows", first_day, **groups)
+            / value_of(contacted, "level_rows", first_day, **groups))  # fmt: skip
 
 
 q1 = Question(
     variable="q1_cohort_conversion",
     prompt="2025 年一季度第一次接触的客户，最后有多大比例成交了（首次接触 → 成交的队列转化率，写成小数）？",
-    expected=_cohort_conversion,
+    expected=lambda: value_of(_conversion("Q"), "conversion", FIRST_QUARTER),
     hints=[
         "先圈定一群人：一季度第一次被接触的客户，这就是“队列”。再看这群人里后来有多少成交（哪怕成交在二季度以后）。",
         "不要用“一季度的成交数 ÷ 一季度的新接触数”：一季度成交的客户，有些是去年就接触的；"
         "一季度接触的客户，有些到二季度才成交。",
-        "conversion_rate(log, start='contacted', end='won', period='Q') 默认就是队列口径，"
-        "取 period 为 2025-01-01 那一行的 rate。",
+        "dv.conversion_rate(log, start='contacted', end='won', period='Q') 默认就是队列口径，"
+        "取 period 为 2025-01-01 那一行的 conversion。",
     ],
     answer_code=(
-        "conv = conversion_rate(log, start='contacted', end='won', period='Q')\n"
-        "q1_cohort_conversion = conv.loc[conv['period'] == '2025-01-01', 'rate'].iloc[0]"
+        "conv = dv.conversion_rate(log, start='contacted', end='won', period='Q')\n"
+        "q1_cohort_conversion = conv.loc[conv['period'] == '2025-01-01', 'conversion'].iloc[0]"
     ),
     mistakes=[
         Mistake("period_not_cohort",
                 "你用的是“同一季度的成交数 ÷ 同一季度的新接触数”（期间口径）。分子和分母不是同一群客户："
                 "本季度成交的人里，有的是更早接触的；本季度接触的人里，有的以后才成交。"
-                "队列转化率要跟踪同一批客户。", _period_conversion),
+                "队列转化率要跟踪同一批客户。",
+                lambda: value_of(_conversion("Q", form="period"), "throughput", FIRST_QUARTER)),
         Mistake("row_count",
                 "你用的是行数之比（成交行 ÷ 首次接触行）。一个客户被联系多次就有多行，分母被放大了。"
-                "转化率的分子、分母都要数客户。", _row_ratio),
+                "转化率的分子、分母都要数客户。", lambda: _row_ratio("Q", FIRST_QUARTER)),
     ],
 )
 
 
 def _company_win_rate() -> float:
-    return float(win_rate(worklog())["rate"].iloc[0])
+    return float(win_rate(reached())["win_rate"].iloc[0])
 
 
 def _won_over_contacted() -> float:
-    log = worklog()
-    return float(log.loc[log["stage"] == "won", "customer"].nunique()
-                 / log["customer"].nunique())
+    """Give the mistaken "win rate": customers won over every customer contacted (a conversion)."""
+    steps = funnel(reached()).set_index("level")
+    return float(steps.loc["won", "customers"] / steps.loc["contacted", "customers"])
 
 
 def _mean_rep_win_rate() -> float:
-    return float(win_rate(worklog(), by="rep")["rate"].mean())
+    return float(win_rate(reached(), by="rep")["win_rate"].mean())
 
 
 q2 = Question(
@@ -92,9 +98,9 @@ q2 = Question(
     hints=[
         "赢单率只看“已经有结果”的客户：成交了的，和流失了的。还在跟进中的客户不算进分母。",
         "成交、流失都数客户（去重），不数行。",
-        "win_rate(log) 直接给出 won、lost 和 rate。",
+        "dv.win_rate(log) 直接给出 won、lost 和 win_rate。",
     ],
-    answer_code="win_rate_2025 = win_rate(log)['rate'].iloc[0]",
+    answer_code="win_rate_2025 = dv.win_rate(log)['win_rate'].iloc[0]",
     mistakes=[
         Mistake("conversion_not_win_rate",
                 "你用的是“成交客户 ÷ 所有接触过的客户”，那是接触→成交的转化率。赢单率的分母只包括"
@@ -108,55 +114,46 @@ q2 = Question(
 TEAM = "华东二组"
 
 
-def _rep_conversion(form: Literal["cohort", "period"] = "cohort") -> pd.DataFrame:
-    log = worklog()
-    team = log[log["team"] == TEAM]
-    return conversion_rate(team, start="contacted", end="won", period="Y", by="rep", form=form)
-
-
-def _pooled_team() -> float:
-    table = _rep_conversion()
-    return float(table["converted"].sum() / table["cohort"].sum())
-
-
-def _team_row_ratio() -> float:
-    log = worklog()
-    team = log[log["team"] == TEAM]
-    return float((team["stage"] == "won").sum() / (team["stage"] == "contacted").sum())
+def _team_reps() -> pd.DataFrame:
+    """Return the team's reps' 2025 cohorts: a slice of the company's conversion by team and rep."""
+    return rows_of(_conversion("Y", by=["team", "rep"]), YEAR, team=TEAM)
 
 
 q3 = Question(
     variable="team_conversion",
     prompt=f"{TEAM}有 6 位销售员。2025 年这个团队“首次接触 → 成交”的队列转化率是多少？"
            "（全团队合起来算，写成小数）",
-    expected=_pooled_team,
+    expected=lambda: value_of(_conversion("Y", by="team"), "conversion", YEAR, team=TEAM),
     hints=[
         "团队的比率 ≠ 6 个人比率的平均数。有人接触了很多客户、转化很低，有人接触很少、转化很高："
         "简单平均会让两个人分量一样。",
         "把 6 个人的“2025 年新接触客户数”加起来做分母，“其中后来成交的客户数”加起来做分子。",
-        f"conv = conversion_rate(log[log['team'] == '{TEAM}'], start='contacted', end='won', "
-        "period='Y', by='rep')，然后 conv['converted'].sum() / conv['cohort'].sum()。",
+        "在全公司的日志上算 dv.conversion_rate(log, start='contacted', end='won', period='Y', "
+        f"by=['team', 'rep'])，取 team 为{TEAM}的行，converted 求和 ÷ cohort 求和"
+        "（不要先把日志筛成这个组再算）。",
     ],
     answer_code=(
-        f"team = log[log['team'] == '{TEAM}']\n"
-        "conv = conversion_rate(team, start='contacted', end='won', period='Y', by='rep')\n"
-        "team_conversion = conv['converted'].sum() / conv['cohort'].sum()"
+        "conv = dv.conversion_rate(log, start='contacted', end='won', period='Y', "
+        "by=['team', 'rep'])\n"
+        f"team = conv[conv['team'] == '{TEAM}']\n"
+        "team_conversion = team['converted'].sum() / team['cohort'].sum()"
     ),
     mistakes=[
         Mistake("mean_of_rates", MEAN_OF_RATES + "（这里是 6 位销售员的转化率被平均了。）",
-                lambda: float(_rep_conversion()["rate"].mean())),
+                lambda: float(_team_reps()["conversion"].mean())),
         Mistake("row_count",
                 "你用的是行数之比（成交行 ÷ 首次接触行）。一个客户被联系多次就有多行，分母被放大了。"
-                "转化率的分子、分母都要数客户。", _team_row_ratio),
+                "转化率的分子、分母都要数客户。", lambda: _row_ratio("Y", YEAR, team=TEAM)),
     ],
 )
 
-MONTH = pd.Timestamp("2025-06-01")
+JUNE = "2025-06-01"
 
 
 def _june() -> pd.Series:
+    """June's S (start), N (new), E (end), retention and churn, from the core."""
     table = retention_rate(case().orders, period="M", inactive_after=INACTIVE_AFTER)
-    return table.loc[table["period"] == MONTH].iloc[0]
+    return rows_of(table, JUNE).iloc[0]
 
 
 q4 = Question(
@@ -167,10 +164,11 @@ q4 = Question(
     hints=[
         "S 是 5 月底还在的客户数，E 是 6 月底还在的客户数，N 是 6 月新来的客户数。",
         "E 里面包括了 6 月新来的客户，他们不是“留下来”的，所以要先减掉 N。",
-        "retention_rate(data.orders, period='M') 的 6 月那一行：(end − new) ÷ start，也就是 retention 列。",
+        "dv.retention_rate(data.orders, period='M') 的 6 月那一行：(end − new) ÷ start，"
+        "也就是 retention 列。",
     ],
     answer_code=(
-        "rates = retention_rate(data.orders, period='M')\n"
+        "rates = dv.retention_rate(data.orders, period='M')\n"
         "june = rates[rates['period'] == '2025-06-01'].iloc[0]\n"
         "june_retention = (june['end'] - june['new']) / june['start']"
     ),

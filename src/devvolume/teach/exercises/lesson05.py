@@ -1,7 +1,9 @@
 """Exercises for lesson 05: improvement strategies and the what-if simulator (directsales).
 
-Every expected answer is computed from the ``directsales`` case data with the metric engine and
-:func:`devvolume.whatif.project_strategies`; every question diagnoses the classic mistakes.
+q1's expected answer is the core's :func:`attainment` (new customers won, credited to the rep
+who won them, against each rep's monthly target); q2–q4 come from the what-if projection
+(:func:`devvolume.teach.project_strategies`) on the company's baseline. Every question diagnoses
+the classic mistakes.
 """
 
 from __future__ import annotations
@@ -10,46 +12,41 @@ from functools import cache
 
 import pandas as pd
 
-from devvolume import core as metrics
-from devvolume.teach import _whatif as whatif
-from devvolume.sim._datasets import CASES, Dataset, load_dataset
+from devvolume.core import attainment
+from devvolume.sim import CASES
+from devvolume.teach import (
+    STRATEGIES,
+    Baseline,
+    StrategyProjection,
+    baseline_from_worklog,
+    project_strategies,
+)
+from devvolume.teach.exercises._cases import DATASET, case, reached
 from devvolume.teach.exercises._question import Mistake, Question
 
-DATASET = "directsales"
+__all__ = ["QUESTIONS", "q1", "q2", "q3", "q4"]
 
 
 @cache
-def _data() -> Dataset:
-    return load_dataset(DATASET)
+def _baseline() -> Baseline:
+    data = case()
+    return baseline_from_worklog(data.worklog, targets=data.targets, model=CASES[DATASET].model)
 
 
-@cache
-def _baseline() -> whatif.Baseline:
-    data = _data()
-    return whatif.baseline_from_worklog(data.worklog, targets=data.targets,
-                                        model=CASES[DATASET].model)  # fmt: skip
-
-
-def _won_by_rep(level: str = "won") -> pd.DataFrame:
-    """Count new customers per rep and month, joined to the monthly targets."""
-    data = _data()
-    volume = metrics.development_volume(data.worklog, level=level, period="M", by="rep")
-    return data.targets.merge(volume, on=["period", "rep"], how="left").fillna({"volume": 0})
+def _attained(level: str = "won") -> pd.DataFrame:
+    """Each rep's monthly target and actual new customers at ``level`` (the core's attainment)."""
+    return attainment(reached(), case().targets, level=level, period="M", by="rep")
 
 
 def _pooled_attainment(level: str = "won") -> float:
-    frame = _won_by_rep(level)
-    return float(frame["volume"].sum() / frame["target"].sum())
+    frame = _attained(level)
+    return float(frame["actual"].sum() / frame["target"].sum())
 
 
-def _mean_of_rep_rates() -> float:
-    frame = _won_by_rep().groupby("rep")[["volume", "target"]].sum()
-    return float((frame["volume"] / frame["target"]).mean())
-
-
-def _mean_of_monthly_rates() -> float:
-    frame = _won_by_rep().groupby("period")[["volume", "target"]].sum()
-    return float((frame["volume"] / frame["target"]).mean())
+def _mean_of_rates(by: str) -> float:
+    """Average the mistaken way: the plain mean of each rep's (or month's) own attainment."""
+    frame = _attained().groupby(by)[["actual", "target"]].sum()
+    return float((frame["actual"] / frame["target"]).mean())
 
 
 q1 = Question(
@@ -59,22 +56,22 @@ q1 = Question(
     hints=[
         "达成率 = 实际 ÷ 目标。全公司的达成率要先把全公司的实际数和目标数各自加总，再相除。",
         "实际数是每位销售员每月的**新成交客户**（level='won'），不是签约，也不是行数。",
-        "用 metrics.development_volume(data.worklog, level='won', period='M', by='rep') 得到实际数，"
-        "把 volume 的总和除以 data.targets['target'] 的总和。",
+        "dv.attainment(data.worklog, data.targets) 给出每人每月的 target 和 actual："
+        "actual 的总和除以 target 的总和。",
     ],
     answer_code=(
-        "won = metrics.development_volume(data.worklog, level='won', period='M', by='rep')\n"
-        "attainment_2025 = won['volume'].sum() / data.targets['target'].sum()"
+        "attained = dv.attainment(data.worklog, data.targets)\n"
+        "attainment_2025 = attained['actual'].sum() / attained['target'].sum()"
     ),
     mistakes=[
         Mistake("mean_of_rates",
                 "你把每位销售员的达成率取了平均。人和人的目标大小不同，直接平均会让目标小的人"
                 "和目标大的人分量一样。应该先把实际数和目标数分别加总，再相除。",
-                _mean_of_rep_rates),
+                lambda: _mean_of_rates("rep")),
         Mistake("mean_of_monthly_rates",
                 "你把 12 个月各自的达成率取了平均。春节、国庆所在的月份目标小，平均时却和旺季"
                 "一样重。全年达成率要用全年实际总数除以全年目标总数。",
-                _mean_of_monthly_rates),
+                lambda: _mean_of_rates("period")),
         Mistake("wrong_level",
                 "你数的是签约客户（signed），而目标考核的是新成交客户（won）。",
                 lambda: _pooled_attainment("signed")),
@@ -82,8 +79,8 @@ q1 = Question(
 )
 
 
-def _projection(**levels: float) -> whatif.StrategyProjection:
-    return whatif.project_strategies(_baseline(), **levels)
+def _projection(**levels: float) -> StrategyProjection:
+    return project_strategies(_baseline(), **levels)
 
 
 def _extra(**levels: float) -> float:
@@ -96,12 +93,12 @@ q2 = Question(
     expected=lambda: _extra(training=1.0),
     hints=[
         "问的是“多出来”的部分，不是方案下的总数。",
-        "whatif.project_strategies(baseline, training=1.0) 返回的 .won 是方案下每月新成交客户；"
+        "dv.teach.project_strategies(baseline, training=1.0) 返回的 .won 是方案下每月新成交客户；"
         "现状在 baseline.won_per_month。",
         "两者相减：方案的 won 减去现状的 won_per_month。",
     ],
     answer_code=(
-        "plan = whatif.project_strategies(baseline, training=1.0)\n"
+        "plan = dv.teach.project_strategies(baseline, training=1.0)\n"
         "extra_won_training = plan.won - baseline.won_per_month"
     ),
     mistakes=[
@@ -119,10 +116,10 @@ q2 = Question(
 
 
 def _sum_of_single_extras() -> float:
-    return sum(_extra(**{code: 1.0}) for code in whatif.STRATEGIES)
+    return sum(_extra(**{code: 1.0}) for code in STRATEGIES)
 
 
-_ALL_FULL = dict.fromkeys(whatif.STRATEGIES, 1.0)
+_ALL_FULL = dict.fromkeys(STRATEGIES, 1.0)
 
 q3 = Question(
     variable="extra_won_all",
@@ -130,13 +127,13 @@ q3 = Question(
     expected=lambda: _extra(**_ALL_FULL),
     hints=[
         "组合方案要一起算，不能把四个单项的结果直接相加。",
-        "在 project_strategies 里把四个参数同时设为 1.0。",
-        "whatif.project_strategies(baseline, targeting=1, process=1, training=1, digital=1).won "
+        "在 dv.teach.project_strategies 里把四个参数同时设为 1.0。",
+        "dv.teach.project_strategies(baseline, targeting=1, process=1, training=1, digital=1).won "
         "减去 baseline.won_per_month。",
     ],
     answer_code=(
-        "plan = whatif.project_strategies(baseline, targeting=1.0, process=1.0, training=1.0,\n"
-        "                                 digital=1.0)\n"
+        "plan = dv.teach.project_strategies(baseline, targeting=1.0, process=1.0, training=1.0,\n"
+        "                                   digital=1.0)\n"
         "extra_won_all = plan.won - baseline.won_per_month"
     ),
     mistakes=[
@@ -152,7 +149,7 @@ q3 = Question(
 )
 
 
-def _net(plan: whatif.StrategyProjection, *, setup_months: float | None) -> float:
+def _net(plan: StrategyProjection, *, setup_months: float | None) -> float:
     setup = 0.0 if setup_months is None else plan.setup_cost / setup_months
     return plan.extra_value_per_month - plan.monthly_cost - setup
 
@@ -169,7 +166,7 @@ q4 = Question(
         "extra_value_per_month − monthly_cost − setup_cost / 12，或者直接读 net_value_per_month。",
     ],
     answer_code=(
-        "plan = whatif.project_strategies(baseline, digital=1.0)\n"
+        "plan = dv.teach.project_strategies(baseline, digital=1.0)\n"
         "net_digital = plan.extra_value_per_month - plan.monthly_cost - plan.setup_cost / 12"
     ),
     mistakes=[
