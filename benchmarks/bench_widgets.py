@@ -3,17 +3,18 @@
 "pure" is the function the callback calls (the number a test checks); "callback" is what a
 learner waits for in the kernel after moving a control: the pure function, the labels and table,
 building the altair chart, turning it into the live Vega-Lite bundle
-(:func:`devvolume.display.live_bundle`), setting it on the widget's ``Output`` and encoding
+(:func:`devvolume.viz.live_bundle`), setting it on the widget's ``Output`` and encoding
 that state as JSON for the wire (what the comm would send). The browser then draws the chart
 (about 45 ms measured in JupyterLab, not included). "build the control" includes the first chart,
 drawn once as static SVG (what a notebook stores). Each is run ``RUNS`` times after one
 warm-up, cycling through a few control values. The target is 100 ms.
 
-Run with ``python benchmarks/bench_widgets.py [RUNS]``.
+Run with ``python benchmarks/bench_teach.py [RUNS]``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import statistics
 import sys
@@ -24,8 +25,9 @@ from typing import Any
 
 import pandas as pd
 
-from devvolume import change, display, targets, whatif, widgets
-from devvolume.datasets import CASES, load_dataset
+import devvolume as dv
+from devvolume import teach
+from devvolume.viz import ChartView, render_svg, setup
 
 RUNS = 30
 TARGET_MS = 100.0
@@ -77,7 +79,7 @@ def caller(func: Callable[..., Any], choices: list[dict[str, Any]]) -> Callable[
     return call
 
 
-def live_callback(view: display.ChartView, control: Any, values: list[Any]) -> Callable[[], None]:
+def live_callback(view: ChartView, control: Any, values: list[Any]) -> Callable[[], None]:
     """Move ``control`` (its callback redraws live), then JSON-encode the state the comm sends."""
     move = setter(control, values)
 
@@ -89,75 +91,76 @@ def live_callback(view: display.ChartView, control: Any, values: list[Any]) -> C
 
 
 def cases() -> list[tuple[str, str, Callable[[], Any]]]:
-    data = load_dataset("directsales")
+    data = dv.load_dataset("directsales")
     log = data.worklog
-    baseline = whatif.baseline_from_worklog(log, targets=data.targets,
-                                            model=CASES["directsales"].model)
-    attained = targets.attainment(log, data.targets)
+    reached = dv.reached_levels(log)
+    baseline = teach.baseline_from_worklog(log, targets=data.targets,
+                                           model=dv.sim.CASES["directsales"].model)
+    attained = dv.attainment(log, data.targets)
     levels = [0.0, 0.25, 0.5, 0.75, 1.0]
-    months = [pd.Timestamp(f"2025-{m:02d}-01") for m in (3, 6, 9, 12)]
+    months = [dt.date(2025, m, 1) for m in (3, 6, 9, 12)]
     callback = "full callback (live chart)"
     rows: list[tuple[str, str, Callable[[], Any]]] = []
 
-    simulator = whatif.StrategySimulator(baseline)
+    simulator = teach.StrategySimulator(baseline)
     training = simulator.sliders["training"]
     rows += [
-        ("whatif.StrategySimulator", "pure project_strategies",
-         caller(lambda **kw: whatif.project_strategies(baseline, **kw),
+        ("teach.StrategySimulator", "pure project_strategies",
+         caller(lambda **kw: teach.project_strategies(baseline, **kw),
                 [{"training": x, "digital": 1 - x} for x in levels])),
-        ("whatif.StrategySimulator", "callback up to the headline label",
+        ("teach.StrategySimulator", "callback up to the headline label",
          labels_only(simulator, training, levels)),
-        ("whatif.StrategySimulator", callback, live_callback(simulator.charts, training, levels)),
-        ("whatif.StrategySimulator", "build the control (first chart: static SVG, once)",
-         lambda: whatif.StrategySimulator(baseline)),
+        ("teach.StrategySimulator", callback, live_callback(simulator.charts, training, levels)),
+        ("teach.StrategySimulator", "build the control (first chart: static SVG, once)",
+         lambda: teach.StrategySimulator(baseline)),
     ]
     team_attained = attained[attained["rep"].isin(
         data.targets.loc[data.targets["team"] == "华北一组", "rep"])]
     for scope, table in (("42 reps", attained), ("one team, 6 reps", team_attained)):
-        planner = whatif.IncentivePlanner(table)
-        name = f"whatif.IncentivePlanner ({scope})"
+        planner = teach.IncentivePlanner(table)
+        name = f"teach.IncentivePlanner ({scope})"
         accelerators = [1.0, 1.5, 2.0, 2.5]
         rows += [
             (name, "pure incentive_payouts",
-             caller(lambda table=table, **kw: whatif.incentive_payouts(table, **kw),
+             caller(lambda table=table, **kw: teach.incentive_payouts(table, **kw),
                     [{"per_customer": 300 + 100 * i, "accelerator": 1 + 0.25 * i}
                      for i in range(5)])),
             (name, "callback up to the headline label",
              labels_only(planner, planner.accelerator, accelerators)),
             (name, callback, live_callback(planner.charts, planner.accelerator, accelerators)),
         ]
-    checker = change.ChangeChecker(log)
+    checker = teach.ChangeChecker(log)
     rows += [
-        ("change.ChangeChecker", "pure month_over_month",
-         caller(lambda **kw: change.month_over_month(log, **kw),
+        ("teach.ChangeChecker", "pure month_over_month",
+         caller(lambda **kw: teach.month_over_month(log, reached=reached, **kw),
                 [{"month": m, "team": t} for m in months for t in ("", "华东一组")])),
-        ("change.ChangeChecker", "callback (month; text only, no chart)",
+        ("teach.ChangeChecker", "callback (month; text only, no chart)",
          setter(checker.month, months)),
     ]
     explorers: list[tuple[str, Any, str, list[Any], Callable[..., Any]]] = [
-        ("widgets.CountingExplorer", widgets.counting_explorer(log), "level",
-         ["contacted", "qualified", "won"], widgets.counting_comparison),
-        ("widgets.VolumeExplorer", widgets.volume_explorer(log), "by",
-         ["", "team", "rep", "channel"], widgets.volume_view),
-        ("widgets.FunnelExplorer", widgets.funnel_explorer(log), "team",
-         ["", "华东一组", "华北一组"], widgets.funnel_view),
-        ("widgets.ConversionExplorer", widgets.conversion_explorer(log), "within_days",
-         [0, 30, 90], widgets.conversion_view),
-        ("widgets.FactorExplorer", widgets.factor_explorer(log), "factor",
-         ["channel", "team", "rep"], widgets.factor_view),
+        ("teach.CountingExplorer", teach.counting_explorer(log), "level",
+         ["contacted", "qualified", "won"], teach.counting_comparison),
+        ("teach.VolumeExplorer", teach.volume_explorer(log), "by",
+         ["", "team", "rep", "channel"], teach.volume_view),
+        ("teach.FunnelExplorer", teach.funnel_explorer(log), "team",
+         ["", "华东一组", "华北一组"], teach.funnel_view),
+        ("teach.ConversionExplorer", teach.conversion_explorer(log), "within_days",
+         [0, 30, 90], teach.conversion_view),
+        ("teach.FactorExplorer", teach.factor_explorer(log), "factor",
+         ["channel", "team", "rep"], teach.factor_view),
     ]
     for name, explorer, control, values, pure in explorers:
         defaults = explorer.values
         rows += [
-            (name, f"pure {pure.__name__}",
-             caller(lambda pure=pure, **kw: pure(log, **kw),
+            (name, f"pure {pure.__name__} (reached given, as the control does)",
+             caller(lambda pure=pure, **kw: pure(log, reached=reached, **kw),
                     [{**defaults, control: v} for v in values])),
             (name, f"{callback} ({control})",
              live_callback(explorer.chart_view, explorer.controls[control], values)),
         ]
     csv = log.to_csv(index=False).encode("utf-8")
-    rows.append(("widgets.WorklogPicker", "pure load_uploaded (directsales CSV, 加载 button)",
-                 lambda: widgets.load_uploaded("worklog.csv", csv)))
+    rows.append(("teach.WorklogPicker", "pure load_uploaded (directsales CSV, 加载 button)",
+                 lambda: teach.load_uploaded("worklog.csv", csv)))
     return rows
 
 
@@ -167,12 +170,12 @@ def render_floor() -> Callable[[], None]:
 
     chart = alt.Chart(pd.DataFrame({"a": list("abcde"), "b": range(5)})).mark_bar().encode(
         x="a:N", y="b:Q")
-    return lambda: display.render_svg(chart.to_dict())
+    return lambda: render_svg(chart.to_dict())
 
 
 def main(argv: list[str]) -> None:
     runs = int(argv[0]) if argv else RUNS
-    display.setup(warn=False)
+    setup(warn=False)
     table = []
     for widget, what, func in [*cases(), ("(reference)", "SVG of a 5-bar ASCII chart",
                                           render_floor())]:

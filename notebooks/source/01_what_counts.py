@@ -20,20 +20,18 @@ period: str = "M"  # 统计周期：W 周、M 月、Q 季、Y 年
 level: str = "contacted"  # 开发到哪一步才算数：contacted 首次接触 / qualified 意向 / signed 签约 / won 成交
 
 # %%
+import pandas as pd
 from IPython.display import display as show
 
 import devvolume as dv
-from devvolume import display, widgets
-from devvolume.datasets import load_dataset
-from devvolume.exercises import lesson01
-from devvolume.metrics import development_volume
+from devvolume.teach.exercises import lesson01
 
-display.setup()
-data = load_dataset(dataset)
-log = widgets.select_team(data.worklog, team)
-scope = team or "全公司"
-print(f"案例：{dataset}，范围：{scope}，共 {len(log)} 行活动记录，"
-      f"{log['customer'].nunique()} 位不同的客户，{log['rep'].nunique()} 位销售员")
+dv.viz.setup()
+data = dv.load_dataset(dataset)
+log = data.worklog  # 全公司的日志；选了团队时，团队的数字从全公司的结果里挑出来
+scope = dv.teach.check_team(log, team) or "全公司"
+print(f"案例：{dataset}，全公司共 {len(log)} 行活动记录，{log['customer'].nunique()} 位不同的客户，"
+      f"{log['rep'].nunique()} 位销售员。下面看的范围：{scope}")
 
 # %% [markdown]
 # ## 1. 一句话定义
@@ -71,7 +69,7 @@ print(f"案例：{dataset}，范围：{scope}，共 {len(log)} 行活动记录�
 
 # %%
 toy = lesson01.toy_worklog()
-widgets.chinese(toy)
+dv.teach.chinese(toy)
 
 # %% [markdown]
 # 问题：**4 月新接触了几位客户？** 按下面四条规则一位一位地数：
@@ -85,10 +83,63 @@ widgets.chinese(toy)
 # 4. **功劳记在写下那一行的人名下。** 一个新客户记给“定下那个日期的那一行”的销售员，也就是第一次接触它的人。
 #
 # 结果：万通物流、华联超市、金桥科技、宏远医疗、永信家居，4 月一共 **5 位**新接触客户。
-# 用 `development_volume` 算一遍，结果一样：
+# 用 `dv.development_volume` 算一遍，结果一样：
 
 # %%
-development_volume(toy, level="contacted", period="M", by="rep")
+dv.development_volume(toy, level="contacted", period="M", by="rep")
+
+# %% [markdown]
+# ### 打开“黑箱”：这个函数里面到底做了什么
+#
+# `dv.development_volume` 不是什么神秘的算法。它的核心只有三步，用 pandas（Python 里处理表格的工具）写出来也就几行：
+#
+# 1. 给每个阶段排一个先后位置。“流失”和“首次接触”排在同一位，因为流失的客户至少被接触过一次；
+# 2. 对每位客户，只看阶段**达到或超过**这一级的那些行，取其中**最早的日期**，这就是他“第一次到达”这一级的日子；
+# 3. 把这些日期按月份归类，数一数每个月有几位。
+#
+# 下面这个单元格就是这三步，在上面那张 13 行的小表上运行：
+
+# %%
+# 第 1 步：阶段的先后位置（流失 = 接触过，和首次接触同一位）
+ladder = {"contacted": 0, "lost": 0, "qualified": 1, "signed": 2, "won": 3}
+
+
+def first_dates(worklog, level):
+    """每位客户第一次达到 level（或更后面的阶段）的日期。"""
+    rows = worklog[worklog["stage"].map(ladder) >= ladder[level]]  # 只留下达到这一级的行
+    return rows.groupby("customer")["date"].min()                  # 第 2 步：每位客户取最早的一天
+
+
+first_contact = first_dates(toy, "contacted")
+by_hand = first_contact.dt.strftime("%Y-%m").value_counts()        # 第 3 步：按月份数人头
+first_contact.sort_values().dt.strftime("%Y-%m-%d").rename_axis("客户").reset_index(name="第一次接触的日期")
+
+# %% [markdown]
+# 拿“手算”的结果和 `dv.development_volume` 逐月对一对。再把四个阶段都试一遍，每个月的数都应当一模一样：
+
+# %%
+engine = dv.development_volume(toy, level="contacted", period="M")
+months = engine["period"].dt.strftime("%Y-%m")
+show(pd.DataFrame({"月份": months, "手算（上面几行 pandas）": months.map(by_hand).fillna(0).astype(int),
+                   "dv.development_volume": engine["volume"]}))
+for level_code in dv.LEVELS:
+    engine = dv.development_volume(toy, level=level_code, period="M")
+    counted = first_dates(toy, level_code).dt.strftime("%Y-%m").value_counts()
+    by_month = engine["period"].dt.strftime("%Y-%m").map(counted).fillna(0).astype(int)
+    assert by_month.tolist() == engine["volume"].tolist(), level_code
+    print(f"{dv.STAGE_LABELS[level_code]}：每个月都一致，共 {engine['volume'].sum()} 位")
+
+# %% [markdown]
+# 既然几行就能写出来，为什么还要用 `dv.development_volume`？因为真实工作中还有几件手算容易漏掉的事，它都替你做好了：
+#
+# - **功劳记给谁。** 它同时记下“定下那个日期的那一行”是哪位销售员、哪个团队写的；同一天有好几行时，按固定的规则挑一行，
+#   所以每个人的数加起来正好等于团队，每个团队加起来正好等于全公司。
+# - **先在全公司数，再分到团队。** 一位客户可能被两个团队都跟进过。它先在全公司的日志上确定每位客户第一次到达的日子，
+#   再把这位客户记在当时那个团队名下。如果先把日志剪成只剩一个团队再数，同一位客户会在两个团队里各被当成一次“新客户”，
+#   团队加起来就比全公司还多。
+# - **为 0 的月份也列出来**；中文阶段名（首次接触、成交……）和英文代码（contacted、won……）都认得。
+#
+# 本课程里的每一个数字、每一个小工具，背后都是这同一套规则。
 
 # %% [markdown]
 # 再看两种常见的“省事”数法：
@@ -99,21 +150,22 @@ development_volume(toy, level="contacted", period="M", by="rep")
 # 下面这个函数把三种数法放在一起：
 
 # %%
-widgets.chinese(widgets.counting_comparison(toy, level="contacted", period="M"))
+dv.teach.chinese(dv.teach.counting_comparison(toy, level="contacted", period="M"))
 
 # %% [markdown]
 # ## 4. 恍然大悟的时刻：在真实规模的数据上比一比
 #
 # 小表上差一两个，看起来无所谓。换成案例公司一整年、两万多行的工作日志，三种数法的差距就很刺眼了。
-# 下表和下图用的是参数里设定的范围、周期和阶段。
+# 下表和下图用的是参数里设定的范围、周期和阶段。选了某个团队时，“新客户”是全公司的结果里记在这个团队名下的那部分，
+# “行数”和“活跃客户”数的是这个团队自己写下的那些行。
 
 # %%
-comparison = widgets.counting_comparison(log, level=level, period=period)
-widgets.chinese(comparison)
+comparison = dv.teach.counting_comparison(log, level=level, period=period, team=team)
+dv.teach.chinese(comparison)
 
 # %%
-widgets.counting_chart(comparison, period=period,
-                       title=f"{scope}：三种数法的对比（{dv.STAGE_LABELS[level]}）")
+dv.teach.counting_chart(comparison, period=period,
+                        title=f"{scope}：三种数法的对比（{dv.STAGE_LABELS[level]}）")
 
 # %%
 share_rows = comparison["rows"].sum() / comparison["new"].sum()
@@ -136,10 +188,10 @@ print(f"数活跃客户，各期加起来会夸大到 {share_active:.1f} 倍。"
 # ## 5. 动手试一试
 #
 # 用下面的下拉框换阶段、周期和团队，观察三种数法的差距在哪一级最大、哪个团队最大。
-# 每次改动，背后都调用同一个纯函数 `widgets.counting_comparison`。
+# 每次改动，背后都调用同一个纯函数 `dv.teach.counting_comparison`。
 
 # %%
-widgets.counting_explorer(log, level=level, period=period)
+dv.teach.counting_explorer(log, level=level, period=period, team=team)
 
 # %% [markdown]
 # ## 6. 用你自己的数据
@@ -149,27 +201,27 @@ widgets.counting_explorer(log, level=level, period=period)
 # 文件有问题时，会列出 Excel 里的行号、列名和改法；你的原文件不会被改动。
 
 # %%
-picker = widgets.worklog_picker()
+picker = dv.teach.worklog_picker()
 picker
 
 # %% [markdown]
 # 文件有问题时会是什么样？下面用一个故意写错三处的小文件演示（日期不存在、销售员空着、阶段写成了“已付款”）：
 
 # %%
-name, content = widgets.example_problem_file()
-report = widgets.load_uploaded(name, content)
+name, content = dv.teach.example_problem_file()
+report = dv.teach.load_uploaded(name, content)
 print(f"{report.source}：读入 {report.rows_read} 行，其中 {len(report.bad_rows)} 行有问题，"
       f"{len(report.valid)} 行可以直接用。")
-widgets.problems_table(report.problems)
+dv.teach.problems_table(report.problems)
 
 # %% [markdown]
 # 载入成功后，运行下面的单元格，就能用同样的三种数法看你自己的团队：
 
 # %%
 if picker.worklog is not None:
-    mine = widgets.counting_comparison(picker.worklog, level=level, period=period)
-    show(widgets.counting_chart(mine, period=period, title="我的团队：三种数法的对比"))
-    show(widgets.chinese(mine))
+    mine = dv.teach.counting_comparison(picker.worklog, level=level, period=period)
+    show(dv.teach.counting_chart(mine, period=period, title="我的团队：三种数法的对比"))
+    show(dv.teach.chinese(mine))
 else:
     print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
 
@@ -178,6 +230,8 @@ else:
 #
 # - 客户开发量 = 一个时间段里**第一次**达到某个阶段的客户人数。报数时先说清楚是哪一级、哪个时间段。
 # - 四条规则：只数第一次；后面的阶段包含前面的阶段；流失也算接触过；功劳记在定下日期那一行的销售员名下。
+# - 这些规则写成代码只有几行：每位客户取“达到这一级的行”里最早的日期，再按周期数人头。`dv.development_volume` 做的就是这件事，
+#   而且先在全公司数、再分到团队和个人。
 # - 两个经典错误：数行数（数的是忙碌程度）、数活跃客户（把老客户当新客户）。在前几级，它们能把开发量夸大好几倍。
 # - 开发量是业绩的源头，也是比销售额更早的预警信号。
 # - 下一课：时间段怎么划、数据怎么收集、数字怎么汇总才不出错。

@@ -27,16 +27,14 @@ import pandas as pd
 from IPython.display import display as show
 
 import devvolume as dv
-from devvolume import charts, display, widgets
-from devvolume.datasets import load_dataset
-from devvolume.metrics import development_volume
 
-display.setup()
-data = load_dataset(dataset)
-log = widgets.select_team(data.worklog, team)
-scope = team or "全公司"
+dv.viz.setup()
+data = dv.load_dataset(dataset)
+log = data.worklog  # 全公司的日志；选了团队时，团队的数字从全公司的结果里挑出来
+scope = dv.teach.check_team(log, team) or "全公司"
+reached = dv.reached_levels(log)  # 每位客户第一次到达每一级的日期和功劳，全公司只算这一次
 level_name = dv.STAGE_LABELS[level]
-period_name = widgets.PERIOD_LABELS[period]
+period_name = dv.teach.PERIOD_LABELS[period]
 print(f"案例：{dataset}，范围：{scope}，阶段：{level_name}，统计周期：{period_name}")
 
 # %% [markdown]
@@ -58,8 +56,8 @@ print(f"案例：{dataset}，范围：{scope}，阶段：{level_name}，统计�
 
 # %%
 totals = []
-for code, name in widgets.PERIOD_LABELS.items():
-    table = development_volume(log, level=level, period=code)
+for code, name in dv.teach.PERIOD_LABELS.items():
+    table = dv.teach.volume_view(log, level=level, period=code, team=team, reached=reached)
     totals.append({"统计周期": name, "周期个数": len(table), "合计新客户": int(table["volume"].sum()),
                    "最少的一期": int(table["volume"].min()), "最多的一期": int(table["volume"].max())})
 pd.DataFrame(totals)
@@ -71,21 +69,29 @@ pd.DataFrame(totals)
 # 前一周（周一到周日），按“周日开始”的规则却属于后一周。全团队必须用同一个规则，否则周报和周报对不上。
 
 # %%
-sunday = pd.Series(pd.to_datetime(["2026-04-05", "2026-04-06"]))
-pd.DataFrame({"日期": sunday.dt.strftime("%Y-%m-%d"), "星期": ["星期日", "星期一"],
-              "所属的周（周一开始）": widgets.period_of(sunday, "W").dt.strftime("%Y-%m-%d")})
+days = ["2026-04-05", "2026-04-06"]
+pd.DataFrame({"日期": days, "星期": ["星期日", "星期一"],
+              "所属的周（周一开始）": [str(dv.period_window(day, "W")) for day in days]})
 
 # %% [markdown]
-# **坑二：把“一个月”当成 30 天，或把“一周”当成“1 号到 7 号”。** 下面用第一次接触的日期来比较：
+# **坑二：把“一个月”当成 30 天，或把“一周”当成“1 号到 7 号”。** 下面用每位客户第一次接触的日期来比较：
 # 7 月按自然月和按 30 天各算一次；第 14 周按周一到周日和按“4 月 1 日到 7 日”各算一次。
+#
+# 这些日期来自 `dv.reached_levels`：它在全公司的日志上，为每位客户、每一级找出第一次到达的日期，
+# 以及这一天记在哪位销售员、哪个团队名下（就是第一课那几行 pandas 做的事）。本课程的每个数字都从这张表出发：
 
 # %%
-first_contact = log.groupby("customer")["date"].min()
+dv.teach.chinese(reached.head(6))
+
+# %%
+first_contact = reached[reached["level"] == "contacted"]
+if team:
+    first_contact = first_contact[first_contact["team"] == team]
 
 
 def new_between(first: str, last: str) -> int:
     """Customers first contacted from ``first`` to ``last`` (both included)."""
-    return int(first_contact.between(pd.Timestamp(first), pd.Timestamp(last)).sum())
+    return int(first_contact["date"].between(pd.Timestamp(first), pd.Timestamp(last)).sum())
 
 
 pd.DataFrame([
@@ -122,10 +128,10 @@ pd.DataFrame([
 # 案例公司的工作日志表是这样的（前 5 行）：
 
 # %%
-widgets.chinese(data.worklog.head(5))
+dv.teach.chinese(data.worklog.head(5))
 
 # %%
-widgets.describe_worklog(log)
+dv.teach.describe_worklog(log)
 
 # %% [markdown]
 # ## 3. 第三步：汇总
@@ -135,8 +141,9 @@ widgets.describe_worklog(log)
 
 # %%
 split = "rep" if team else "team"
-by_group = development_volume(log, level=level, period=period, by=split)
-charts.volume_trend(by_group, period=period, by=split, mark="bar", level=level,
+by_group = dv.teach.volume_view(log, level=level, period=period, team=team, by=split,
+                                reached=reached)
+dv.viz.volume_trend(by_group, period=period, by=split, mark="bar", level=level,
                     title=f"{scope}：每{period_name}新{level_name}客户（按{'销售员' if team else '团队'}拆分）")
 
 # %% [markdown]
@@ -147,34 +154,49 @@ charts.volume_trend(by_group, period=period, by=split, mark="bar", level=level,
 # - 每个人的开发量加起来 = 团队的开发量，每个团队加起来 = 全公司的开发量；
 # - 每个月加起来 = 季度，每个季度加起来 = 全年。
 #
-# 下面用数据验证这两条：
+# 这有一个前提：**先在全公司数，再分到团队和个人。** 一位客户如果被两个团队都跟进过，只有第一次接触（或第一次成交）
+# 那一行的团队能记这一笔。要是先把日志剪成只剩一个团队再数，这位客户在两个团队里都会被当成新客户，
+# 团队加起来就比全公司多。所以本课程里团队的数字，都是从全公司的结果里挑出记在这个团队名下的那部分。
+#
+# 下面用数据验证这几条：
 
 # %%
-company = development_volume(log, level=level, period=period)
-by_rep = development_volume(log, level=level, period=period, by="rep")
-quarters = development_volume(log, level=level, period="Q")
-print(f"按销售员加总：{by_rep['volume'].sum()}，直接数{scope}：{company['volume'].sum()}，"
-      f"按季度加总：{quarters['volume'].sum()}")
+company = dv.development_volume(reached, level=level, period=period)
+by_team = dv.development_volume(reached, level=level, period=period, by="team")
+scoped = dv.teach.volume_view(log, level=level, period=period, team=team, reached=reached)
+by_rep = dv.teach.volume_view(log, level=level, period=period, team=team, by="rep",
+                              reached=reached)
+quarters = dv.teach.volume_view(log, level=level, period="Q", team=team, reached=reached)
+print(f"各团队加起来：{by_team['volume'].sum()}，直接数全公司：{company['volume'].sum()}")
+print(f"{scope}：按销售员加总 {by_rep['volume'].sum()}，直接数 {scoped['volume'].sum()}，"
+      f"按季度加总 {quarters['volume'].sum()}")
 
 # %% [markdown]
 # **活跃客户数就不能这样加。** 一个客户 4、5、6 月都在跟进，每个月都算一位“活跃客户”，三个月加起来就成了三位。
 # 下表比较二季度的三种数法（首次接触这一级）：
 
 # %%
-q2_rows = log[(log["date"] >= "2025-04-01") & (log["date"] < "2025-07-01")]
-monthly_active = sum(q2_rows[q2_rows["date"].dt.month == m]["customer"].nunique() for m in (4, 5, 6))
-q2_new = development_volume(log, level="contacted", period="Q")
+def q2(table: pd.DataFrame, column: str) -> int:
+    """Add up ``column`` over the periods of 2025 Q2 (April to June) of a core result."""
+    if team:
+        table = table[table["team"] == team]
+    inside = (table["period"] >= pd.Timestamp("2025-04-01")) & (table["period"] < pd.Timestamp("2025-07-01"))
+    return int(table.loc[inside, column].sum())
+
+
+work_by = "team" if team else None  # 活动记录：每一行算在写下它的团队名下
 pd.DataFrame({
     "数法": ["把 4、5、6 月的活跃客户数相加（错误）", "二季度有活动的不同客户（错误）", "二季度新接触客户（正确）"],
-    "结果": [monthly_active, q2_rows["customer"].nunique(),
-           int(q2_new.loc[q2_new["period"] == pd.Timestamp("2025-04-01"), "volume"].sum())],
+    "结果": [q2(dv.activity_counts(log, period="M", by=work_by), "active_customers"),
+           q2(dv.activity_counts(log, period="Q", by=work_by), "active_customers"),
+           q2(dv.development_volume(reached, level="contacted", period="Q", by=work_by), "volume")],
 })
 
 # %% [markdown]
 # ### 别漏掉为 0 的周期
 #
 # 某个人某个月一个新客户也没有，这一行也要留着，写 0。漏掉它，算“月平均”时分母变小，平均数被抬高；
-# 画趋势图时，0 的那个月直接消失，谁也看不出断档。`development_volume` 会自动补上这些 0。
+# 画趋势图时，0 的那个月直接消失，谁也看不出断档。`dv.development_volume` 会自动补上这些 0。
 #
 # 下面是范围内最晚入职的销售员每月的新成交客户（案例数据里全公司是刘洋，2 月 17 日入职）。
 # 开头几个月的 0 是真实的信息：他还没“开张”。
@@ -182,12 +204,12 @@ pd.DataFrame({
 # %%
 reps = data.reps if not team else data.reps[data.reps["team"] == team]
 newest = reps.sort_values(["hire_date", "rep"]).iloc[-1]
-won_by_rep = development_volume(data.worklog, level="won", period="M", by="rep")
+won_by_rep = dv.development_volume(reached, level="won", period="M", by="rep")
 newcomer = won_by_rep[won_by_rep["rep"] == newest["rep"]]
 print(f"{newest['rep']}（{newest['hire_date']:%Y-%m-%d} 入职）：算上 0 的月份，平均每月 "
       f"{newcomer['volume'].mean():.2f} 位新成交客户；漏掉 0 的月份，平均数会变成 "
       f"{newcomer.loc[newcomer['volume'] > 0, 'volume'].mean():.2f} 位。")
-charts.volume_trend(newcomer, period="M", mark="bar",
+dv.viz.volume_trend(newcomer, period="M", mark="bar",
                     title=f"{newest['rep']}：每月新成交客户（包括为 0 的月份）")
 
 # %% [markdown]
@@ -196,23 +218,24 @@ charts.volume_trend(newcomer, period="M", mark="bar",
 # 把整段时间的开发量按销售员加总，就是一张排行榜（选了团队就只看这个团队）：
 
 # %%
-board = widgets.volume_totals(by_rep, by="rep")
-charts.leaderboard(board, title=f"{scope}：销售员新{level_name}客户排行")
+board = dv.teach.volume_totals(by_rep, by="rep")
+dv.viz.leaderboard(board, title=f"{scope}：销售员新{level_name}客户排行")
 
 # %% [markdown]
 # ## 4. 动手试一试
 #
 # 换阶段、周期、团队和拆分方式，看看：按周看成交是不是忽高忽低？哪个团队的开发量最稳？
-# 下面的表是所选拆分方式的合计，总是等于不拆分时的合计。每次改动都调用纯函数 `widgets.volume_view`。
+# 下面的表是所选拆分方式的合计，总是等于不拆分时的合计。每次改动都调用纯函数 `dv.teach.volume_view`。
 
 # %%
-widgets.volume_explorer(log, level=level, period=period)
+dv.teach.volume_explorer(log, level=level, period=period, team=team)
 
 # %% [markdown]
 # 默认设置下的结果（不需要运行小工具也能看到）：
 
 # %%
-widgets.chinese(widgets.volume_view(log, level=level, period=period).tail(6))
+dv.teach.chinese(dv.teach.volume_view(log, level=level, period=period, team=team,
+                                      reached=reached).tail(6))
 
 # %% [markdown]
 # ## 5. 用你自己的数据
@@ -220,24 +243,24 @@ widgets.chinese(widgets.volume_view(log, level=level, period=period).tail(6))
 # 载入你团队的工作日志表（路径或上传，再点“加载”）。文件有问题时，会按 Excel 行号列出每一处问题：
 
 # %%
-picker = widgets.worklog_picker()
+picker = dv.teach.worklog_picker()
 picker
 
 # %% [markdown]
 # 例如，一个把日期写成 `2026/4/31`、销售员空着、阶段写成“已付款”的文件，会得到这样的提示：
 
 # %%
-name, content = widgets.example_problem_file()
-widgets.problems_table(widgets.load_uploaded(name, content).problems)
+name, content = dv.teach.example_problem_file()
+dv.teach.problems_table(dv.teach.load_uploaded(name, content).problems)
 
 # %% [markdown]
 # 载入成功后运行下面的单元格：按参数里的周期和阶段，按销售员汇总你的团队。
 
 # %%
 if picker.worklog is not None:
-    mine = development_volume(picker.worklog, level=level, period=period, by="rep")
-    show(charts.volume_trend(mine, period=period, by="rep", mark="bar", level=level))
-    show(widgets.chinese(widgets.volume_totals(mine, by="rep")))
+    mine = dv.development_volume(picker.worklog, level=level, period=period, by="rep")
+    show(dv.viz.volume_trend(mine, period=period, by="rep", mark="bar", level=level))
+    show(dv.teach.chinese(dv.teach.volume_totals(mine, by="rep")))
 else:
     print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
 
@@ -247,5 +270,6 @@ else:
 # - **定周期**：周从星期一开始，月是自然月；结果里的日期是每个周期的第一天。边界定错，趋势就会看错。
 # - **收数据**：每次活动记一行，当天记；客户名写法统一，否则一个客户会变成两个。
 # - **做汇总**：新客户数可以按人、按团队、按时间相加，而且加起来一定对得上；活跃客户数不能相加。
+#   团队的数字是全公司结果里记在这个团队名下的部分，不要把日志先剪成一个团队再数。
 # - **留住 0**：没有开发出客户的周期也要列出来，否则平均数和趋势都会失真。
 # - 下一课：只看开发了多少还不够，还要看开发得“好不好”——转化率、保留率和流失率。

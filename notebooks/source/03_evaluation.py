@@ -28,17 +28,18 @@ within_days: int = 90  # 转化要在多少天内完成才算（用于公平比�
 # %%
 from IPython.display import display as show
 
-from devvolume import charts, display, widgets
-from devvolume.datasets import load_dataset
-from devvolume.metrics import conversion_rate, win_rate
-from devvolume.retention import INACTIVE_AFTER, retention_matrix, retention_rate
+import devvolume as dv
 
-display.setup()
-data = load_dataset(dataset)
-log = widgets.select_team(data.worklog, team)
-orders = data.orders[data.orders["customer"].isin(log["customer"])]
-scope = team or "全公司"
-period_name = widgets.PERIOD_LABELS[period]
+dv.viz.setup()
+data = dv.load_dataset(dataset)
+log = data.worklog  # 全公司的日志；选了团队时，团队的数字从全公司的结果里挑出来
+scope = dv.teach.check_team(log, team) or "全公司"
+reached = dv.reached_levels(log)  # 每位客户第一次到达每一级的日期和功劳，全公司只算这一次
+orders = data.orders
+if team:  # 选了团队：看记在这个团队名下成交的那些客户的订单
+    won_here = reached[(reached["level"] == "won") & (reached["team"] == team)]
+    orders = orders[orders["customer"].isin(won_here["customer"])]
+period_name = dv.teach.PERIOD_LABELS[period]
 print(f"案例：{dataset}，范围：{scope}，统计周期：{period_name}，转化时限：{within_days} 天")
 
 # %% [markdown]
@@ -46,17 +47,20 @@ print(f"案例：{dataset}，范围：{scope}，统计周期：{period_name}，�
 #
 # 把所有接触过的客户排成一列，看有多少走到意向、签约、成交。每一步的比例叫**步转化率**：
 # 哪一步掉得最多，哪一步就是团队最该下功夫的地方。
+#
+# 一个团队的漏斗从**记在这个团队名下的新接触客户**出发（第一次接触是这个团队做的），再看这批客户后来有多少走到了下一步，
+# 不管是谁把他们推过去的。这样各团队漏斗的第一层加起来正好是全公司，团队的比例也能和全公司直接比。
 
 # %%
-funnel = widgets.funnel_view(log)
-show(charts.funnel(funnel, title=f"{scope}：客户开发漏斗"))
-widgets.chinese(funnel).round(3)
+funnel = dv.teach.funnel_view(log, team=team, reached=reached)
+show(dv.viz.funnel(funnel, title=f"{scope}：客户开发漏斗"))
+dv.teach.chinese(funnel).round(3)
 
 # %% [markdown]
-# 用下拉框换团队，比一比各团队的漏斗形状（每次切换都调用纯函数 `widgets.funnel_view`）：
+# 用下拉框换团队，比一比各团队的漏斗形状（每次切换都调用纯函数 `dv.teach.funnel_view`）：
 
 # %%
-widgets.funnel_explorer(data.worklog, team=team)
+dv.teach.funnel_explorer(log, team=team)
 
 # %% [markdown]
 # ## 2. 转化率：跟踪同一批客户
@@ -71,19 +75,20 @@ widgets.funnel_explorer(data.worklog, team=team)
 # 两种算法并排放在一起：
 
 # %%
-cohort = conversion_rate(log, start="contacted", end="won", period=period)
-through = conversion_rate(log, start="contacted", end="won", period=period, form="period")
+cohort = dv.teach.conversion_view(log, period=period, team=team, reached=reached)
+through = dv.teach.conversion_view(log, period=period, team=team, form="period", reached=reached)
 side = cohort.merge(through, on="period")
-side = side[["period", "cohort", "converted", "rate", "finished", "throughput"]]
-widgets.chinese(side).round(3)
+side = side[["period", "cohort", "converted", "conversion", "finished", "throughput"]]
+dv.teach.chinese(side).round(3)
 
 # %% [markdown]
 # 注意最后几个批次：它们的队列转化率很低，并不是团队变差了，而是这些客户**还没来得及成交**。
 # 比较新老批次时，要给每一批同样的时间，例如“接触后 90 天内成交”：
 
 # %%
-fair = conversion_rate(log, start="contacted", end="won", period=period, within_days=within_days)
-charts.conversion_by_cohort(fair, period=period,
+fair = dv.teach.conversion_view(log, period=period, team=team, within_days=within_days,
+                                reached=reached)
+dv.viz.conversion_by_cohort(fair, period=period,
                             title=f"{scope}：首次接触后 {within_days} 天内成交的比例（按批次）")
 
 # %% [markdown]
@@ -96,25 +101,30 @@ charts.conversion_by_cohort(fair, period=period,
 # 直接把每个人的比率取平均，会让只接触了几个客户的人和接触了几百个客户的人分量一样。
 
 # %%
-by_rep = win_rate(log, by="rep")
+by_rep = dv.win_rate(reached, by=["team", "rep"])
+if team:
+    by_rep = by_rep[by_rep["team"] == team]
 pooled = by_rep["won"].sum() / (by_rep["won"].sum() + by_rep["lost"].sum())
 print(f"{scope}的赢单率（合并计数，正确）：{pooled:.1%}")
-print(f"把每位销售员的赢单率取平均（错误）：{by_rep['rate'].mean():.1%}")
-top = by_rep.sort_values(["rate", "rep"], ascending=[False, True]).rename(columns={"rate": "win_rate"})
-widgets.chinese(top).head(8).round(3)
+print(f"把每位销售员的赢单率取平均（错误）：{by_rep['win_rate'].mean():.1%}")
+top = by_rep.sort_values(["win_rate", "rep"], ascending=[False, True])
+dv.teach.chinese(top).head(8).round(3)
 
 # %% [markdown]
 # 转化率也一样。案例数据里差距最明显的是华东二组：张伟接触的客户最多、成交率最低，他一个人就把团队的
 # 真实转化率拉了下来，而“平均每人的转化率”却看不出这一点。（参数里选了团队时，这里看的是你选的团队。）
 
 # %%
-teams = sorted(data.worklog["team"].unique())
+teams = sorted(log["team"].unique())
 demo_team = team or ("华东二组" if "华东二组" in teams else teams[0])
-demo = conversion_rate(data.worklog[data.worklog["team"] == demo_team], start="contacted",
-                       end="won", period="Y", by="rep")
-print(f"{demo_team}：合并计算的转化率 {widgets.pooled_rate(demo):.1%}（正确），"
-      f"{len(demo)} 人转化率的简单平均 {demo['rate'].mean():.1%}（错误）")
-widgets.chinese(demo.drop(columns="period")).round(3)
+by_team_rep = dv.conversion_rate(reached, start="contacted", end="won", period="Y",
+                                 by=["team", "rep"])
+demo = (by_team_rep[by_team_rep["team"] == demo_team]
+        .groupby("rep", as_index=False)[["cohort", "converted"]].sum())
+demo["conversion"] = demo["converted"] / demo["cohort"]
+print(f"{demo_team}：合并计算的转化率 {dv.teach.pooled_rate(demo):.1%}（正确），"
+      f"{len(demo)} 人转化率的简单平均 {demo['conversion'].mean():.1%}（错误）")
+dv.teach.chinese(demo).round(3)
 
 # %% [markdown]
 # ## 4. 保留率与流失率：开发来的客户留得住吗
@@ -123,8 +133,8 @@ widgets.chinese(demo.drop(columns="period")).round(3)
 # 还有多少比例在下单，就是留存热力图。颜色越深，留得越好。
 
 # %%
-matrix = retention_matrix(orders, period="M")
-charts.retention_heatmap(matrix, period="M", title=f"{scope}：新客户的月度留存（按首单月份）")
+matrix = dv.retention_matrix(orders, period="M")
+dv.viz.retention_heatmap(matrix, period="M", title=f"{scope}：新客户的月度留存（按首单月份）")
 
 # %% [markdown]
 # 经典的**客户保留率**公式是 (E − N) ÷ S：
@@ -136,8 +146,8 @@ charts.retention_heatmap(matrix, period="M", title=f"{scope}：新客户的月�
 # 什么叫“还是客户”？本课程约定：最近 3 个月内下过单就算，连续 3 个月没下单就算流失。**流失率 = 1 − 保留率。**
 
 # %%
-rates = retention_rate(orders, period="M", inactive_after=INACTIVE_AFTER)
-widgets.chinese(rates.rename(columns={"start": "期初客户 S", "new": "本期新客户 N",
+rates = dv.retention_rate(orders, period="M", inactive_after=3)  # 连续 3 个月没下单算流失
+dv.teach.chinese(rates.rename(columns={"start": "期初客户 S", "new": "本期新客户 N",
                                       "end": "期末客户 E", "retention": "保留率",
                                       "churn": "流失率"})).round(3)
 
@@ -152,7 +162,7 @@ widgets.chinese(rates.rename(columns={"start": "期初客户 S", "new": "本期�
 # 从首单起的 9 个月里一共下了多少单、多少钱？
 
 # %%
-value = widgets.customer_value(orders, cohort_months=3, window_months=9)
+value = dv.teach.customer_value(orders, cohort_months=3, window_months=9)
 row = value.iloc[0]
 print(f"{int(row['customers'])} 位新客户：首单平均 {row['first_order']:,.0f} 元；"
       f"9 个月内平均下单 {row['orders']:.1f} 次、共 {row['window_value']:,.0f} 元，"
@@ -167,10 +177,10 @@ print(f"{int(row['customers'])} 位新客户：首单平均 {row['first_order']:
 # ## 5. 动手试一试：转化率小工具
 #
 # 选起点和终点阶段、周期、团队，拖动“天内”滑块（0 表示不限时间），再把口径换成“期间口径”对比一下。
-# 每次改动都调用纯函数 `widgets.conversion_view`。
+# 每次改动都调用纯函数 `dv.teach.conversion_view`。
 
 # %%
-widgets.conversion_explorer(log, period=period, within_days=within_days)
+dv.teach.conversion_explorer(log, period=period, within_days=within_days, team=team)
 
 # %% [markdown]
 # ## 6. 用你自己的数据
@@ -178,12 +188,12 @@ widgets.conversion_explorer(log, period=period, within_days=within_days)
 # 载入你的工作日志表（路径或上传，再点“加载”）。文件有问题时，会按 Excel 行号列出每一处问题，例如：
 
 # %%
-picker = widgets.worklog_picker()
+picker = dv.teach.worklog_picker()
 picker
 
 # %%
-name, content = widgets.example_problem_file()
-widgets.problems_table(widgets.load_uploaded(name, content).problems)
+name, content = dv.teach.example_problem_file()
+dv.teach.problems_table(dv.teach.load_uploaded(name, content).problems)
 
 # %% [markdown]
 # 载入成功后运行下面的单元格，得到你团队的漏斗、队列转化率和赢单率：
@@ -191,11 +201,11 @@ widgets.problems_table(widgets.load_uploaded(name, content).problems)
 # %%
 if picker.worklog is not None:
     mine = picker.worklog
-    show(charts.funnel(widgets.funnel_view(mine), title="我的团队：客户开发漏斗"))
-    my_conversion = conversion_rate(mine, start="contacted", end="won", period=period,
-                                    within_days=within_days)
-    show(charts.conversion_by_cohort(my_conversion, period=period))
-    show(widgets.chinese(win_rate(mine).rename(columns={"rate": "win_rate"})).round(3))
+    show(dv.viz.funnel(dv.teach.funnel_view(mine), title="我的团队：客户开发漏斗"))
+    my_conversion = dv.conversion_rate(mine, start="contacted", end="won", period=period,
+                                       within_days=within_days)
+    show(dv.viz.conversion_by_cohort(my_conversion, period=period))
+    show(dv.teach.chinese(dv.win_rate(mine)).round(3))
 else:
     print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
 

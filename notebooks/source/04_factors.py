@@ -29,15 +29,15 @@ factor: str = "channel"  # 小工具默认比较的因素：channel 渠道 / tea
 # %%
 from IPython.display import display as show
 
-from devvolume import charts, display, widgets
-from devvolume.datasets import load_dataset
-from devvolume.metrics import conversion_rate, development_volume
+import devvolume as dv
 
-display.setup()
-data = load_dataset(dataset)
-log = widgets.select_team(data.worklog, team)
-scope = team or "全公司"
-print(f"案例：{dataset}，范围：{scope}，统计周期：{widgets.PERIOD_LABELS[period]}")
+dv.viz.setup()
+data = dv.load_dataset(dataset)
+log = data.worklog  # 全公司的日志；选了团队时，团队的数字从全公司的结果里挑出来
+scope = dv.teach.check_team(log, team) or "全公司"
+reached = dv.reached_levels(log)  # 每位客户第一次到达每一级的日期和功劳，全公司只算这一次
+period_name = dv.teach.PERIOD_LABELS[period]
+print(f"案例：{dataset}，范围：{scope}，统计周期：{period_name}")
 
 # %% [markdown]
 # ## 1. 市场环境：大家一起起落的部分
@@ -47,14 +47,14 @@ print(f"案例：{dataset}，范围：{scope}，统计周期：{widgets.PERIOD_L
 # **拿 2 月和 1 月比，不如拿今年 2 月和去年 2 月比。**
 
 # %%
-contacts = development_volume(log, level="contacted", period=period)
-charts.volume_trend(contacts, period=period, level="contacted",
-                    title=f"{scope}：每{widgets.PERIOD_LABELS[period]}新接触客户（看季节起伏）")
+contacts = dv.teach.volume_view(log, level="contacted", period=period, team=team, reached=reached)
+dv.viz.volume_trend(contacts, period=period, level="contacted",
+                    title=f"{scope}：每{period_name}新接触客户（看季节起伏）")
 
 # %%
 quietest = contacts.sort_values(["volume", "period"]).head(3)
 print("新接触客户最少的三个周期：" + "、".join(
-    f"{p:%Y-%m-%d} 开始的那一{widgets.PERIOD_LABELS[period][0]}（{v} 位）"
+    f"{p:%Y-%m-%d} 开始的那一{period_name[0]}（{v} 位）"
     for p, v in zip(quietest["period"], quietest["volume"], strict=True)))
 
 # %% [markdown]
@@ -62,8 +62,8 @@ print("新接触客户最少的三个周期：" + "、".join(
 # 按团队比较全年的转化率和效率，差距里有一部分就来自各自负责的市场：
 
 # %%
-by_team = widgets.factor_view(data.worklog, factor="team")
-widgets.chinese(by_team).round(3)
+by_team = dv.teach.factor_view(log, factor="team", reached=reached)
+dv.teach.chinese(by_team).round(3)
 
 # %% [markdown]
 # ## 2. 团队能力：同样的市场，不同的人
@@ -77,17 +77,17 @@ widgets.chinese(by_team).round(3)
 # 衡量效率的一个好指标是**每换来一个新成交客户要做多少次活动**（活动次数 ÷ 新成交客户）。数越小越高效。
 
 # %%
-by_rep = widgets.factor_view(data.worklog, factor="rep")
+by_rep = dv.teach.factor_view(log, factor="rep", reached=reached)
 spotlight = by_rep[by_rep["rep"].isin(["陈静", "张伟", "刘洋"])]
 median = by_rep[["contacted", "converted", "conversion", "activities_per_new"]].median()
 print(f"全公司销售员的中位数：接触 {median['contacted']:.0f} 位，成交 {median['converted']:.0f} 位，"
       f"转化率 {median['conversion']:.1%}，每个新成交客户 {median['activities_per_new']:.1f} 次活动")
-widgets.chinese(spotlight).round(3)
+dv.teach.chinese(spotlight).round(3)
 
 # %%
-board = by_rep.rename(columns={"converted": "volume"})[["rep", "volume"]]
-charts.leaderboard(board if not team else board[board["rep"].isin(log["rep"])],
-                   title=f"{scope}：全年新成交客户（按首次接触的销售员）")
+team_reps = dv.teach.factor_view(log, factor="rep", team=team, reached=reached)
+board = team_reps.rename(columns={"converted": "volume"})[["rep", "volume"]]
+dv.viz.leaderboard(board, title=f"{scope}：全年新成交客户（按首次接触的销售员）")
 
 # %% [markdown]
 # ### 培训有没有用？按批次比较
@@ -103,10 +103,12 @@ else:
     trainee = str(trained["rep"].iloc[0])
     trained_on = f"{trained['trained_on'].iloc[0]:%Y-%m-%d}"
     print(f"{trainee}：{trained_on} 参加培训。按第一次接触的日期把他的客户分成两批：")
-    show(widgets.chinese(widgets.before_after(data.worklog, rep=trainee, date=trained_on)).round(3))
-    cohorts = conversion_rate(data.worklog[data.worklog["rep"] == trainee], start="contacted",
-                              end="won", period="Q")
-    show(charts.conversion_by_cohort(
+    split = dv.teach.before_after(log, rep=trainee, date=trained_on, reached=reached)
+    show(dv.teach.chinese(split).round(3))
+    by_rep_quarter = dv.conversion_rate(reached, start="contacted", end="won", period="Q",
+                                        by="rep")
+    cohorts = by_rep_quarter[by_rep_quarter["rep"] == trainee]
+    show(dv.viz.conversion_by_cohort(
         cohorts, period="Q",
         title=f"{trainee}：每季度新接触的客户中后来成交的比例（{trained_on} 培训）"))
 
@@ -121,10 +123,10 @@ else:
 # 一个客户属于哪个渠道，看第一次接触它的那一行。
 
 # %%
-channels = widgets.factor_view(log, factor="channel")
-show(widgets.factor_chart(channels, factor="channel",
-                          title=f"{scope}：各渠道客户从首次接触到成交的转化率"))
-widgets.chinese(channels).round(3)
+channels = dv.teach.factor_view(log, factor="channel", team=team, reached=reached)
+show(dv.teach.factor_chart(channels, factor="channel",
+                           title=f"{scope}：各渠道客户从首次接触到成交的转化率"))
+dv.teach.chinese(channels).round(3)
 
 # %% [markdown]
 # 读这张表时要同时看两列：**转化率**说明客户质量，**新接触客户**说明渠道的容量。
@@ -135,9 +137,14 @@ widgets.chinese(channels).round(3)
 # ## 4. 客户关系管理：为什么会丢客户
 #
 # 客户流失时，日志的“备注”写着原因。把原因统计出来，就知道该从哪里改：是产品价格、跟进不及时，还是一开始就找错了人。
+# 每位流失的客户只算一次：看他第一次流失的那一行写的备注（`dv.reached_levels` 加上 `by="note"`，
+# 就会把那一行的备注带出来）。
 
 # %%
-lost = log[log["stage"] == "lost"]
+lost = dv.reached_levels(log, by="note")
+lost = lost[lost["level"] == "lost"]
+if team:
+    lost = lost[lost["team"] == team]
 reasons = (lost["note"].fillna("（未填写）").value_counts().rename_axis("流失原因")
            .reset_index(name="客户数").sort_values(["客户数", "流失原因"], ascending=[False, True]))
 reasons["占比"] = (reasons["客户数"] / reasons["客户数"].sum()).round(3)
@@ -154,10 +161,10 @@ reasons.reset_index(drop=True)
 # %% [markdown]
 # ## 5. 动手试一试：因素比较小工具
 #
-# 选要比较的因素（渠道、团队或销售员）和范围，看转化率、赢单率、活动效率的差异。每次改动都调用纯函数 `widgets.factor_view`。
+# 选要比较的因素（渠道、团队或销售员）和范围，看转化率、赢单率、活动效率的差异。每次改动都调用纯函数 `dv.teach.factor_view`。
 
 # %%
-widgets.factor_explorer(data.worklog, factor=factor, team=team)
+dv.teach.factor_explorer(log, factor=factor, team=team)
 
 # %% [markdown]
 # ## 6. 用你自己的数据
@@ -165,12 +172,12 @@ widgets.factor_explorer(data.worklog, factor=factor, team=team)
 # 载入你的工作日志表（路径或上传，再点“加载”）。文件有问题时，会按 Excel 行号列出每一处问题，例如：
 
 # %%
-picker = widgets.worklog_picker()
+picker = dv.teach.worklog_picker()
 picker
 
 # %%
-name, content = widgets.example_problem_file()
-widgets.problems_table(widgets.load_uploaded(name, content).problems)
+name, content = dv.teach.example_problem_file()
+dv.teach.problems_table(dv.teach.load_uploaded(name, content).problems)
 
 # %% [markdown]
 # 载入成功后运行下面的单元格：按渠道和销售员比较你的团队。没有填“渠道”列的行会归到“（未填写）”。
@@ -178,9 +185,9 @@ widgets.problems_table(widgets.load_uploaded(name, content).problems)
 # %%
 if picker.worklog is not None:
     for column in ("channel", "rep"):
-        mine = widgets.factor_view(picker.worklog, factor=column)
-        show(widgets.factor_chart(mine, factor=column))
-        show(widgets.chinese(mine).round(3))
+        mine = dv.teach.factor_view(picker.worklog, factor=column)
+        show(dv.teach.factor_chart(mine, factor=column))
+        show(dv.teach.chinese(mine).round(3))
 else:
     print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
 

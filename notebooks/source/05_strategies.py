@@ -30,23 +30,22 @@ period: str = "M"  # 现状图表的统计周期：W 周 / M 月 / Q 季 / Y 年
 # %%
 from IPython.display import display as show
 
-from devvolume import charts, display, metrics, whatif
-from devvolume.datasets import CASES, load_dataset
-from devvolume.widgets import select_team, worklog_picker
+import devvolume as dv
 
-display.setup()
-data = load_dataset(dataset)
-model = CASES[dataset].model
-scope = team or "全公司"
+dv.viz.setup()
+data = dv.load_dataset(dataset)
+model = dv.sim.CASES[dataset].model  # 生成这个案例数据集的模拟模型
+scope = dv.teach.check_team(data.worklog, team) or "全公司"
 
 # %% [markdown]
 # ## 1. 先看现状：这个团队每月开发多少新客户？
 #
 # 任何"如果……"都要从"现在是什么样"出发。我们用案例数据集的工作日志表，按第二课的口径数新客户：
-# 每个客户只在**第一次**达到某个阶段的那个周期里算一次。
+# 每个客户只在**第一次**达到某个阶段的那个周期里算一次。选了团队时，用的是全公司结果里记在这个团队名下的新客户。
 
 # %%
-baseline = whatif.baseline_from_worklog(data.worklog, targets=data.targets, team=team, model=model)
+baseline = dv.teach.baseline_from_worklog(data.worklog, targets=data.targets, team=team,
+                                          model=model)
 print(f"范围：{scope}，销售员 {baseline.reps} 人")
 print(f"平均每月新接触客户：{baseline.contacted_per_month:.1f}")
 print(f"平均每月新成交客户：{baseline.won_per_month:.1f}")
@@ -54,9 +53,8 @@ print(f"平均每月目标（新成交客户）：{baseline.target_per_month:.1f
 print(f"目标达成率：{baseline.won_per_month / baseline.target_per_month:.1%}")
 
 # %%
-log = select_team(data.worklog, team)
-won = metrics.development_volume(log, level="won", period=period)
-charts.volume_trend(won, period=period, mark="bar", title=f"{scope}：新成交客户（现状）")
+won = dv.teach.volume_view(data.worklog, level="won", period=period, team=team)
+dv.viz.volume_trend(won, period=period, mark="bar", title=f"{scope}：新成交客户（现状）")
 
 # %% [markdown]
 # ## 2. 示例：每种策略单独做到 100%，结果怎样？
@@ -71,15 +69,15 @@ charts.volume_trend(won, period=period, mark="bar", title=f"{scope}：新成交�
 import pandas as pd
 
 rows = []
-for code, label in whatif.STRATEGIES.items():
-    result = whatif.project_strategies(baseline, **{code: 1.0})
+for code, label in dv.teach.STRATEGIES.items():
+    result = dv.teach.project_strategies(baseline, **{code: 1.0})
     rows.append({
         "策略": label,
         "每月新接触客户": round(result.contacted, 1),
         "每月新成交客户": round(result.won, 1),
         "比现状多": round(result.won - baseline.won_per_month, 1),
         "目标达成率": f"{result.attainment:.0%}",
-        "每月成本（元）": round(result.monthly_cost + result.setup_cost / whatif.SETUP_PAYBACK_MONTHS),
+        "每月成本（元）": round(result.monthly_cost + result.setup_cost / dv.teach.SETUP_PAYBACK_MONTHS),
         "净收益（元/月）": round(result.net_value_per_month),
     })
 one_at_a_time = pd.DataFrame(rows).sort_values("净收益（元/月）", ascending=False, ignore_index=True)
@@ -105,23 +103,24 @@ one_at_a_time
 # - 为什么四种策略同时开到 100% 的效果，不等于每种单独效果的简单相加？
 
 # %%
-simulator = whatif.StrategySimulator(baseline, title=f"{scope}：每月新成交客户，方案与现状对比")
+simulator = dv.teach.StrategySimulator(baseline, title=f"{scope}：每月新成交客户，方案与现状对比")
 simulator
 
 # %% [markdown]
-# 滑块背后是一个纯函数 `whatif.project_strategies`，也可以直接调用它，结果完全相同。
+# 滑块背后是一个纯函数 `dv.teach.project_strategies`，也可以直接调用它，结果完全相同。
 # 例如"四种策略各做一半"：
 
 # %%
-half = whatif.project_strategies(baseline, targeting=0.5, process=0.5, training=0.5, digital=0.5)
+half = dv.teach.project_strategies(baseline, targeting=0.5, process=0.5, training=0.5,
+                                  digital=0.5)
 print(half.headline)
 half.table.round(2)
 
 # %%
-whatif.strategy_chart(half, title="四种策略各投入 50%：每月新成交客户")
+dv.teach.strategy_chart(half, title="四种策略各投入 50%：每月新成交客户")
 
 # %%
-whatif.money_chart(half, title="四种策略各投入 50%：每月成本与新增客户价值（元）")
+dv.teach.money_chart(half, title="四种策略各投入 50%：每月成本与新增客户价值（元）")
 
 # %% [markdown]
 # ## 4. 读模拟结果时要留心的地方
@@ -135,9 +134,9 @@ whatif.money_chart(half, title="四种策略各投入 50%：每月成本与新�
 # - **新增客户价值**按一个新客户在合作期内带来的毛利估算（首单加上后续复购），不是首单金额。
 
 # %%
-singles = sum(whatif.project_strategies(baseline, **{code: 1.0}).won - baseline.won_per_month
-              for code in whatif.STRATEGIES)
-together = whatif.project_strategies(baseline, **dict.fromkeys(whatif.STRATEGIES, 1.0))
+singles = sum(dv.teach.project_strategies(baseline, **{code: 1.0}).won - baseline.won_per_month
+              for code in dv.teach.STRATEGIES)
+together = dv.teach.project_strategies(baseline, **dict.fromkeys(dv.teach.STRATEGIES, 1.0))
 print(f"四种策略各自单独做到 100%，多出的新成交客户加起来：每月 {singles:.1f} 个")
 print(f"四种策略同时做到 100%，一起算：每月多 {together.won - baseline.won_per_month:.1f} 个")
 
@@ -151,13 +150,13 @@ print(f"四种策略同时做到 100%，一起算：每月多 {together.won - ba
 # 你的数据里通常没有目标表，这时目标按现状的平均月成交数计算（达成率从 100% 起步）。
 
 # %%
-picker = worklog_picker()
+picker = dv.teach.worklog_picker()
 picker
 
 # %%
 if picker.worklog is not None:
-    my_baseline = whatif.baseline_from_worklog(picker.worklog, model=model)
-    my_simulator = whatif.StrategySimulator(my_baseline, title="我的团队：方案与现状对比")
+    my_baseline = dv.teach.baseline_from_worklog(picker.worklog, model=model)
+    my_simulator = dv.teach.StrategySimulator(my_baseline, title="我的团队：方案与现状对比")
     show(my_simulator)
 else:
     print("还没有载入你的工作日志表。载入后重新运行这个单元格。")

@@ -21,21 +21,20 @@ period: str = "M"  # 目标与激励的统计周期：M 月（案例的目标按
 meeting_week: str = "2025-06-09"  # 周会回顾的那一周（填这一周里的任意一天）
 
 # %%
-import contextlib
+import os
+import subprocess
+import sys
 import tempfile
 
 import pandas as pd
 from IPython.display import display as show
 
-from devvolume import charts, display, meeting, targets, whatif
-from devvolume.cli import main as devvolume_command
-from devvolume.datasets import load_dataset
-from devvolume.widgets import select_team, worklog_picker
+import devvolume as dv
 
-display.setup()
-data = load_dataset(dataset)
-log = select_team(data.worklog, team)
-scope = team or "全公司"
+dv.viz.setup()
+data = dv.load_dataset(dataset)
+log = data.worklog  # 全公司的日志；选了团队时，团队的数字从全公司的结果里挑出来
+scope = dv.teach.check_team(log, team) or "全公司"
 
 # %% [markdown]
 # ## 1. 工作日志表：一切数字的来源
@@ -62,8 +61,17 @@ scope = team or "全公司"
 # 下面在一个临时文件夹里演示同样的两步（效果和在终端里输入完全一样）。
 
 # %%
-with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
-    devvolume_command(["template", "工作日志表.xlsx"])
+def devvolume_command(*arguments: str, folder: str) -> int:
+    """Run ``devvolume ...`` as in a terminal, in ``folder``; print what it says, return its exit code."""
+    done = subprocess.run([sys.executable, "-m", "devvolume", *arguments], cwd=folder,
+                          capture_output=True, text=True, encoding="utf-8",
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"}, check=False)
+    print(done.stdout + done.stderr, end="")
+    return done.returncode
+
+
+with tempfile.TemporaryDirectory() as folder:
+    devvolume_command("template", "工作日志表.xlsx", folder=folder)
     print()
     # 一份"交上来的"日志：第 3 行日期不存在，第 4 行阶段写了表里没有的词
     sample = pd.DataFrame({
@@ -73,8 +81,8 @@ with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
         "客户": ["南京博远包装有限公司", "杭州信诚贸易有限公司", "苏州恒达科技有限公司", "南京博远包装有限公司"],
         "阶段": ["首次接触", "意向", "谈判中", "意向"],
     })
-    sample.to_csv("六月工作日志.csv", index=False)
-    status = devvolume_command(["validate", "六月工作日志.csv"])
+    sample.to_csv(os.path.join(folder, "六月工作日志.csv"), index=False)
+    status = devvolume_command("validate", "六月工作日志.csv", folder=folder)
 print("\n退出码：", status, "（0 表示没有问题，1 表示有需要改正的行）")
 
 # %% [markdown]
@@ -91,29 +99,33 @@ print("\n退出码：", status, "（0 表示没有问题，1 表示有需要改�
 # 2. **每个人的情况怎样？** 活动多但没有新客户的人，可能需要辅导；新客户多的人，可以请他分享方法。
 # 3. **哪些客户卡住了？** 已经有意向、甚至签了约，却很久没人跟进的客户，最值得在会上逐个过一遍。
 #
-# 一周从**周一**开始、到周日结束。下面是所选团队在所选那一周的回顾。
+# 一周从**周一**开始、到周日结束。周会在下周一开，回顾的是刚刚过完的那一周，和它前面的一周比，两边都是完整的 7 天。
+# （如果这一周还没过完，就只能和上周同样的几天比，后面“用你自己的数据”会遇到这种情况。）
+# 下面是所选团队在所选那一周的回顾，新接触、新成交是全公司结果里记在每位销售员名下的部分。
 
 # %%
-this_week = meeting.week_start(meeting_week)
-review = meeting.weekly_review(log, week=this_week, team="")
-print(f"{scope}  本周：{this_week:%Y-%m-%d} 起   上周：{this_week - pd.Timedelta(days=7):%Y-%m-%d} 起")
+this_week = dv.period_window(meeting_week, "W")
+review = dv.report.weekly_review(log, as_of=this_week.last, team=team)
+weeks = review.attrs["comparison"]
+print(f"{scope}  本周：{weeks.current}   上周：{weeks.previous}")
 review
 
 # %%
-meeting.review_chart(review, measure="新接触", title=f"{scope}：本周与上周的新接触客户")
+dv.report.review_chart(review, measure="新接触", title=f"{scope}：本周与上周的新接触客户")
 
 # %% [markdown]
 # 看这张表时，把"活动"和"新接触"放在一起看：活动次数多，新接触却很少，说明时间花在了老客户的反复跟进上；
 # 这不一定是坏事，但要和停滞客户名单一起看——是在推进，还是在原地打转？
 #
-# **停滞客户**：截至开会那天，已经进入"意向"或"签约"、既没成交也没流失、并且
-# 连续 14 天以上没有任何活动的客户。
+# **停滞客户**：截至回顾的那一周的最后一天（周日），已经进入"意向"或"签约"、既没成交也没流失、并且
+# 连续 14 天以上没有任何人跟进过的客户。一位客户记在把他推进到目前这一步的那位销售员名下。
 
 # %%
-meeting_day = this_week + pd.Timedelta(days=7)
-stalled = meeting.stalled_customers(log, as_of=meeting_day, idle_days=meeting.STALLED_AFTER_DAYS)
-print(f"截至 {meeting_day:%Y-%m-%d} 开会时，{scope}共有 {len(stalled)} 个停滞客户。停得最久的 10 个：")
-stalled.head(10)
+stalled = dv.stalled_customers(log, as_of=this_week.last, idle_days=14)
+if team:
+    stalled = stalled[stalled["team"] == team].reset_index(drop=True)
+print(f"截至 {this_week.last}（周日），{scope}共有 {len(stalled)} 个停滞客户。停得最久的 10 个：")
+dv.teach.chinese(stalled[["customer", "level", "rep", "team", "last_date", "idle_days"]].head(10))
 
 # %%
 stalled_by_rep = (stalled.groupby("rep").size().rename("停滞客户数").reset_index()
@@ -135,9 +147,9 @@ stalled_by_rep
 # 成交 3 个就是 300%，它在平均数里和目标 4 个的月份分量一样，结果就被拉偏了。
 
 # %%
-attained = targets.attainment(data.worklog, data.targets, period=period)
-team_reps = select_team(data.targets, team)["rep"].unique()
-mine = attained[attained["rep"].isin(team_reps)]
+attained = dv.attainment(log, data.targets, period=period)  # 每人每月：全公司结果里记在他名下的新客户
+goals = data.targets[data.targets["team"] == team] if team else data.targets
+mine = attained[attained["rep"].isin(goals["rep"])]
 pooled = mine["actual"].sum() / mine["target"].sum()
 averaged = mine["attainment"].mean()
 print(f"{scope} 全年达成率（先加总再相除）：{pooled:.1%}")
@@ -150,7 +162,7 @@ by_rep.sort_values(["attainment", "rep"], ascending=[False, True], ignore_index=
 # 两种算法差几个百分点，有时就是"达标"和"没达标"的区别。向上汇报、发奖金时，一律用先加总再相除的结果。
 
 # %%
-charts.attainment(by_rep.rename(columns={"actual": "volume"}), title=f"{scope}：每人全年目标达成率")
+dv.viz.attainment(by_rep.rename(columns={"actual": "volume"}), title=f"{scope}：每人全年目标达成率")
 
 # %% [markdown]
 # ### 3.2 激励方案：每个新客户的奖金，加上超额加速
@@ -164,25 +176,26 @@ charts.attainment(by_rep.rename(columns={"actual": "volume"}), title=f"{scope}�
 # 拖动下面的滑块，看看每个人拿多少、全组一共花多少，以及平均每个新客户的激励成本。
 
 # %%
-planner = whatif.IncentivePlanner(mine, title=f"{scope}：每位销售员的奖金（元）")
+planner = dv.teach.IncentivePlanner(mine, title=f"{scope}：每位销售员的奖金（元）")
 planner
 
 # %% [markdown]
-# 滑块背后是纯函数 `whatif.incentive_payouts`。比较几种加速倍数下的总成本：
+# 滑块背后是纯函数 `dv.teach.incentive_payouts`。比较几种加速倍数下的总成本：
 
 # %%
 rows = []
 for accelerator in (1.0, 1.5, 2.0):
-    plan = whatif.incentive_payouts(mine, per_customer=whatif.DEFAULT_BONUS, accelerator=accelerator)
+    plan = dv.teach.incentive_payouts(mine, per_customer=dv.teach.DEFAULT_BONUS,
+                                      accelerator=accelerator)
     rows.append({"加速倍数": accelerator, "奖金总额（元）": plan.total,
                  "新成交客户": plan.new_customers, "每个新客户的激励成本（元）": round(plan.cost_per_customer, 1)})
 pd.DataFrame(rows)
 
 # %%
-default_plan = whatif.incentive_payouts(mine, per_customer=whatif.DEFAULT_BONUS,
-                                        accelerator=whatif.DEFAULT_ACCELERATOR)
+default_plan = dv.teach.incentive_payouts(mine, per_customer=dv.teach.DEFAULT_BONUS,
+                                          accelerator=dv.teach.DEFAULT_ACCELERATOR)
 print(default_plan.headline)
-whatif.payout_chart(default_plan, title=f"{scope}：每人全年奖金（每客户 500 元，超额 1.5 倍）")
+dv.teach.payout_chart(default_plan, title=f"{scope}：每人全年奖金（每客户 500 元，超额 1.5 倍）")
 
 # %% [markdown]
 # 设计激励方案时，值得在团队里讨论的几个问题：
@@ -195,19 +208,24 @@ whatif.payout_chart(default_plan, title=f"{scope}：每人全年奖金（每客�
 # %% [markdown]
 # ## 4. 用你自己的数据
 #
-# 载入你团队的工作日志表（路径或上传），下一个单元格会用**最后一周**的数据做出周会材料：
-# 每个人本周与上周的对比，以及停滞客户名单。
+# 载入你团队的工作日志表（路径或上传），下一个单元格会用日志的**最后一周**做出周会材料：
+# 每个人这一周与上一周的对比，以及截至日志最后一天的停滞客户名单。最后一周如果还没过完（比如日志停在周三），
+# 就和上一周的周一到周三比，天数相同才公平；输出的第一行会写明比较的是哪几天。
 
 # %%
-picker = worklog_picker()
+picker = dv.teach.worklog_picker()
 picker
 
 # %%
 if picker.worklog is not None:
     my_log = picker.worklog
-    my_week = meeting.week_start(my_log["date"].max())
-    show(meeting.weekly_review(my_log, week=my_week))
-    show(meeting.stalled_customers(my_log, as_of=my_week + pd.Timedelta(days=7)).head(20))
+    last_day = my_log["date"].max()
+    my_review = dv.report.weekly_review(my_log, as_of=last_day)
+    my_weeks = my_review.attrs["comparison"]
+    basis = "完整的两周" if my_weeks.basis == "complete" else "本周到目前为止的天数，和上周同样的几天"
+    print(f"比较：{my_weeks.current}（本周）对 {my_weeks.previous}（上周），{basis}")
+    show(my_review)
+    show(dv.teach.chinese(dv.stalled_customers(my_log, as_of=last_day).head(20)))
 else:
     print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
 

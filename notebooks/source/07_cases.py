@@ -12,7 +12,7 @@
 # **学完这一课，你能够：**
 #
 # 1. 从工作日志里复现"一年 +50%"和"几个月 +30%"，并找出增长来自哪里；
-# 2. 用 `compare_periods` 判断一个变化是不是超出了随机波动，读懂它给出的那句话；
+# 2. 用 `dv.compare_periods` 判断一个变化是不是超出了随机波动，读懂它给出的那句话；
 # 3. 说明为什么"某个月涨了 30%"在小团队里往往不说明问题；
 # 4. 对客户开发量管理的下一步有自己的判断。
 
@@ -24,13 +24,11 @@ period: str = "M"  # 案例图表的统计周期：W 周 / M 月 / Q 季 / Y 年
 # %%
 import pandas as pd
 
-from devvolume import change, charts, display, metrics, stats, targets
-from devvolume.datasets import load_dataset
-from devvolume.widgets import select_team, worklog_picker
+import devvolume as dv
 
-display.setup()
-fmcg = load_dataset("fmcg")
-software = load_dataset("software")
+dv.viz.setup()
+fmcg = dv.load_dataset("fmcg")
+software = dv.load_dataset("software")
 
 # %% [markdown]
 # ## 1. 快消品公司：一年新客户 +50%
@@ -39,17 +37,17 @@ software = load_dataset("software")
 # 把区域内所有潜在门店整理成名单，按名单系统地电话开发。先按年数一数新成交客户：
 
 # %%
-yearly = metrics.development_volume(fmcg.worklog, level="won", period="Y")
+yearly = dv.development_volume(fmcg.worklog, level="won", period="Y")
 won_2024, won_2025 = yearly["volume"].tolist()
 print(f"2024 年新成交客户：{won_2024}    2025 年：{won_2025}    增长：{won_2025 / won_2024 - 1:+.0%}")
-charts.volume_trend(metrics.development_volume(fmcg.worklog, level="won", period=period),
+dv.viz.volume_trend(dv.development_volume(fmcg.worklog, level="won", period=period),
                     period=period, mark="bar", title="快消品公司：新成交客户（2025 年起使用客户开发数据库）")
 
 # %% [markdown]
 # **增长来自哪里？** 按渠道拆开看，答案一目了然：
 
 # %%
-by_channel = metrics.development_volume(fmcg.worklog, level="won", period="Y", by="channel")
+by_channel = dv.development_volume(fmcg.worklog, level="won", period="Y", by="channel")
 channel_table = by_channel.pivot(index="channel", columns="period", values="volume")
 channel_table.columns = [f"{c:%Y} 年" for c in channel_table.columns]
 channel_table["变化"] = channel_table.iloc[:, 1] - channel_table.iloc[:, 0]
@@ -59,11 +57,11 @@ channel_table.sort_values("变化", ascending=False)
 # 几乎全部增量都来自"电话营销"——也就是数据库带来的名单。其他渠道基本持平。
 # 这说明两件事：一是数据库确实起了作用；二是如果没有它，这家公司 2025 年大概和 2024 年差不多。
 #
-# **这个增长是真的吗？** `compare_periods` 把两年的新客户数换算成"每天多少个"，
+# **这个增长是真的吗？** `dv.compare_periods` 把两年的新客户数换算成"每天多少个"，
 # 再用精确的泊松检验判断差异是否超出了随机波动：
 
 # %%
-fmcg_change = stats.compare_periods(fmcg.worklog, before=("2024-01-01", "2024-12-31"),
+fmcg_change = dv.compare_periods(fmcg.worklog, before=("2024-01-01", "2024-12-31"),
                                     after=("2025-01-01", "2025-12-31"))
 print(fmcg_change.message)
 
@@ -77,18 +75,18 @@ print(fmcg_change.message)
 # 它同时做了两件事：优化销售流程（减少审批环节，缩短周期），并给全员做了培训。
 
 # %%
-quarterly = metrics.development_volume(software.worklog, level="won", period="Q")
+quarterly = dv.development_volume(software.worklog, level="won", period="Q")
 q2, q3 = (int(quarterly.loc[quarterly["period"] == p, "volume"].iloc[0])
           for p in (pd.Timestamp("2025-04-01"), pd.Timestamp("2025-07-01")))
 print(f"第二季度（4–6 月）新成交客户：{q2}    第三季度（7–9 月）：{q3}    增长：{q3 / q2 - 1:+.0%}")
-charts.volume_trend(metrics.development_volume(software.worklog, level="won", period=period),
+dv.viz.volume_trend(dv.development_volume(software.worklog, level="won", period=period),
                     period=period, mark="bar", title="软件公司：新成交客户（2025-07-01 起优化流程并培训）")
 
 # %% [markdown]
 # 数字上，三季度比二季度多了大约三成，和案例说的一样。**但它是真的吗？**
 
 # %%
-software_volume = stats.compare_periods(software.worklog, before=("2025-04-01", "2025-06-30"),
+software_volume = dv.compare_periods(software.worklog, before=("2025-04-01", "2025-06-30"),
                                         after=("2025-07-01", "2025-09-30"))
 print(software_volume.message)
 
@@ -99,7 +97,7 @@ print(software_volume.message)
 # 怎么办？不是放弃，而是**多等一段时间、用更长的窗口**。比较改革前后各半年：
 
 # %%
-software_half = stats.compare_periods(software.worklog, before=("2025-01-01", "2025-06-30"),
+software_half = dv.compare_periods(software.worklog, before=("2025-01-01", "2025-06-30"),
                                       after=("2025-07-01", "2025-12-31"))
 print(software_half.message)
 
@@ -109,11 +107,11 @@ print(software_half.message)
 # 所以只数**接触后 90 天内**成交的客户（第三课讲过的队列转化率），两组才公平：
 
 # %%
-software_conversion = stats.compare_periods(
+software_conversion = dv.compare_periods(
     software.worklog, before=("2025-04-01", "2025-06-30"), after=("2025-07-01", "2025-09-30"),
     metric="conversion", within_days=90)
 print(software_conversion.message)
-conversion = metrics.conversion_rate(software.worklog, start="contacted", end="won", period="Q",
+conversion = dv.conversion_rate(software.worklog, start="contacted", end="won", period="Q",
                                      within_days=90)
 conversion[conversion["period"] < pd.Timestamp("2025-10-01")]
 
@@ -134,22 +132,22 @@ print(f"季度对季度的 90 天转化率：{verdicts[software_conversion.signi
 # 数一数，有多少个月比上个月增长了 30% 以上（参数 `team` 可以换成某一个团队，团队越小，跳得越厉害）：
 
 # %%
-noise_log = select_team(load_dataset(dataset).worklog, team)
-scope = team or "全公司"
-monthly = metrics.development_volume(noise_log, level="won", period="M")
-growth = targets.growth(monthly, period="M")
+noise_log = dv.load_dataset(dataset).worklog  # 全公司的日志；选了团队，就看记在这个团队名下的新客户
+scope = dv.teach.check_team(noise_log, team) or "全公司"
+monthly = dv.teach.volume_view(noise_log, level="won", period="M", team=team)
+growth = dv.growth(monthly, period="M")
 jumps = growth[growth["growth"] >= 0.3]
-print(f"{dataset} · {scope}：12 个月里有 {len(jumps)} 个月环比增长 ≥ 30%。")
+print(f"{dataset} · {scope}：{len(monthly)} 个月里有 {len(jumps)} 个月环比增长 ≥ 30%。")
 growth[["period", "volume", "previous", "growth"]].round({"growth": 2})
 
 # %%
-charts.volume_trend(monthly, period="M", title=f"{scope}：每月新成交客户（没有任何改革）")
+dv.viz.volume_trend(monthly, period="M", title=f"{scope}：每月新成交客户（没有任何改革）")
 
 # %% [markdown]
 # 选一个团队和月份，看看"比上个月涨了多少"以及检验的结论。试着找一个涨幅很大、却被判为"可能只是随机波动"的月份：
 
 # %%
-checker = change.ChangeChecker(load_dataset(dataset).worklog, team=team)
+checker = dv.teach.ChangeChecker(noise_log, team=team)
 checker
 
 # %% [markdown]
@@ -159,22 +157,25 @@ checker
 #
 # 1. 事先说好看哪个指标、比较哪两个时间段，不要事后挑最好看的月份；
 # 2. 用足够长的窗口，或者足够多的团队；
-# 3. 用 `compare_periods` 这样的检验，把"涨了多少"和"有多大把握"一起汇报。
+# 3. 用 `dv.compare_periods` 这样的检验，把"涨了多少"和"有多大把握"一起汇报。
 
 # %% [markdown]
 # ## 4. 用你自己的数据
 #
 # 载入你团队的工作日志表，下一个单元格会比较**最近两个完整月份**的新成交客户，并告诉你变化是否超出随机波动。
+# 日志最后一个月如果还没过完，拿它和完整的月份比会吃亏，所以这里用的是最近一个已经结束的月份和它前面那个月。
 
 # %%
-picker = worklog_picker()
+picker = dv.teach.worklog_picker()
 picker
 
 # %%
 if picker.worklog is not None:
     my_log = picker.worklog
-    last_full = (my_log["date"].max() + pd.Timedelta(days=1)).to_period("M") - 1
-    print(change.month_over_month(my_log, month=last_full.start_time).comparison.message)
+    months = dv.last_complete(my_log["date"].max(), "M")
+    change = dv.teach.month_over_month(my_log, month=months.current.first)
+    print(change.headline)
+    print(change.comparison.message)
 else:
     print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
 

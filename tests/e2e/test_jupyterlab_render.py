@@ -23,16 +23,16 @@ if TYPE_CHECKING:
     from conftest import JupyterLab
 
 TITLE = "每月客户开发量（成交）"
-SETUP = "from devvolume import display\ndisplay.setup()"
+SETUP = "import devvolume as dv\ndv.viz.setup()"
 CHART = """\
 import pandas as pd
-from devvolume.viz import _charts as charts
+import devvolume as dv
 frame = pd.DataFrame({
     "period": pd.to_datetime(["2026-03-01", "2026-04-01", "2026-05-01"] * 2),
     "rep": ["王磊"] * 3 + ["李娜"] * 3,
     "volume": [1, 0, 0, 0, 1, 1],
 })
-charts.volume_trend(frame, by="rep", level="won")
+dv.viz.volume_trend(frame, by="rep", level="won")
 """
 CONTROL = """\
 from IPython.display import SVG

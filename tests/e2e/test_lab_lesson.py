@@ -16,9 +16,8 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from devvolume.teach import _whatif as whatif
-from devvolume.sim._datasets import CASES, load_dataset
-from devvolume.teach._whatif import PROJECTED_VOLUME_CLASS, PROJECTED_VOLUME_TEXT, STRATEGIES
+import devvolume as dv
+from devvolume.teach import PROJECTED_VOLUME_CLASS, PROJECTED_VOLUME_TEXT, STRATEGIES
 
 if TYPE_CHECKING:
     from conftest import LabPage
@@ -77,10 +76,10 @@ def projected(text: str) -> float:
 
 def expected_headline(**levels: float) -> str:
     """The headline the pure function gives for these slider levels, as the lesson computes it."""
-    data = load_dataset(DATASET)
-    baseline = whatif.baseline_from_worklog(data.worklog, targets=data.targets, team=TEAM,
-                                            model=CASES[DATASET].model)
-    return whatif.project_strategies(baseline, **levels).headline
+    data = dv.load_dataset(DATASET)
+    baseline = dv.teach.baseline_from_worklog(data.worklog, targets=data.targets, team=TEAM,
+                                              model=dv.sim.CASES[DATASET].model)
+    return dv.teach.project_strategies(baseline, **levels).headline
 
 
 def svg_text(src: str) -> str:

@@ -1,7 +1,7 @@
 """Proof in a real browser: an exported report draws its chart with the network cut off.
 
 A tiny notebook with a chart is executed by a real kernel (nbclient), exported with
-``devvolume.viz._export.export_html`` and opened from disk in Debian's Chromium, with every network
+``devvolume.viz.export_html`` and opened from disk in Debian's Chromium, with every network
 request aborted and counted. The count must be zero, the chart must be drawn and its Chinese
 title must be there. The screenshot ``build/e2e/offline_chart.png`` is for a person to check that
 the Chinese glyphs are real (no boxes).
@@ -16,23 +16,23 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from devvolume.viz._export import export_html
+from devvolume.viz import export_html
 
 TITLE = "每月客户开发量（成交）"
 
-SETUP = "from devvolume import display\ninfo = display.setup()\ninfo.font"
+SETUP = "import devvolume as dv\ninfo = dv.viz.setup()\ninfo.font"
 CHART = """\
 import pandas as pd
-from devvolume.viz import _charts as charts
+import devvolume as dv
 frame = pd.DataFrame({
     "period": pd.to_datetime(["2026-03-01", "2026-04-01", "2026-05-01"] * 2),
     "rep": ["王磊"] * 3 + ["李娜"] * 3,
     "volume": [1, 0, 0, 0, 1, 1],
 })
-charts.volume_trend(frame, by="rep", level="won")
+dv.viz.volume_trend(frame, by="rep", level="won")
 """
 FUNNEL = """\
-charts.funnel(pd.DataFrame({"level": ["contacted", "qualified", "signed", "won"],
+dv.viz.funnel(pd.DataFrame({"level": ["contacted", "qualified", "signed", "won"],
                             "customers": [3, 2, 2, 2]}))
 """
 

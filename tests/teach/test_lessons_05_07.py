@@ -1,18 +1,23 @@
-"""Lessons 05–07: annotated parameters an instructor can set, and the sections every lesson has."""
+"""Lessons 05–07: annotated parameters an instructor can set, the sections every lesson has, and
+teams as slices of company results."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import jupytext
 import papermill as pm
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = {
-    "05_strategies": "whatif.StrategySimulator(",
-    "06_team_management": "whatif.IncentivePlanner(",
-    "07_cases": "change.ChangeChecker(",
+    "05_strategies": "dv.teach.StrategySimulator(",
+    "06_team_management": "dv.teach.IncentivePlanner(",
+    "07_cases": "dv.teach.ChangeChecker(",
 }
+#: Cutting a log to one team before counting: the recount the core's slices replace.
+TEAM_CUT = re.compile(r"(log|worklog)\[[^\]]*\[\"team\"\]\s*==|select_team")
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -30,9 +35,25 @@ def test_each_lesson_has_the_required_sections(name: str, widget: str) -> None:
     source = (ROOT / "notebooks" / "source" / f"{name}.py").read_text(encoding="utf-8")
     for heading in ("学完这一课，你能够", "用你自己的数据", "小结"):
         assert heading in source, heading
-    assert "display.setup()" in source
-    assert "worklog_picker()" in source
+    assert "dv.viz.setup()" in source
+    assert "dv.teach.worklog_picker()" in source
     assert widget in source
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_teams_are_slices_of_company_results(name: str) -> None:
+    cells = jupytext.read(ROOT / "notebooks" / "source" / f"{name}.py").cells
+    code = "\n".join(cell.source for cell in cells if cell.cell_type == "code")
+    assert TEAM_CUT.findall(code) == [], name
+    assert 'groupby("customer")["date"].min()' not in code
+    assert "to_period(" not in code
+
+
+def test_partial_periods_say_which_comparison() -> None:
+    sources = {name: (ROOT / "notebooks" / "source" / f"{name}.py").read_text(encoding="utf-8")
+               for name in LESSONS}
+    assert "dv.last_complete(" in sources["07_cases"]
+    assert 'attrs["comparison"]' in sources["06_team_management"]
 
 
 def test_lesson_07_closes_the_course() -> None:

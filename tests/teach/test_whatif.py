@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from devvolume.sim import _simulate as simulate
+import devvolume as dv
+from devvolume.sim import SalesModel, project
 from devvolume.teach import _whatif as whatif
 from devvolume.viz import _display as display
 
@@ -45,8 +46,8 @@ def test_targeting_trades_contacts_for_quality() -> None:
 
 
 def test_lifts_come_from_the_simulator() -> None:
-    model = simulate.SalesModel()
-    expected = simulate.project(model, training=0.5, digital=0.25)
+    model = SalesModel()
+    expected = project(model, training=0.5, digital=0.25)
     result = whatif.project_strategies(BASE, training=0.5, digital=0.25)
     assert result.won / BASE.won_per_month == pytest.approx(expected.won / expected.baseline_won)
     assert result.monthly_cost == pytest.approx(expected.monthly_cost)  # 42 reps, as the model
@@ -101,6 +102,22 @@ def test_baseline_from_worklog_with_targets_and_team() -> None:
             base.reps) == (1.5, 1.0, 2.0, 2)
     with pytest.raises(ValueError, match="T9"):
         whatif.baseline_from_worklog(_log(), team="T9")
+
+
+def test_a_team_baseline_is_a_slice_of_the_company(shared_log: pd.DataFrame) -> None:
+    """Team A contacted 甲, 丙, 丁 and won 乙 (B's contact): slices, never a recount."""
+    team_a = whatif.baseline_from_worklog(shared_log, team="A")
+    team_b = whatif.baseline_from_worklog(shared_log, team="B")
+    company = whatif.baseline_from_worklog(shared_log)
+    assert (team_a.contacted_per_month, team_a.won_per_month) == (1.5, 0.5)
+    assert (team_b.contacted_per_month, team_b.won_per_month) == (0.5, 0.5)
+    assert company.contacted_per_month == team_a.contacted_per_month + team_b.contacted_per_month
+    assert company.won_per_month == team_a.won_per_month + team_b.won_per_month
+    assert team_a.history is not None
+    assert team_a.history["volume"].tolist() == [0, 1]
+    assert (team_a.reps, company.reps) == (1, 2)
+    reached = dv.reached_levels(shared_log)
+    assert whatif.baseline_from_worklog(shared_log, team="A", reached=reached) == team_a
 
 
 def _attained() -> pd.DataFrame:

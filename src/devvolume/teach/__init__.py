@@ -1,8 +1,11 @@
-"""Teaching: the tables behind the lesson controls, the controls, the what-if simulator and
-the exercises (:mod:`devvolume.teach.exercises`).
+"""Teaching: lesson views and controls, the what-if simulator, and the exercises.
 
-Every view is a pure function of a work log that takes its numbers from the core
-(:mod:`devvolume.core`); a control only reads its widgets and calls a view.
+The exercises live in :mod:`devvolume.teach.exercises`.
+
+Every view is a pure function of the company's work log that takes its numbers from the core
+(:mod:`devvolume.core`); its ``team`` argument slices the company-wide result, and an optional
+``reached=`` (``dv.reached_levels(log)``) lets a control compute the core table once. A control
+only reads its widgets and calls a view.
 """
 
 from devvolume.teach._change import ChangeChecker, MonthChange, month_over_month
@@ -19,9 +22,11 @@ from devvolume.teach._views import (
     FACTORS,
     HEADERS,
     METHOD_LABELS,
+    NOT_FILLED,
     PERIOD_LABELS,
     before_after,
     chart_html,
+    check_team,
     chinese,
     conversion_view,
     counting_chart,
@@ -36,6 +41,11 @@ from devvolume.teach._views import (
     volume_view,
 )
 from devvolume.teach._whatif import (
+    DEFAULT_ACCELERATOR,
+    DEFAULT_BONUS,
+    PROJECTED_VOLUME_CLASS,
+    PROJECTED_VOLUME_TEXT,
+    SETUP_PAYBACK_MONTHS,
     STRATEGIES,
     Baseline,
     IncentivePlan,
@@ -73,11 +83,17 @@ from devvolume.teach._widgets import (
 
 __all__ = [
     "ALL_TEAMS",
+    "DEFAULT_ACCELERATOR",
+    "DEFAULT_BONUS",
     "FACTORS",
     "HEADERS",
     "MAX_PROBLEMS_SHOWN",
     "METHOD_LABELS",
+    "NOT_FILLED",
     "PERIOD_LABELS",
+    "PROJECTED_VOLUME_CLASS",
+    "PROJECTED_VOLUME_TEXT",
+    "SETUP_PAYBACK_MONTHS",
     "SPLITS",
     "STRATEGIES",
     "UPLOAD_ACCEPT",
@@ -99,6 +115,7 @@ __all__ = [
     "before_after",
     "chart_html",
     "check_summary_html",
+    "check_team",
     "chinese",
     "conversion_explorer",
     "conversion_view",

@@ -2,12 +2,15 @@
 
 A small team that wins a dozen new customers a month will see months of +30 % with nothing
 changed at all. :func:`month_over_month` puts a month next to the one before it and asks
-:func:`devvolume.stats.compare_periods` whether the difference is more than chance;
-:class:`ChangeChecker` is its widget (a team and a month drop-down).
+:func:`devvolume.compare_periods` whether the difference is more than chance; a team's counts
+are its slice of the company's (``where={"team": ...}``). A month the data stop inside is
+compared day for day with the same days of the month before (:func:`devvolume.like_for_like`),
+and the headline says so. :class:`ChangeChecker` is its widget (a team and a month drop-down).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from dataclasses import dataclass
 from typing import Any
@@ -15,97 +18,135 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from devvolume.core import _significance as stats
+from devvolume.core import (
+    Comparison,
+    PeriodComparison,
+    compare_periods,
+    like_for_like,
+    period_starts,
+    period_window,
+    reached_levels,
+)
+from devvolume.teach._views import check_team
 
 
 @dataclass(frozen=True)
 class MonthChange:
-    """A month against the month before it, and whether the change is more than chance."""
+    """A month against the month before it, and whether the change is more than chance.
+
+    ``windows`` says which days were compared: two whole months (``basis == "complete"``), or,
+    for a month the data stop inside, its first days against the same days of the month before
+    (``"same_days"``).
+    """
 
     month: pd.Timestamp
     team: str
     before: int
     after: int
     growth: float
-    comparison: stats.PeriodComparison
+    comparison: PeriodComparison
+    windows: Comparison
+
+    @property
+    def basis(self) -> str:
+        """How the two windows were chosen: ``"complete"`` or ``"same_days"``."""
+        return self.windows.basis
 
     @property
     def headline(self) -> str:
-        """One line: the change in new customers and the verdict."""
+        """One line: the change in new customers, the days compared, and the verdict."""
         scope = self.team or "全公司"
         growth = "—" if pd.isna(self.growth) else f"{self.growth:+.0%}"
-        return (f"{scope} {self.month:%Y-%m}：新成交客户 {self.before} → {self.after}（{growth}）。"
+        days = ""
+        if self.windows.partial:
+            days = (f"（本月数据只到 {self.windows.current.last:%m-%d}，"
+                    f"与上月同样的前 {self.windows.current.days} 天比较）")
+        return (f"{scope} {self.month:%Y-%m}：新成交客户 {self.before} → {self.after}（{growth}）"
+                f"{days}。"
                 + ("很可能是真实变化。" if self.comparison.significant else "可能只是随机波动。"))
 
 
+def _day(value: Any) -> dt.date:
+    return pd.Timestamp(value).date()
+
+
 def month_over_month(
-    log: pd.DataFrame, *, month: str | pd.Timestamp, team: str = "", level: str = "won"
+    log: pd.DataFrame,
+    *,
+    month: str | dt.date | pd.Timestamp,
+    team: str = "",
+    level: str = "won",
+    reached: pd.DataFrame | None = None,
 ) -> MonthChange:
     """Compare a month's new customers with the month before, with an exact Poisson test.
 
     Parameters
     ----------
     log : pandas.DataFrame
-        A canonical work log.
-    month : str or Timestamp
+        The company's canonical work log.
+    month : str, date or Timestamp
         Any day of the month to check.
     team : str
-        Keep only this team; ``""`` means the whole company.
+        Count this team's slice of the company's new customers; ``""`` means the whole company.
     level : str
         The level that counts as a new customer.
+    reached : pandas.DataFrame, optional
+        ``dv.reached_levels(log)``, when the caller has it already.
 
     Returns
     -------
     MonthChange
-        Counts, the growth and :func:`devvolume.stats.compare_periods`'s answer (per day, so
-        months of different length compare fairly).
+        Counts, the growth and :func:`devvolume.compare_periods`'s answer (per day, so months
+        of different length compare fairly). If the data stop inside ``month``, its days so far
+        are compared with the same number of days of the month before.
 
     Examples
     --------
     >>> log = pd.DataFrame({
     ...     "date": pd.to_datetime(["2025-03-03", "2025-03-10", "2025-04-02", "2025-04-08",
-    ...                             "2025-04-09"]),
+    ...                             "2025-04-30"]),
     ...     "rep": ["A"] * 5, "team": ["T"] * 5, "customer": ["C1", "C2", "C3", "C4", "C5"],
     ...     "stage": ["won"] * 5})
     >>> change = month_over_month(log, month="2025-04-15")
     >>> change.before, change.after, round(change.growth, 2), change.comparison.significant
     (2, 3, 0.5, False)
+    >>> change.basis, month_over_month(log.iloc[:4], month="2025-04-15").basis
+    ('complete', 'same_days')
     """
-    if team:
-        if team not in set(log["team"]):
-            teams = "、".join(sorted(log["team"].dropna().unique()))
-            msg = f"没有名为“{team}”的团队。/ no team named {team!r}. 现有团队 / teams: {teams}"
-            raise ValueError(msg)
-        log = log[log["team"] == team]
-    first = pd.Timestamp(month).to_period("M").to_timestamp()
-    previous = first - pd.DateOffset(months=1)
-    last = first + pd.DateOffset(months=1) - pd.Timedelta(days=1)
-    comparison = stats.compare_periods(
-        log, level=level, before=(previous.date(), (first - pd.Timedelta(days=1)).date()),
-        after=(first.date(), last.date()))  # fmt: skip
+    check_team(log, team)
+    table = reached_levels(log) if reached is None else reached
+    whole = period_window(month, "M")
+    last = _day(table["last_date"].max())
+    # a month the data stop inside is compared day for day; otherwise two whole months
+    as_of = last if whole.first <= last < whole.last else whole.last
+    windows = like_for_like(as_of, "M")
+    comparison = compare_periods(table, level=level, before=windows.previous,
+                                 after=windows.current, where={"team": team} if team else None)
     before, after = comparison.before[0], comparison.after[0]
     growth = after / before - 1 if before else float("nan")
-    return MonthChange(month=first, team=team, before=before, after=after, growth=growth,
-                       comparison=comparison)  # fmt: skip
+    return MonthChange(month=pd.Timestamp(whole.first), team=team, before=before, after=after,
+                       growth=growth, comparison=comparison, windows=windows)  # fmt: skip
 
 
 class ChangeChecker(widgets.VBox):
     """Pick a team and a month; see its change against the month before and the test's verdict.
 
-    The callback calls :func:`month_over_month`.
+    The company's reached-levels table is computed once; the callback calls
+    :func:`month_over_month` with it.
     """
 
     def __init__(self, log: pd.DataFrame, *, team: str = "", level: str = "won") -> None:
         self.worklog = log
+        self.reached = reached_levels(log)
         self.level = level
         teams = sorted(log["team"].dropna().unique())
-        months = pd.period_range(log["date"].min(), log["date"].max(), freq="M")[1:]
+        months = period_starts(log["date"].min(), log["date"].max(), "M")[1:]
         self.team = widgets.Dropdown(options=[("全公司", ""), *((t, t) for t in teams)],
-                                     value=team, description="团队",
+                                     value=check_team(log, team), description="团队",
                                      style={"description_width": "4em"})  # fmt: skip
         self.month = widgets.Dropdown(
-            options=[(f"{m.start_time:%Y-%m}", m.start_time) for m in months],
-            value=months[-1].start_time, description="月份",
+            options=[(f"{m:%Y-%m}", m) for m in months],
+            value=months[-1], description="月份",
             style={"description_width": "4em"})  # fmt: skip
         self.headline = widgets.HTML()
         self.headline.add_class("dv-month-change")
@@ -118,7 +159,7 @@ class ChangeChecker(widgets.VBox):
     def refresh(self) -> MonthChange:
         """Recompute and update the text; returns the comparison."""
         change = month_over_month(self.worklog, month=self.month.value, team=self.team.value,
-                                  level=self.level)  # fmt: skip
+                                  level=self.level, reached=self.reached)  # fmt: skip
         self.headline.value = f"<h3 style='margin:4px 0'>{html.escape(change.headline)}</h3>"
         self.details.value = f"<p>{html.escape(change.comparison.message)}</p>"
         return change

@@ -1,7 +1,7 @@
 """Load a manager's own 工作日志表 from an upload, and describe it or its problems in Chinese.
 
-The pure half of :func:`devvolume.widgets.worklog_picker`: an upload arrives as a file name and
-bytes; :func:`load_uploaded` checks it with :func:`devvolume.inputs._worklog.check_worklog` through a private
+The pure half of :func:`devvolume.teach.worklog_picker`: an upload arrives as a file name and
+bytes; :func:`load_uploaded` checks it with :func:`devvolume.check_worklog` through a private
 temporary copy and reports every problem against the name the manager knows. The summary and
 problems tables (bilingual headers) are what the picker shows.
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from devvolume.inputs._worklog import WorklogCheck, WorklogError, check_worklog
 from devvolume.core import STAGE_LABELS
+from devvolume.inputs import WorklogCheck, WorklogError, check_worklog
 
 #: Problems shown in the picker before "and n more" (the full table is ``picker.check``).
 MAX_PROBLEMS_SHOWN = 50
@@ -29,7 +29,7 @@ def load_uploaded(name: str, content: bytes) -> WorklogCheck:
     r"""Check an uploaded work log, reporting problems against the uploaded file's name.
 
     The bytes are written to a private temporary file with the same file name (hence the same
-    suffix, which decides how it is read), checked with :func:`devvolume.inputs._worklog.check_worklog`, and
+    suffix, which decides how it is read), checked with :func:`devvolume.check_worklog`, and
     the temporary file is removed. Nothing of the user's is read or written.
 
     Parameters

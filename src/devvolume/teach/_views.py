@@ -1,72 +1,111 @@
-"""The tables behind the lesson controls: pure functions of a work log, one per question.
+"""The tables behind the lesson controls: one question per function, every number from the core.
 
-Each function answers one question a lesson asks ("how do the three ways of counting
-compare?", "how do channels convert?") with the metric engine, returns a sorted pandas frame and
-never changes its input; :mod:`devvolume.widgets` wraps each in a control, and the tests check
-them directly. :func:`chinese` turns a result into the table a learner reads.
+Each function answers one question a lesson asks ("how do the three ways of counting compare?",
+"how do channels convert?") by calling the core (:mod:`devvolume.core`) and returns a sorted
+pandas frame; it decides nothing of its own about "first time" or periods. A ``team`` argument
+*slices* the company-wide result (``by="team"``, then that team's rows): the log is never cut
+to one team first, so a team's figures add up to the company's and its rates are comparable with
+the company's. A control computes :func:`~devvolume.reached_levels` once and passes it as
+``reached=``, so moving a control only slices. :func:`chinese` turns a result into the table a
+learner reads.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-from devvolume.core import COLUMN_LABELS, STAGE_LABELS, STAGE_RANK
+from devvolume.core import (
+    COLUMN_LABELS,
+    PERIODS,
+    STAGE_LABELS,
+    activity_counts,
+    compare_periods,
+    conversion_rate,
+    development_volume,
+    funnel,
+    period_starts,
+    period_window,
+    reached_levels,
+    win_rate,
+)
 
-#: Period codes and their Chinese names, in the order the drop-downs show them.
-PERIOD_LABELS: dict[str, str] = {"W": "周（周一开始）", "M": "月", "Q": "季度", "Y": "年"}
+#: Period codes and their Chinese names, in the order the drop-downs show them (the core's).
+PERIOD_LABELS: dict[str, str] = dict(PERIODS)
+#: The group name shown for an empty cell of a factor column (a row with no 渠道, say).
+NOT_FILLED = "（未填写）"
 
 
-def select_team(log: pd.DataFrame, team: str = "") -> pd.DataFrame:
-    """Keep the rows of one team, or all rows for ``""``; fail listing the teams that exist.
+def check_team(log: pd.DataFrame, team: str = "") -> str:
+    """Return ``team`` if the log (or its reached table) has it; ``""`` means the whole company.
+
+    A validator only: it never cuts the log. Fails listing the teams that exist.
 
     Examples
     --------
     >>> log = pd.DataFrame({"team": ["一组", "二组"], "rep": ["A", "B"]})
-    >>> len(select_team(log, "")), len(select_team(log, "二组"))
-    (2, 1)
+    >>> check_team(log, "二组"), check_team(log, "")
+    ('二组', '')
+    >>> check_team(log, "三组")
+    Traceback (most recent call last):
+    ...
+    ValueError: 没有名为“三组”的团队。/ no team named '三组'.
+    现有团队 / teams: 一组、二组
+    Hint: team 留空（""）表示全公司。
     """
-    if not team:
-        return log
-    if team not in set(log["team"]):
+    if team and team not in set(log["team"].dropna()):
         teams = "、".join(sorted(log["team"].dropna().unique()))
         msg = (f"没有名为“{team}”的团队。/ no team named {team!r}.\n"
                f"现有团队 / teams: {teams}\nHint: team 留空（\"\"）表示全公司。")
         raise ValueError(msg)
-    return log[log["team"] == team]
+    return team
+
+
+def _source(log: pd.DataFrame, reached: pd.DataFrame | None) -> pd.DataFrame:
+    """Pick what a metric reads: the precomputed reached table when there is one, else the log."""
+    return log if reached is None else reached
+
+
+def _by(team: str, *more: str) -> list[str]:
+    """List the ``by=`` columns of a company-wide call: ``team`` first when one team is asked."""
+    return list(dict.fromkeys([*(["team"] if team else []), *(m for m in more if m)]))
+
+
+#: Count and rate columns of the core's results, for a team credited with nothing.
+_COUNTS = ("volume", "cohort", "converted", "customers", "started", "finished")
+_RATES = ("conversion", "throughput", "from_previous", "from_first")
+_KEYS = ("period", "level", "step")
+
+
+def _team_rows(table: pd.DataFrame, team: str, *, keep_team: bool = False) -> pd.DataFrame:
+    """One team's rows of a company-wide ``by="team"`` result (the team column dropped).
+
+    A team in the log that was credited with nothing (it only followed up other teams'
+    customers) is not a group of the result; it gets the company's periods and levels with
+    zero counts, so its chart shows zeros rather than nothing.
+    """
+    if not team:
+        return table
+    rows = table[table["team"] == team]
+    groups = [c for c in table.columns if c not in (*_KEYS, *_COUNTS, *_RATES)]
+    if rows.empty and len(table) and groups == ["team"]:
+        rows = table[table["team"] == table["team"].iloc[0]].assign(team=team)
+        rows = rows.assign(**{c: 0 for c in _COUNTS if c in rows.columns},
+                           **{c: float("nan") for c in _RATES if c in rows.columns})
+    if not keep_team:
+        rows = rows.drop(columns="team")
+    return rows.reset_index(drop=True)
 
 
 def _label(column: str) -> str:
     return COLUMN_LABELS.get(column, column)
 
 
-def period_of(dates: pd.Series, period: str) -> pd.Series:
-    """First day of each date's period: ISO week from Monday, month, quarter or year.
-
-    Examples
-    --------
-    >>> dates = pd.Series(pd.to_datetime(["2025-03-02", "2025-03-03"]))
-    >>> period_of(dates, "W").dt.strftime("%Y-%m-%d").tolist()
-    ['2025-02-24', '2025-03-03']
-    """
-    if period not in PERIOD_LABELS:
-        msg = (f"不认识的统计周期 {period!r}。/ unknown period {period!r}.\n"
-               f"可用 / choose one of: {', '.join(PERIOD_LABELS)}（W 周、M 月、Q 季、Y 年）")
-        raise ValueError(msg)
-    if period == "W":
-        days = pd.to_timedelta(dates.dt.day_of_week, unit="D")
-        return (dates.dt.normalize() - days).astype("datetime64[us]")
-    code = {"M": "M", "Q": "Q", "Y": "Y"}[period]
-    return dates.dt.to_period(code).dt.start_time.astype("datetime64[us]")
-
-
-def _rank(stages: pd.Series) -> pd.Series:
-    return stages.map(STAGE_RANK)
-
-
 def counting_comparison(log: pd.DataFrame, *, level: str = "contacted", period: str = "M",
-                        team: str = "") -> pd.DataFrame:
+                        team: str = "", reached: pd.DataFrame | None = None) -> pd.DataFrame:
     """Three ways to count per period: rows, active customers, and new customers (the right one).
 
     - ``rows``: rows whose stage is exactly ``level`` (the first classic mistake);
@@ -74,48 +113,54 @@ def counting_comparison(log: pd.DataFrame, *, level: str = "contacted", period: 
       row counts as a contact); many of them were developed earlier (the second mistake);
     - ``new``: the development volume, customers reaching ``level`` for the first time.
 
+    ``rows`` and ``active`` come from :func:`~devvolume.activity_counts` (each row counts for its
+    own team), ``new`` from :func:`~devvolume.development_volume` (credited to the team on the
+    row that set the date); for a ``team`` both are that team's slice of the company's result.
+    Stage labels may be Chinese or English.
+
     Examples
     --------
     >>> log = pd.DataFrame({
     ...     "date": pd.to_datetime(["2026-03-30", "2026-04-02", "2026-04-03", "2026-04-10"]),
     ...     "rep": ["A", "A", "B", "A"], "team": ["T1"] * 4,
     ...     "customer": ["C1", "C1", "C2", "C1"],
-    ...     "stage": ["contacted", "contacted", "won", "signed"]})
+    ...     "stage": ["首次接触", "首次接触", "成交", "签约"]})
     >>> counting_comparison(log, level="contacted")
           period  rows  active  new
     0 2026-03-01     1       1    1
     1 2026-04-01     1       2    1
     """
-    from devvolume.core import development_volume
-
-    scoped = select_team(log, team)
-    new = development_volume(scoped, level=level, period=period)
-    buckets = period_of(scoped["date"], period)
-    rows = (scoped["stage"] == level).groupby(buckets).sum()
-    at_level = _rank(scoped["stage"]) >= STAGE_RANK[level]
-    active = scoped.loc[at_level, "customer"].groupby(buckets[at_level]).nunique()
-    table = new.rename(columns={"volume": "new"})
-    table.insert(1, "rows", table["period"].map(rows).fillna(0).astype("int64"))
-    table.insert(2, "active", table["period"].map(active).fillna(0).astype("int64"))
+    check_team(log, team)
+    by = _by(team) or None
+    work = _team_rows(activity_counts(log, level=level, period=period, by=by), team)
+    new = _team_rows(development_volume(_source(log, reached), level=level, period=period,
+                                        by=by), team)
+    table = work[["period", "level_rows", "active_customers"]].rename(
+        columns={"level_rows": "rows", "active_customers": "active"})
+    table = table.merge(new.rename(columns={"volume": "new"}), on="period", how="left")
+    table["new"] = table["new"].fillna(0).astype("int64")
     return table.reset_index(drop=True)
 
 
 def volume_view(log: pd.DataFrame, *, level: str = "won", period: str = "M", team: str = "",
-                by: str = "") -> pd.DataFrame:
-    """Development volume of one team (or all) by period, optionally split by ``team``/``rep``/….
+                by: str = "", reached: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Development volume of the company (or one team's slice) by period, optionally split by ``by``.
 
     Examples
     --------
     >>> log = pd.DataFrame({"date": pd.to_datetime(["2026-04-03", "2026-05-06"]),
-    ...                     "rep": ["B", "A"], "team": ["T1", "T1"],
+    ...                     "rep": ["B", "A"], "team": ["T1", "T2"],
     ...                     "customer": ["C2", "C1"], "stage": ["won", "won"]})
     >>> volume_view(log, by="rep")["volume"].tolist()
     [0, 1, 1, 0]
+    >>> volume_view(log, team="T2")["volume"].tolist()
+    [0, 1]
     """
-    from devvolume.core import development_volume
-
-    scoped = select_team(log, team)
-    return development_volume(scoped, level=level, period=period, by=by or None)
+    check_team(log, team)
+    columns = _by(team, by)
+    table = development_volume(_source(log, reached), level=level, period=period,
+                               by=columns or None)
+    return _team_rows(table, team, keep_team=by == "team")
 
 
 def volume_totals(table: pd.DataFrame, *, by: str = "") -> pd.DataFrame:
@@ -136,29 +181,37 @@ def volume_totals(table: pd.DataFrame, *, by: str = "") -> pd.DataFrame:
     return totals.sort_values(["volume", by], ascending=[False, True], ignore_index=True)
 
 
-def funnel_view(log: pd.DataFrame, *, team: str = "") -> pd.DataFrame:
-    """Compute the stage funnel of one team (or the company): customers reaching each level, step rates.
+def funnel_view(log: pd.DataFrame, *, team: str = "",
+                reached: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Show the development funnel of the company, or one team's by cohort credit.
+
+    A team's funnel starts from the customers it was credited with at first contact and counts
+    how many of them reached each later level, by anyone: the team cohorts add up to the
+    company's, and a team's step rates compare with the company's.
 
     Examples
     --------
-    >>> log = pd.DataFrame({"date": pd.to_datetime(["2026-03-30", "2026-04-03"]),
-    ...                     "rep": ["A", "B"], "team": ["T1", "T1"],
-    ...                     "customer": ["C1", "C2"], "stage": ["contacted", "won"]})
+    >>> log = pd.DataFrame({"date": pd.to_datetime(["2026-03-30", "2026-04-03", "2026-04-09"]),
+    ...                     "rep": ["A", "B", "B"], "team": ["T1", "T2", "T2"],
+    ...                     "customer": ["C1", "C2", "C1"], "stage": ["contacted", "won", "won"]})
     >>> funnel_view(log)["customers"].tolist()
-    [2, 1, 1, 1]
+    [2, 2, 2, 2]
+    >>> funnel_view(log, team="T1")["customers"].tolist()
+    [1, 1, 1, 1]
     """
-    from devvolume.core import funnel
-
-    return funnel(select_team(log, team))
+    check_team(log, team)
+    table = funnel(_source(log, reached), by=_by(team) or None)
+    return _team_rows(table, team)
 
 
 def conversion_view(log: pd.DataFrame, *, start: str = "contacted", end: str = "won",
                     period: str = "M", team: str = "", within_days: int | None = None,
-                    form: str = "cohort") -> pd.DataFrame:
+                    form: str = "cohort", reached: pd.DataFrame | None = None) -> pd.DataFrame:
     """Conversion per period, in the cohort form (default) or the period (throughput) form.
 
-    Returns ``period, cohort, converted, rate`` (cohort) or ``period, started, finished,
-    throughput`` (period form); ``within_days`` 0 or None means "ever".
+    Returns ``period, cohort, converted, conversion`` (cohort) or ``period, started, finished,
+    throughput`` (period form); ``within_days`` 0 or None means "ever". A team's cohort is the
+    customers credited to it at ``start``, converted by anyone.
 
     Examples
     --------
@@ -166,18 +219,21 @@ def conversion_view(log: pd.DataFrame, *, start: str = "contacted", end: str = "
     ...     "date": pd.to_datetime(["2026-03-30", "2026-04-03", "2026-05-06"]),
     ...     "rep": ["A", "B", "A"], "team": ["T1"] * 3,
     ...     "customer": ["C1", "C2", "C1"], "stage": ["contacted", "won", "won"]})
-    >>> conversion_view(log)["rate"].tolist()
+    >>> conversion_view(log)["conversion"].tolist()
     [1.0, 1.0, nan]
     >>> conversion_view(log, form="period")["throughput"].tolist()
     [0.0, 1.0, nan]
     """
-    from devvolume.core import conversion_rate
-
-    scoped = select_team(log, team)
+    check_team(log, team)
+    by = _by(team) or None
+    source = _source(log, reached)
     if form == "period":
-        return conversion_rate(scoped, start=start, end=end, period=period, form="period")
-    return conversion_rate(scoped, start=start, end=end, period=period,
-                           within_days=within_days or None)
+        table = conversion_rate(source, start=start, end=end, period=period, by=by,
+                                form="period")
+    else:
+        table = conversion_rate(source, start=start, end=end, period=period, by=by,
+                                within_days=within_days or None)
+    return _team_rows(table, team)
 
 
 def pooled_rate(table: pd.DataFrame, *, numerator: str = "converted",
@@ -198,12 +254,20 @@ def pooled_rate(table: pd.DataFrame, *, numerator: str = "converted",
 FACTORS: dict[str, str] = {"channel": "渠道", "team": "团队", "rep": "销售员"}
 
 
+def _filled(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Name the group of rows with an empty ``column`` cell :data:`NOT_FILLED`."""
+    return table.assign(**{column: table[column].astype(object).where(
+        table[column].notna(), NOT_FILLED)})
+
+
 def factor_view(log: pd.DataFrame, *, factor: str = "channel", team: str = "",
-                end: str = "won") -> pd.DataFrame:
+                end: str = "won", reached: pd.DataFrame | None = None) -> pd.DataFrame:
     """Compare the groups of one factor: new contacts, new ``end`` customers, conversion, win rate.
 
     Every customer belongs to the group on the row that first contacted it (its channel, its
-    rep), so the counts add up to the company's and the rates are true shares.
+    rep), so the counts add up to the company's and the rates are true shares. Activities are
+    rows, each counted for its own group. With ``team``, the groups are that team's slice of the
+    company-wide result.
 
     Returns
     -------
@@ -223,26 +287,29 @@ def factor_view(log: pd.DataFrame, *, factor: str = "channel", team: str = "",
     [{'channel': '转介绍', 'contacted': 1, 'converted': 1, 'conversion': 1.0}, \
 {'channel': '陌拜', 'contacted': 2, 'converted': 0, 'conversion': 0.0}]
     """
-    from devvolume.core import conversion_rate, win_rate
-
     if factor not in log.columns:
         msg = (f"工作日志表里没有“{_label(factor)}”（{factor}）这一列。/ no column {factor!r}.\n"
                f"现有的列 / columns: {', '.join(map(str, log.columns))}")
         raise ValueError(msg)
-    scoped = select_team(log, team)
-    scoped = scoped.assign(**{factor: scoped[factor].fillna("（未填写）")})
-    conv = conversion_rate(scoped, start="contacted", end=end, period="Y", by=factor)
-    conv = conv.groupby(factor, as_index=False)[["cohort", "converted"]].sum()
-    wins = win_rate(scoped, by=factor)[[factor, "won", "lost", "rate"]]
-    rows = scoped.groupby(factor).size().rename("activities").reset_index()
-    table = conv.merge(wins, on=factor, how="outer").merge(rows, on=factor, how="outer")
+    check_team(log, team)
+    keys = _by(team, factor)
+    source = reached if reached is not None and factor in reached.columns else log
+    conv = conversion_rate(source, start="contacted", end=end, period="Y", by=keys)
+    wins = win_rate(source, by=keys)[[*keys, "won", "lost", "win_rate"]]
+    work = activity_counts(log, period="Y", by=keys)
+    parts = [_filled(part, factor) for part in (conv, wins, work)]
+    conv = parts[0].groupby(keys, as_index=False)[["cohort", "converted"]].sum()
+    work = parts[2].groupby(keys, as_index=False)["activities"].sum()
+    table = conv.merge(parts[1], on=keys, how="outer").merge(work, on=keys, how="outer")
+    table = _team_rows(table, team, keep_team=factor == "team")
     table = table.fillna({"cohort": 0, "converted": 0, "won": 0, "lost": 0, "activities": 0})
-    table = table.rename(columns={"cohort": "contacted", "rate": "win_rate"})
+    table = table.rename(columns={"cohort": "contacted"})
     counts = ["contacted", "converted", "won", "lost", "activities"]
     table[counts] = table[counts].astype("int64")
     table["conversion"] = table["converted"] / table["contacted"].where(table["contacted"] > 0)
     table["activities_per_new"] = table["activities"] / table["converted"].where(
         table["converted"] > 0)
+    table["win_rate"] = table["win_rate"].astype("float64")
     columns = [factor, "contacted", "converted", "conversion", "won", "lost", "win_rate",
                "activities", "activities_per_new"]
     table = table[columns].sort_values(["conversion", factor], ascending=[False, True],
@@ -250,12 +317,18 @@ def factor_view(log: pd.DataFrame, *, factor: str = "channel", team: str = "",
     return table.reset_index(drop=True)
 
 
+def _day(value: Any) -> dt.date:
+    return pd.Timestamp(value).date()
+
+
 def before_after(log: pd.DataFrame, *, rep: str, date: str, start: str = "contacted",
-                 end: str = "won") -> pd.DataFrame:
+                 end: str = "won", reached: pd.DataFrame | None = None) -> pd.DataFrame:
     """One rep's cohort conversion for customers first reached before and from ``date`` on.
 
-    Use it to see whether a training course (or any change on a date) made a difference: the
-    cohorts are split by the date each customer reached ``start``.
+    Use it to see whether a training course (or any change on a date) made a difference. The
+    rep's cohort is the customers credited to the rep when they reached ``start`` (company-wide),
+    split by that date; ``converted`` counts those who reached ``end``, by anyone
+    (:func:`~devvolume.compare_periods` with ``where={"rep": rep}``).
 
     Examples
     --------
@@ -266,21 +339,23 @@ def before_after(log: pd.DataFrame, *, rep: str, date: str, start: str = "contac
     >>> before_after(log, rep="A", date="2026-04-01")[["cohort", "converted"]].values.tolist()
     [[2, 0], [1, 1]]
     """
-    if rep not in set(log["rep"]):
-        msg = f"工作日志表里没有销售员“{rep}”。/ no rep named {rep!r}."
+    if rep not in set(log["rep"].dropna()):
+        msg = (f"工作日志表里没有销售员“{rep}”。/ no rep named {rep!r}.\n"
+               "Hint: 名字要和工作日志里写的完全一样。")
         raise ValueError(msg)
-    mine = log[log["rep"] == rep]
-    rank = _rank(mine["stage"])
-    started = mine[rank >= STAGE_RANK[start]].groupby("customer")["date"].min()
-    ended = mine[rank >= STAGE_RANK[end]].groupby("customer")["date"].min()
-    after = started >= pd.Timestamp(date)
-    converted = started.index.isin(ended.index)
+    table = reached_levels(log) if reached is None else reached
+    first, last = _day(table["date"].min()), _day(table["last_date"].max())
+    split = _day(date)
+    eve = split - dt.timedelta(days=1)
+    # A window outside the data (a date before the first row, or after the last) is empty.
+    before = (first, eve) if eve >= first else (eve, eve)
+    after = (split, last) if split <= last else (split, split)
+    result = compare_periods(table, before=before, after=after, metric="conversion", start=start,
+                             end=end, where={"rep": rep})
     rows = []
-    for label, part in (("之前", ~after), ("之后", after)):
-        cohort = int(part.sum())
-        done = int((part & converted).sum())
-        rows.append({"when": label, "cohort": cohort, "converted": done,
-                     "rate": done / cohort if cohort else float("nan")})
+    for label, (converted, cohort) in (("之前", result.before), ("之后", result.after)):
+        rows.append({"when": label, "cohort": cohort, "converted": converted,
+                     "rate": converted / cohort if cohort else float("nan")})
     return pd.DataFrame(rows)
 
 
@@ -290,12 +365,13 @@ HEADERS: dict[str, str] = {
     "active": "活跃客户（错误口径）", "new": "新客户（正确口径）", "team": "团队", "rep": "销售员",
     "channel": "渠道", "level": "阶段", "step": "步骤", "customers": "客户数",
     "from_previous": "占上一步", "from_first": "占首次接触", "cohort": "批次客户数",
-    "converted": "已转化", "rate": "转化率", "started": "本期开始数", "finished": "本期完成数",
-    "throughput": "吞吐比（可大于 1）", "contacted": "新接触客户", "conversion": "接触→成交转化率",
+    "converted": "已转化", "rate": "转化率", "conversion": "转化率", "started": "本期开始数",
+    "finished": "本期完成数", "throughput": "吞吐比（可大于 1）", "contacted": "新接触客户",
     "won": "成交客户", "lost": "流失客户", "win_rate": "赢单率", "activities": "活动次数",
     "activities_per_new": "每个新成交客户的活动次数", "when": "培训", "method": "口径",
     "date": "日期", "customer": "客户", "stage": "阶段", "activity": "活动类型", "amount": "金额",
-    "note": "备注",
+    "note": "备注", "retention": "保留率", "churn": "流失率", "last_date": "最后一次活动",
+    "idle_days": "没人跟进的天数",
 }  # fmt: skip
 
 #: The three ways of counting, as shown in the comparison chart's legend.
@@ -339,24 +415,23 @@ def counting_long(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def counting_chart(table: pd.DataFrame, *, period: str = "M", title: str | None = None) -> Any:
-    """Line chart of the three counts of :func:`counting_comparison` (built by devvolume.viz._charts)."""
-    from devvolume.viz import _charts as charts
+    """Line chart of the three counts of :func:`counting_comparison` (built by devvolume.viz)."""
+    from devvolume.viz import volume_trend
 
-    return charts.volume_trend(counting_long(table), period=period, by="口径",
-                               title=title or "三种数法的对比：只有“新客户”是客户开发量")
+    return volume_trend(counting_long(table), period=period, by="口径",
+                        title=title or "三种数法的对比：只有“新客户”是客户开发量")
 
 
 def factor_chart(table: pd.DataFrame, *, factor: str = "channel", title: str | None = None) -> Any:
-    """Bar chart of the conversion per group of :func:`factor_view` (built by devvolume.viz._charts)."""
-    from devvolume.viz import _charts as charts
-
+    """Bar chart of the conversion per group of :func:`factor_view` (built by devvolume.viz)."""
     name = FACTORS.get(factor, factor)
     frame = pd.DataFrame({"period": pd.Timestamp("2025-01-01"), name: table[factor],
                           "cohort": table["contacted"], "converted": table["converted"],
-                          "rate": table["conversion"]})
-    return charts.conversion_by_cohort(
-        frame, period="Y", by=name, height=240,
-        title=title or f"按{name}比较：首次接触 → 成交的转化率")
+                          "conversion": table["conversion"]})
+    from devvolume.viz import conversion_by_cohort
+
+    return conversion_by_cohort(frame, period="Y", by=name, height=240,
+                                title=title or f"按{name}比较：首次接触 → 成交的转化率")
 
 
 def chart_html(chart: Any) -> str:
@@ -366,13 +441,26 @@ def chart_html(chart: Any) -> str:
     return str(display.renderer(chart.to_dict())["text/html"])
 
 
+def _first_orders(orders: pd.DataFrame) -> pd.Series:
+    """Each customer's first order date, decided by the core.
+
+    An order is a deal won, so the orders read as a work log of ``won`` rows, and the date at
+    which each customer first reached ``won`` is its first order.
+    """
+    as_worklog = orders[["date", "customer"]].assign(stage="won")
+    first = reached_levels(as_worklog)
+    first = first[first["level"] == "won"]
+    return first.set_index("customer")["date"].rename("first")
+
+
 def customer_value(orders: pd.DataFrame, *, cohort_months: int = 3,
                    window_months: int = 9) -> pd.DataFrame:
     """Measure what a new customer is worth beyond the first deal: its orders in its first months.
 
     The cohort is the customers whose first order falls in the first ``cohort_months`` calendar
-    months of the orders; each is followed for ``window_months`` months from its first order (all of them
-    are observed that long when the data spans ``cohort_months + window_months`` months).
+    months of the orders; each is followed for ``window_months`` months from its first order (all
+    of them are observed that long when the data span ``cohort_months + window_months`` months).
+    First orders and calendar months come from the core.
 
     Returns
     -------
@@ -389,10 +477,12 @@ def customer_value(orders: pd.DataFrame, *, cohort_months: int = 3,
     >>> customer_value(orders).to_dict("records")
     [{'customers': 2, 'first_order': 100.0, 'window_value': 125.0, 'orders': 1.5, 'multiple': 1.25}]
     """
-    first = orders.groupby("customer")["date"].min().rename("first")
+    first = _first_orders(orders)
+    months: Sequence[dt.date] = (
+        period_starts(first.min(), first.max(), "M")[:cohort_months] if len(first) else [])
+    cohort_last = pd.Timestamp(period_window(months[-1], "M").last) if months else pd.NaT
     dated = orders.join(first, on="customer")
-    start = dated["date"].min().to_period("M").start_time
-    cohort = dated[dated["first"] < start + pd.DateOffset(months=cohort_months)]
+    cohort = dated[dated["first"] <= cohort_last]
     window = cohort[cohort["date"] < cohort["first"] + pd.DateOffset(months=window_months)]
     first_amount = window[window["date"] == window["first"]].groupby("customer")["amount"].sum()
     total = window.groupby("customer")["amount"].sum()

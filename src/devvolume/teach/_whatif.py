@@ -4,18 +4,18 @@ Both follow one rule: the widget only moves numbers around, and a pure function 
 :func:`project_strategies` turns four strategy levels (精准定位, 优化流程, 培训, 数字营销) into the
 team's projected monthly development volume, target attainment, cost and the value of the
 extra customers. It takes the *lifts* from the simulator's expected-value projection
-(:func:`devvolume.sim._simulate.project`) and applies them to a :class:`Baseline` measured on a real
-work log, so a manager can ask "what if" of their own team. :func:`incentive_payouts` prices a
-per-customer bonus with an accelerator above 100 % attainment for every rep, through
-:mod:`devvolume.targets`.
+(:func:`devvolume.project`) and applies them to a :class:`Baseline` measured on a real work log
+(a team's figures are its slice of the company's), so a manager can ask "what if" of their own
+team. :func:`incentive_payouts` prices a per-customer bonus with an accelerator above 100 %
+attainment for every rep, through :func:`devvolume.incentive_payout`.
 
-The widgets show their charts in a :class:`devvolume.viz._display.ChartView`: the first as offline
+The widgets show their charts in a :class:`devvolume.viz.ChartView`: the first as offline
 SVG in an ``HTML`` widget (what a built notebook stores and an export shows), and, once the
 learner moves a control, every later one drawn live by JupyterLab's own Vega-Lite renderer.
 Labels are ``HTML`` widgets, so a headless run stores no stray outputs and a browser test can
 read them (CSS classes
 :data:`PROJECTED_VOLUME_CLASS`, ``dv-strategy-<code>``, ``dv-incentive-total``,
-and ``dv-month-change`` in :mod:`devvolume.change`).
+and ``dv-month-change`` in :mod:`devvolume.teach._change`).
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from devvolume import core as metrics
-from devvolume import core as targets
-from devvolume.sim import _simulate as simulate
-from devvolume.viz._display import ChartView
+from devvolume.core import development_volume, incentive_payout, reached_levels
+from devvolume.sim import Projection, SalesModel, project
+from devvolume.teach._views import check_team
+from devvolume.viz import ChartView
 
 #: The four strategies of syllabus section 四: slider code → label.
 STRATEGIES: dict[str, str] = {
@@ -68,7 +68,7 @@ class Baseline:
         The team's monthly target of new customers won.
     reps : int
         Head count; running costs are per rep.
-    model : devvolume.sim._simulate.SalesModel
+    model : devvolume.SalesModel
         The simulator model whose expected lifts are applied. Its size sets the scale of its
         costs, which are scaled to ``reps``.
     history : pandas.DataFrame, optional
@@ -80,7 +80,7 @@ class Baseline:
     won_per_month: float
     target_per_month: float
     reps: int
-    model: simulate.SalesModel = field(default_factory=simulate.SalesModel)
+    model: SalesModel = field(default_factory=SalesModel)
     history: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
     def monthly(self) -> pd.DataFrame:
@@ -96,21 +96,25 @@ def baseline_from_worklog(
     *,
     targets: pd.DataFrame | None = None,
     team: str = "",
-    model: simulate.SalesModel | None = None,
+    model: SalesModel | None = None,
+    reached: pd.DataFrame | None = None,
 ) -> Baseline:
     """Measure a :class:`Baseline` on a work log (and its targets, when there are any).
 
     Parameters
     ----------
     log : pandas.DataFrame
-        A canonical work log.
+        The company's canonical work log.
     targets : pandas.DataFrame, optional
         ``rep, team, period, target`` (new customers won per month). Without it the target is
         the observed monthly volume, so attainment starts at 100 %.
     team : str
-        Keep only this team; ``""`` means the whole company.
-    model : devvolume.sim._simulate.SalesModel, optional
+        Measure this team: its slice of the company's monthly volumes (the customers credited
+        to it), its reps and its targets; ``""`` means the whole company.
+    model : devvolume.SalesModel, optional
         The simulator model for the lifts; the default company model.
+    reached : pandas.DataFrame, optional
+        ``dv.reached_levels(log)``, when the caller has it already.
 
     Examples
     --------
@@ -123,26 +127,32 @@ def baseline_from_worklog(
     >>> b.contacted_per_month, b.won_per_month, b.target_per_month, b.reps
     (1.5, 1.0, 1.0, 2)
     """
-    if team:
-        log = log[log["team"] == team]
-        if targets is not None:
-            targets = targets[targets["team"] == team]
-    if log.empty:
-        msg = f"工作日志里没有团队 {team!r} 的记录。Hint: 检查团队名称，或用空字符串表示全公司。"
-        raise ValueError(msg)
-    contacted = metrics.development_volume(log, level="contacted", period="M")
-    won = metrics.development_volume(log, level="won", period="M")
-    won_per_month = float(won["volume"].mean())
+    check_team(log, team)
+    table = reached_levels(log) if reached is None else reached
+    by = "team" if team else None
+    volumes = {}
+    for level in ("contacted", "won"):
+        monthly = development_volume(table, level=level, period="M", by=by)
+        if team:
+            monthly = monthly[monthly["team"] == team].drop(columns="team")
+        volumes[level] = monthly.reset_index(drop=True)
+    # head count is a roster, read from the log's rows (never a count of new customers)
+    reps = log.loc[log["team"] == team, "rep"] if team else log["rep"]
+    if targets is not None and team:
+        targets = targets[targets["team"] == team]
+    won = volumes["won"]
+    won_per_month = float(won["volume"].mean()) if len(won) else 0.0
     if targets is not None and not targets.empty:
         target = float(targets.groupby("period")["target"].sum().mean())
     else:
         target = won_per_month
+    contacted = volumes["contacted"]
     return Baseline(
-        contacted_per_month=float(contacted["volume"].mean()),
+        contacted_per_month=float(contacted["volume"].mean()) if len(contacted) else 0.0,
         won_per_month=won_per_month,
         target_per_month=target,
-        reps=int(log["rep"].nunique()),
-        model=model or simulate.SalesModel(),
+        reps=int(reps.nunique()),
+        model=model or SalesModel(),
         history=won,
     )
 
@@ -247,7 +257,7 @@ def project_strategies(
                    "Hint: 1 means full effort; give 0.5 for 50 %.")  # fmt: skip
             raise ValueError(msg)
     model = baseline.model
-    p = simulate.project(model, **levels)
+    p: Projection = project(model, **levels)
     won = baseline.won_per_month * p.won / p.baseline_won
     contacted = baseline.contacted_per_month * p.contacted / p.baseline_contacted
     scale = baseline.reps / (model.teams * model.reps_per_team)
@@ -309,11 +319,11 @@ class StrategySimulator(widgets.VBox):
         self.headline.value = f"<h3 style='margin:4px 0'>{html.escape(result.headline)}</h3>"
         self.details.value = html.escape(_details(result))
         if redraw:
-            from devvolume.viz import _charts as charts
+            from devvolume.viz import combine
 
             # one chart of both: the static SVG's cost is mostly per vl-convert call
-            self.charts.show(charts.combine(strategy_chart(result, title=self.title),
-                                            money_chart(result)), live=live)  # fmt: skip
+            self.charts.show(combine(strategy_chart(result, title=self.title),
+                                     money_chart(result)), live=live)  # fmt: skip
         return result
 
     def _on_change(self, _change: Any) -> None:
@@ -330,7 +340,7 @@ def _details(result: StrategyProjection) -> str:
 
 
 def strategy_chart(result: StrategyProjection, *, title: str = "方案与现状对比") -> Any:
-    """Draw a projection: new customers per month, 现状 against 方案, by :mod:`devvolume.viz._charts`.
+    """Draw a projection: new customers per month, 现状 against 方案, by :mod:`devvolume.viz`.
 
     Examples
     --------
@@ -339,10 +349,10 @@ def strategy_chart(result: StrategyProjection, *, title: str = "方案与现状�
     >>> spec["title"]
     '示例'
     """
-    from devvolume.viz import _charts as charts  # altair is slow to import; the exercises never draw
+    from devvolume.viz import whatif_comparison
 
-    return charts.whatif_comparison(result.monthly, period="M", title=title,
-                                    y_title="新成交客户（个）")  # fmt: skip
+    return whatif_comparison(result.monthly, period="M", title=title,
+                             y_title="新成交客户（个）")  # fmt: skip
 
 
 def money_chart(result: StrategyProjection, *, title: str = "每月成本与新增客户价值（元）") -> Any:
@@ -357,10 +367,10 @@ def money_chart(result: StrategyProjection, *, title: str = "每月成本与新�
     """
     import altair as alt
 
-    from devvolume.viz import _charts as charts
+    from devvolume.viz import MAIN_COLOR, MUTED_COLOR, TARGET_COLOR
 
     items = ["每月成本", "新增客户价值", "净收益"]
-    colours = [charts.TARGET_COLOR, charts.MAIN_COLOR, charts.MUTED_COLOR]
+    colours = [TARGET_COLOR, MAIN_COLOR, MUTED_COLOR]
     chart = alt.Chart(result.money).mark_bar().encode(
         y=alt.Y("item:N", title="项目", sort=items),
         x=alt.X("amount:Q", title="元 / 月", axis=alt.Axis(format=",.0f")),
@@ -373,7 +383,7 @@ def money_chart(result: StrategyProjection, *, title: str = "每月成本与新�
 
 def _finish(chart: Any, title: str, *, width: int = 480, height: int = 280) -> Any:
     """Title, size and the CJK font, as every devvolume chart has them."""
-    from devvolume.viz._display import FONT_STACK
+    from devvolume.viz import FONT_STACK
 
     return (chart.properties(title=title, width=width, height=height)
             .configure(font=FONT_STACK).configure_title(anchor="start", fontSize=15)
@@ -424,14 +434,14 @@ def incentive_payouts(
 ) -> IncentivePlan:
     """Price a per-customer bonus with an accelerator above 100 % of target, rep by rep.
 
-    Each period is paid on its own (:func:`devvolume.targets.incentive_payout` with one tier at
+    Each period is paid on its own (:func:`devvolume.incentive_payout` with one tier at
     100 %): a new customer up to the target earns ``per_customer``, each one above it earns
     ``per_customer × accelerator``. The periods are then added up per rep.
 
     Parameters
     ----------
     attained : pandas.DataFrame
-        The result of :func:`devvolume.targets.attainment` (``period, rep, target, actual, …``).
+        The result of :func:`devvolume.attainment` (``period, rep, target, actual, …``).
     per_customer : float
         Bonus per new customer up to the target (元).
     accelerator : float
@@ -466,8 +476,8 @@ def incentive_payouts(
             known = ", ".join(f"{p:%Y-%m-%d}" for p in sorted(attained["period"].unique()))
             msg = f"No targets for period {period!r}. Periods with targets: {known}."
             raise ValueError(msg)
-    paid = targets.incentive_payout(frame, per_customer=per_customer,
-                                    tiers=((1.0, accelerator),))  # fmt: skip
+    paid = incentive_payout(frame, per_customer=per_customer,
+                            tiers=((1.0, accelerator),))  # fmt: skip
     table = paid.groupby(by, as_index=False)[["target", "actual", "payout"]].sum()
     table["attainment"] = (table["actual"] / table["target"]).where(table["target"] > 0)
     table = table[[by, "target", "actual", "attainment", "payout"]]
@@ -540,11 +550,11 @@ def payout_chart(plan: IncentivePlan, *, title: str = "每位销售员的奖金"
     """
     import altair as alt
 
-    from devvolume.viz import _charts as charts
+    from devvolume.viz import MAIN_COLOR
 
     order = plan.table["rep"].astype(str).tolist()
     base = alt.Chart(plan.table).encode(y=alt.Y("rep:N", title="销售员", sort=order))
-    bars = base.mark_bar(color=charts.MAIN_COLOR).encode(
+    bars = base.mark_bar(color=MAIN_COLOR).encode(
         x=alt.X("payout:Q", title="奖金（元）", axis=alt.Axis(format=",.0f")),
         tooltip=[alt.Tooltip("rep:N", title="销售员"),
                  alt.Tooltip("payout:Q", title="奖金（元）", format=",.0f"),

@@ -1,11 +1,12 @@
 """Interactive controls for the lessons: thin ipywidgets over pure, tested functions.
 
 Every control follows one rule: its callback only reads the widgets' values and calls a pure
-function (from :mod:`devvolume.teach._views`, re-exported here, or the metric engine) that returns a
-table, then draws it with :mod:`devvolume.viz._charts`; the tests check those functions, never the
-widgets. :func:`worklog_picker` loads a manager's own 工作日志表 (by path or upload) and shows the
-loader's problems table; the explorers let a learner change level, period, team or grouping and
-watch the numbers move.
+function (from :mod:`devvolume.teach._views`, re-exported by :mod:`devvolume.teach`) that returns
+a table, then draws it with :mod:`devvolume.viz`; the tests check those functions, never the
+widgets. An explorer computes the company's :func:`~devvolume.reached_levels` table once, when it
+is built, and hands it to the view on every move, so a move only slices; its team drop-down
+slices company-wide results. :func:`worklog_picker` loads a manager's own 工作日志表 (by path or
+upload) and shows the loader's problems table.
 """
 
 from __future__ import annotations
@@ -17,53 +18,23 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from devvolume.teach._ownlog import (
-    MAX_PROBLEMS_SHOWN,
-    check_summary_html,
-    describe_worklog,
-    error_html,
-    example_problem_file,
-    load_uploaded,
-    problems_table,
-)
+from devvolume.core import LEVELS, STAGE_LABELS, reached_levels
+from devvolume.inputs import WorklogCheck, WorklogError, check_worklog
+from devvolume.teach._ownlog import check_summary_html, error_html, load_uploaded
 from devvolume.teach._views import (
     FACTORS,
-    HEADERS,
-    METHOD_LABELS,
     PERIOD_LABELS,
-    before_after,
-    chart_html,
     chinese,
     conversion_view,
     counting_chart,
     counting_comparison,
-    counting_long,
-    customer_value,
     factor_chart,
     factor_view,
     funnel_view,
-    period_of,
-    pooled_rate,
-    select_team,
     volume_totals,
     volume_view,
 )
-from devvolume.viz._display import ChartView
-from devvolume.inputs._worklog import WorklogCheck, WorklogError, check_worklog
-from devvolume.core import LEVELS, STAGE_LABELS
-
-__all__ = [
-    "ALL_TEAMS", "FACTORS", "HEADERS", "MAX_PROBLEMS_SHOWN", "METHOD_LABELS", "PERIOD_LABELS",
-    "SPLITS", "STAGE_LABELS", "UPLOAD_ACCEPT", "ConversionExplorer", "CountingExplorer",
-    "Explorer", "FactorExplorer", "FunnelExplorer", "VolumeExplorer", "WorklogPicker",
-    "before_after", "chart_html", "chinese", "conversion_explorer", "conversion_view",
-    "counting_chart", "counting_comparison", "counting_explorer", "counting_long",
-    "customer_value",
-    "describe_worklog", "example_problem_file", "factor_chart", "factor_explorer", "factor_view",
-    "funnel_explorer", "funnel_view", "level_options", "load_uploaded", "period_of",
-    "period_options", "pooled_rate", "problems_table", "select_team", "team_options",
-    "volume_explorer", "volume_totals", "volume_view", "worklog_picker",
-]  # fmt: skip
+from devvolume.viz import ChartView
 
 #: File types the upload button accepts.
 UPLOAD_ACCEPT = ".xlsx,.csv"
@@ -77,7 +48,7 @@ class WorklogPicker(widgets.VBox):
     """Load your own 工作日志表: a path box, an upload button, a 加载 button and the result.
 
     After a load without problems, :attr:`worklog` holds the canonical work log; it stays None
-    until then. :attr:`check` holds the last :class:`~devvolume.inputs._worklog.WorklogCheck` (or None).
+    until then. :attr:`check` holds the last :class:`~devvolume.WorklogCheck` (or None).
     """
 
     def __init__(self, *, path: str = "",
@@ -182,12 +153,14 @@ class Explorer(widgets.VBox):
     """Drop-downs over a work log; each change calls a pure function and redraws table + chart.
 
     Subclasses set :attr:`controls` and implement :meth:`compute` (pure: values → table) and
-    :meth:`draw` (table → chart). :attr:`table` is the last result. The first chart is static
-    SVG; once a control moves, charts are drawn live by JupyterLab (:class:`ChartView`).
+    :meth:`draw` (table → chart). :attr:`table` is the last result; :attr:`reached` is the
+    company's reached-levels table, computed once here and passed to every view. The first chart
+    is static SVG; once a control moves, charts are drawn live by JupyterLab (:class:`ChartView`).
     """
 
     def __init__(self, log: pd.DataFrame, controls: dict[str, Any]) -> None:
         self.worklog = log
+        self.reached = reached_levels(log)
         self.controls = controls
         self.table: pd.DataFrame = pd.DataFrame()
         # Widgets' state, not captured outputs: a notebook run headless (nbclient, nbval) gets no
@@ -255,10 +228,10 @@ class CountingExplorer(Explorer):
             "team": _dropdown(team_options(log), team, "团队"),
         })
 
-    def compute(self, **values: Any) -> pd.DataFrame:  # noqa: D102
-        return counting_comparison(self.worklog, **values)
+    def compute(self, **values: Any) -> pd.DataFrame:
+        return counting_comparison(self.worklog, reached=self.reached, **values)
 
-    def draw(self, table: pd.DataFrame, **values: Any) -> Any:  # noqa: D102
+    def draw(self, table: pd.DataFrame, **values: Any) -> Any:
         return counting_chart(table, period=values["period"])
 
 
@@ -279,33 +252,33 @@ class VolumeExplorer(Explorer):
             "by": _dropdown([s for s in SPLITS if not s[1] or s[1] in log.columns], by, "拆分"),
         })
 
-    def compute(self, **values: Any) -> pd.DataFrame:  # noqa: D102
-        return volume_view(self.worklog, **values)
+    def compute(self, **values: Any) -> pd.DataFrame:
+        return volume_view(self.worklog, reached=self.reached, **values)
 
-    def draw(self, table: pd.DataFrame, **values: Any) -> Any:  # noqa: D102
-        from devvolume.viz import _charts as charts
+    def draw(self, table: pd.DataFrame, **values: Any) -> Any:
+        from devvolume.viz import volume_trend
 
         by = values["by"] or None
-        return charts.volume_trend(table, period=values["period"], by=by, level=values["level"],
-                                   mark="bar" if by else "line")
+        return volume_trend(table, period=values["period"], by=by, level=values["level"],
+                            mark="bar" if by else "line")
 
-    def shown(self, table: pd.DataFrame, **values: Any) -> pd.DataFrame:  # noqa: D102
+    def shown(self, table: pd.DataFrame, **values: Any) -> pd.DataFrame:
         return chinese(volume_totals(table, by=values["by"]))
 
 
 class FunnelExplorer(Explorer):
-    """Lesson 03: the funnel of one team or the company."""
+    """Lesson 03: the funnel of the company, or one team's by cohort credit."""
 
     def __init__(self, log: pd.DataFrame, *, team: str = "") -> None:
         super().__init__(log, {"team": _dropdown(team_options(log), team, "团队")})
 
-    def compute(self, **values: Any) -> pd.DataFrame:  # noqa: D102
-        return funnel_view(self.worklog, **values)
+    def compute(self, **values: Any) -> pd.DataFrame:
+        return funnel_view(self.worklog, reached=self.reached, **values)
 
-    def draw(self, table: pd.DataFrame, **values: Any) -> Any:  # noqa: D102
-        from devvolume.viz import _charts as charts
+    def draw(self, table: pd.DataFrame, **values: Any) -> Any:
+        from devvolume.viz import funnel
 
-        return charts.funnel(table, title=f"客户开发漏斗：{values['team'] or ALL_TEAMS}")
+        return funnel(table, title=f"客户开发漏斗：{values['team'] or ALL_TEAMS}")
 
 
 class ConversionExplorer(Explorer):
@@ -327,21 +300,20 @@ class ConversionExplorer(Explorer):
                               form, "口径"),
         })
 
-    def compute(self, **values: Any) -> pd.DataFrame:  # noqa: D102
-        return conversion_view(self.worklog, **values)
+    def compute(self, **values: Any) -> pd.DataFrame:
+        return conversion_view(self.worklog, reached=self.reached, **values)
 
-    def draw(self, table: pd.DataFrame, **values: Any) -> Any:  # noqa: D102
-        from devvolume.viz import _charts as charts
+    def draw(self, table: pd.DataFrame, **values: Any) -> Any:
+        from devvolume.viz import conversion_by_cohort
 
         if values["form"] == "period":
-            frame = table.rename(columns={"started": "cohort", "finished": "converted",
-                                          "throughput": "rate"})
-            return charts.conversion_by_cohort(
-                frame.assign(rate=frame["rate"].clip(upper=1.0)), period=values["period"],
-                start=values["start"], end=values["end"],
+            frame = table.rename(columns={"started": "cohort", "finished": "converted"})
+            frame["conversion"] = frame.pop("throughput").clip(upper=1.0)
+            return conversion_by_cohort(
+                frame, period=values["period"], start=values["start"], end=values["end"],
                 title="期间口径：本期完成数 ÷ 本期开始数（不是同一批客户，超过 100% 的被截断）")
-        return charts.conversion_by_cohort(table, period=values["period"],
-                                           start=values["start"], end=values["end"])
+        return conversion_by_cohort(table, period=values["period"], start=values["start"],
+                                    end=values["end"])
 
 
 class FactorExplorer(Explorer):
@@ -354,13 +326,13 @@ class FactorExplorer(Explorer):
             "team": _dropdown(team_options(log), team, "团队"),
         })
 
-    def compute(self, **values: Any) -> pd.DataFrame:  # noqa: D102
-        return factor_view(self.worklog, **values)
+    def compute(self, **values: Any) -> pd.DataFrame:
+        return factor_view(self.worklog, reached=self.reached, **values)
 
-    def draw(self, table: pd.DataFrame, **values: Any) -> Any:  # noqa: D102
+    def draw(self, table: pd.DataFrame, **values: Any) -> Any:
         return factor_chart(table, factor=values["factor"])
 
-    def shown(self, table: pd.DataFrame, **values: Any) -> pd.DataFrame:  # noqa: D102
+    def shown(self, table: pd.DataFrame, **values: Any) -> pd.DataFrame:
         return chinese(table).round(3)
 
 
