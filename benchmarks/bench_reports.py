@@ -30,7 +30,7 @@ from pathlib import Path
 
 import psutil
 
-from devvolume.datasets import load_dataset
+from devvolume import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "reports" / "rep_report.ipynb"

@@ -139,3 +139,14 @@ def shared_log() -> pd.DataFrame:
         ("2026-04-20", "李", "B", "客户丁", "首次接触"),
     ]
     return worklog(rows)
+
+
+@pytest.fixture
+def shared_oracle() -> dict[str, object]:
+    """What ``shared_log``'s docstring counts by hand per month (March, April), for the lesson
+    views: rows at the contacted level, customers merely active at it, and new customers."""
+    return {
+        "company": {"rows": [3, 3], "active": [3, 2], "new": [3, 1]},
+        "A": {"rows": [2, 1], "active": [2, 2], "new": [2, 1]},
+        "B": {"rows": [1, 2], "active": [2, 1], "new": [1, 0]},
+    }

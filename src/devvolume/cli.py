@@ -1,9 +1,10 @@
 """The ``devvolume`` command: a thin layer over the library functions.
 
 ``devvolume validate FILE`` checks a 工作日志表; ``devvolume template FILE.xlsx`` writes a blank
-one; ``devvolume report SOURCE --by team --out DIR`` writes a report per team (or rep) and an
-index page. Exit status: 0 when all is well, 1 when the file has problems or the command (or
-any report) failed, 2 for a usage error.
+one; ``devvolume report SOURCE --by team --out DIR`` writes a report per team (or rep), an
+index page and ``summary.csv`` (``--as-of DATE`` sets the report day). Exit status: 0 when all
+is well, 1 when the file has problems or the command (or any report) failed, 2 for a usage
+error.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 
+from devvolume.inputs._template import write_template
 from devvolume.inputs._worklog import WorklogCheck, WorklogError, check_worklog
 from devvolume.report._build import KINDS, LANGS, PERIODS, build_reports
-from devvolume.inputs._template import write_template
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="只生成这些团队或销售员 / only these teams or reps")
     report.add_argument("--period", choices=PERIODS, default="M",
                         help="统计周期 / period: W, M, Q, Y (default M)")
+    report.add_argument("--as-of", metavar="DATE",
+                        help="报告日期 YYYY-MM-DD，之后的记录不计（默认为数据的最后一天）/ report day: "
+                             "rows after it are left out (default: the last day in the data)")
     report.add_argument("--out", required=True, help="输出文件夹 / output folder")
     report.add_argument("--jobs", type=int, default=1,
                         help="并行进程数 / worker processes (default 1)")
@@ -139,13 +143,16 @@ def _template(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     try:
         batch = build_reports(args.source, by=args.by, kind=args.kind, only=args.only,
-                              period=args.period, out=args.out, jobs=args.jobs, force=args.force,
-                              lang=args.lang, progress=not args.no_progress)  # fmt: skip
+                              period=args.period, as_of=args.as_of, out=args.out, jobs=args.jobs,
+                              force=args.force, lang=args.lang,
+                              progress=not args.no_progress)  # fmt: skip
     except (FileExistsError, FileNotFoundError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 1
     done = sum(result.ok for result in batch.results)
     print(f"已生成 {done} 份报告 / wrote {done} reports; "
           f"失败 / failed: {len(batch.failed)}")  # fmt: skip
+    print(f"报告日期 / report day: {batch.as_of}")
     print(f"打开 / open: {batch.index.resolve().as_uri()}")
+    print(f"汇总表 / summary: {batch.summary.resolve()}")
     return 0 if batch.ok else 1

@@ -1,6 +1,6 @@
 """An instructor's reports in a real browser with the network cut off.
 
-One team report and its ``index.html`` are built with :func:`devvolume.report._build.build_reports`
+One team report and its ``index.html`` are built with :func:`devvolume.report.build_reports`
 (the function behind ``devvolume report``) into a temporary folder and opened from disk in
 Debian's Chromium. Every request but the pages themselves is aborted and counted; the count
 must be zero. The charts must be drawn, no code may be shown, and every link of the index must
@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from devvolume.report._build import build_reports
+from devvolume.report import build_reports
 
 if TYPE_CHECKING:
     from conftest import BlockedPage
@@ -42,6 +42,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("reports") / "out"
     batch = build_reports("directsales", out=out, by="team", only=[TEAM], progress=False)
     assert batch.ok, [result.error for result in batch.failed]
+    assert batch.summary == out / "summary.csv"
     return out
 
 

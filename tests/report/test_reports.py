@@ -2,7 +2,8 @@
 
 One batch through :func:`build_reports` (hostile team names, two workers), one with a failing
 report, one end to end through ``python -m devvolume report``, and one comparison of the warm
-engine with a plain papermill run. Each batch keeps to a handful of tiny teams.
+engine with a plain papermill run. Each batch keeps to a handful of tiny teams. The numbers the
+reports show are checked in test_report_figures.py.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ import nbformat
 import pandas as pd
 import papermill
 import pytest
+from report_helpers import read_summary
 
-from devvolume.report._build import MARKER, ReportBatch, build_reports, safe_file_names
+from devvolume.report import SUMMARY_COLUMNS, ReportBatch, build_reports, safe_file_names
+from devvolume.report._build import MARKER
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks" / "reports"
@@ -96,7 +99,7 @@ def test_hostile_names_are_confined_to_out(hostile: ReportBatch) -> None:
     assert sorted(result.name for result in hostile.results) == sorted(HOSTILE)
     written = {path.name for path in hostile.out.iterdir()}
     expected = {result.path.name for result in hostile.results if result.path}
-    assert written == {*expected, "index.html", MARKER}
+    assert written == {*expected, "index.html", "summary.csv", MARKER}
     for result in hostile.results:
         assert result.path is not None
         assert result.path.resolve().parent == hostile.out.resolve()
@@ -166,6 +169,12 @@ def test_bad_options_fail_before_anything_runs(tmp_path: Path) -> None:
         build_reports(tmp_path / "missing.csv", out=tmp_path)
     with pytest.raises(ValueError, match="does not take the parameters"):
         build_reports("directsales", out=tmp_path, parameters={"colour": "red"})
+    with pytest.raises(ValueError, match="are set by build_reports"):
+        build_reports("directsales", out=tmp_path, parameters={"as_of": "2025-06-30"})
+    with pytest.raises(ValueError, match=r"不在数据的日期范围内.*is outside the data's dates"):
+        build_reports("directsales", out=tmp_path, as_of="2026-01-01")
+    with pytest.raises(ValueError, match="is not a date"):
+        build_reports("directsales", out=tmp_path, as_of="June")
     assert not any(tmp_path.iterdir())
 
 
@@ -179,8 +188,7 @@ def test_a_failing_report_does_not_stop_the_batch(tmp_path: Path, capsys: pytest
     write_log(tmp_path / "a.csv", ["A组"], month="2026-03")
     write_log(tmp_path / "b.csv", ["B组"])
     pd.concat([pd.read_csv(tmp_path / "a.csv"), pd.read_csv(tmp_path / "b.csv")]).to_csv(log, index=False)
-    batch = build_reports(log, out=tmp_path / "out", jobs=1, progress=False,
-                          parameters={"as_of": "2026-01-31"})
+    batch = build_reports(log, out=tmp_path / "out", jobs=1, progress=False, as_of="2026-01-31")
     failed, written = batch.results
     assert (failed.name, failed.ok, failed.path) == ("A组", False, None)
     assert "has no activity up to 2026-01-31" in failed.error
@@ -191,6 +199,10 @@ def test_a_failing_report_does_not_stop_the_batch(tmp_path: Path, capsys: pytest
     index = batch.index.read_text(encoding="utf-8")
     assert "has no activity up to 2026-01-31" in index
     assert not batch.ok
+    rows = read_summary(batch.summary)
+    assert [(row["name"], row["status"], row["as_of"], row["won"]) for row in rows] == [
+        ("A组", "error", "2026-01-31", ""), ("B组", "ok", "2026-01-31", "0")]
+    assert list(rows[0]) == list(SUMMARY_COLUMNS)
 
 
 # --- the command line --------------------------------------------------------------------------
@@ -209,7 +221,11 @@ def test_cli_end_to_end_unknown_team_still_writes_the_others(tmp_path: Path) -> 
     assert (tmp_path / "out" / "team_华东一组.html").is_file()
     assert not (tmp_path / "out" / "team_华南一组.html").exists()
     assert "index.html" in done.stdout
-    assert "Customer development report" in (tmp_path / "out" / "team_华东一组.html").read_text(encoding="utf-8")
+    page = (tmp_path / "out" / "team_华东一组.html").read_text(encoding="utf-8")
+    assert "Customer development report" in page
+    # the data stop on 10 February: February so far against the same 10 days of January
+    assert ("This period so far (1 Feb – 10 Feb, 10 days) is compared with the same 10 days of "
+            "the period before (1 Jan – 10 Jan).") in page
 
 
 # --- notebooks ---------------------------------------------------------------------------------
@@ -249,7 +265,7 @@ def _numbers(notebook: Any) -> list[tuple[int, str, str]]:
 
 
 def test_warm_engine_gives_the_numbers_of_an_isolated_run(tmp_path: Path) -> None:
-    from devvolume._report_engine import ENGINE_NAME, KERNEL_NAME, WarmWorker
+    from devvolume.report._engine import ENGINE_NAME, KERNEL_NAME, WarmWorker
 
     notebook = str(NOTEBOOKS / "team_report.ipynb")
     teams = ["华东一组", "先锋队"]
@@ -274,7 +290,7 @@ def test_warm_engine_gives_the_numbers_of_an_isolated_run(tmp_path: Path) -> Non
 
 
 def test_warm_kernel_forgets_what_a_report_changed(tmp_path: Path) -> None:
-    from devvolume._report_engine import ENGINE_NAME, KERNEL_NAME, WarmWorker
+    from devvolume.report._engine import ENGINE_NAME, KERNEL_NAME, WarmWorker
 
     meddle = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import os, warnings\nimport altair as alt\nimport pandas as pd\n"

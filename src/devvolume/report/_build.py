@@ -1,9 +1,11 @@
-"""Instructor reports: a personalised report for every team or rep, and an index page.
+"""Instructor reports: a personalised report for every team or rep, an index page and a CSV.
 
 :func:`build_reports` runs a report notebook (``notebooks/reports/``: ``team_report``,
-``rep_report``, ``meeting_pack``) once per selected team or rep, writes each as single-file HTML
-with no code and no external requests, and writes ``index.html`` with a summary table linking
-every report. A failing report is recorded (in the index and on stderr) and the batch goes on.
+``rep_report``, ``meeting_pack``) once per selected team or rep, all at the same report day,
+writes each as single-file HTML with no code and no external requests, and writes
+``index.html`` with a summary table linking every report and ``summary.csv`` with each report's
+numbers. A failing report is recorded (in the index, the CSV and on stderr) and the batch goes
+on.
 The notebooks run in warm kernels, one per worker process (:mod:`devvolume.report._engine`), so
 a report takes a fraction of a second of start-up instead of ten.
 
@@ -12,28 +14,29 @@ folder: path separators, characters Windows reserves, control characters and ``.
 replaced, and a short hash of the original name is added whenever the name had to change or
 two names would meet in the same file.
 
-Report notebooks use :func:`load_source` to read their data and :func:`publish_summary` to give
-the index its numbers.
+Report notebooks use :func:`~devvolume.report.load_company` to read their data and
+:func:`publish_summary` to give the index and ``summary.csv`` their numbers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import pandas as pd
-
+from devvolume.core import period_window
+from devvolume.report._data import load_source, report_day
 from devvolume.report._engine import SUMMARY_MIMETYPE, Task, run_tasks, write_atomic
-from devvolume.report._index import INDEX_TEXT, render_index
+from devvolume.report._figures import SUMMARY_FIELDS
+from devvolume.report._index import INDEX_TEXT, SUMMARY_FILE, render_index, render_summary
 
 #: The notebook that makes each kind of report, and whom it is for.
 KINDS: dict[str, tuple[str, str]] = {
@@ -59,15 +62,6 @@ _WHO = {"team": ("团队", "team"), "rep": ("销售员", "rep")}
 
 
 @dataclass(frozen=True)
-class ReportData:
-    """What a report notebook reads: the work log and, for a dataset, its targets."""
-
-    source: str
-    worklog: pd.DataFrame
-    targets: pd.DataFrame | None
-
-
-@dataclass(frozen=True)
 class ReportResult:
     """The outcome of one report: its file (``None`` when it failed) or its error."""
 
@@ -77,16 +71,21 @@ class ReportResult:
     ok: bool
     error: str = ""
     seconds: float = 0.0
+    #: Headline numbers for the index page, under the report's own (zh or en) labels.
     summary: dict[str, Any] = field(default_factory=dict)
+    #: The report's row of ``summary.csv`` (:data:`SUMMARY_FIELDS`), as the report shows it.
+    figures: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ReportBatch:
-    """All reports of one :func:`build_reports` call and the index page that links them."""
+    """All reports of one :func:`build_reports` call, the index page and ``summary.csv``."""
 
     out: Path
     index: Path
     results: tuple[ReportResult, ...]
+    summary: Path
+    as_of: dt.date
 
     @property
     def ok(self) -> bool:
@@ -107,23 +106,30 @@ def build_reports(
     kind: Literal["team", "rep", "meeting"] | None = None,
     only: Sequence[str] | None = None,
     period: str = "M",
+    as_of: str | dt.date | None = None,
     jobs: int = 1,
     force: bool = False,
     lang: Literal["zh", "en"] = "zh",
     progress: bool = True,
     parameters: dict[str, Any] | None = None,
 ) -> ReportBatch:
-    """Write a report for every team or rep in a work log, and an index page.
+    """Write a report for every team or rep in a work log, an index page and ``summary.csv``.
+
+    Every report is cut at the same report day ``as_of`` and computes its numbers on the whole
+    company's log up to that day, then keeps its own team's or rep's rows. ``summary.csv``
+    (UTF-8 with a BOM, so Excel reads the Chinese) has one row per report: ``name, kind,
+    period, as_of, contacted, qualified, signed, won, target, attainment, status``, with the
+    numbers the report shows (this period up to ``as_of``; team rows add up to the company's).
 
     Parameters
     ----------
     source : str or path
         A work-log file (``.xlsx`` or ``.csv``, read with :func:`devvolume.read_worklog`) or the
-        name of a dataset (:func:`devvolume.sim._datasets.list_datasets`).
+        name of a dataset (:func:`devvolume.list_datasets`).
     out : str or path
         Output folder. It is created if missing. A folder that is not empty and was not made by
-        this function is refused unless ``force``; only report files and ``index.html`` are
-        ever written, nothing is deleted.
+        this function is refused unless ``force``; only report files, ``index.html`` and
+        ``summary.csv`` are ever written, nothing is deleted.
     by : {"team", "rep"}
         One report per team or per rep.
     kind : {"team", "meeting", "rep"}, optional
@@ -133,7 +139,10 @@ def build_reports(
         Names of the teams or reps to report on; default all. An unknown name is a failed
         report whose error lists the names that exist; the others are still written.
     period : {"W", "M", "Q", "Y"}
-        Period of the team and rep reports.
+        Period of the team and rep reports (the meeting pack reviews a week).
+    as_of : str or date, optional
+        The report day (``YYYY-MM-DD``) for every report, from the data's first to its last
+        day; default the last day in the data.
     jobs : int
         Worker processes, each with its own warm kernel.
     force : bool
@@ -143,18 +152,20 @@ def build_reports(
     progress : bool
         Show a progress bar on stderr.
     parameters : dict, optional
-        More notebook parameters for every report, e.g. ``{"as_of": "2025-06-30"}`` or
-        ``{"stalled_days": 21}``; see ``papermill --help-notebook`` for each notebook's list.
+        More notebook parameters for every report, e.g. ``{"stalled_days": 21}``; see
+        ``papermill --help-notebook`` for each notebook's list.
 
     Returns
     -------
     ReportBatch
-        ``results`` (one per report, in name order), ``index`` (the index page), ``ok``.
+        ``results`` (one per report, in name order), ``index`` (the index page), ``summary``
+        (``summary.csv``), ``as_of`` and ``ok``.
 
     Raises
     ------
     ValueError
-        For an unknown source, ``by``/``kind`` combination, period, language or ``jobs``.
+        For an unknown source, ``by``/``kind`` combination, period, language or ``jobs``, or a
+        report day that is not a date within the data.
     FileExistsError
         For a non-empty output folder not made by devvolume, without ``force``.
     """
@@ -162,13 +173,14 @@ def build_reports(
     notebook = _check_options(by, kind, period, lang, jobs)
     extra = _check_parameters(notebook, parameters or {})
     data = load_source(source)
+    day = report_day(data.worklog, as_of)
     names = sorted(data.worklog[by].dropna().unique())
     wanted, unknown = _select(names, only)
     out_dir = _prepare_out(Path(out), force=force)
     files = safe_file_names(wanted, prefix=kind)
     tasks = [
         Task(index, name, str(notebook),
-             {**extra, **_parameters(kind, data.source, name, period, lang)},
+             {**extra, **_parameters(kind, data.source, name, period, lang, day)},
              str(_inside(out_dir, files[name])), f"{name} · {INDEX_TEXT[lang]['kinds'][kind]}")
         for index, name in enumerate(wanted)
     ]  # fmt: skip
@@ -180,12 +192,17 @@ def build_reports(
     for task in tasks:
         outcome = outcomes[task.index]
         results.append(ReportResult(task.name, kind, Path(task.html) if outcome.ok else None,
-                                    outcome.ok, outcome.error, outcome.seconds, outcome.summary))
+                                    outcome.ok, outcome.error, outcome.seconds, outcome.summary,
+                                    outcome.figures))  # fmt: skip
     results.sort(key=lambda result: result.name)
     index = out_dir / "index.html"
+    shown_period = "W" if kind == "meeting" else period
     write_atomic(index, render_index(results, source=data.source, by=by, kind=kind,
-                                     period=period, lang=lang))  # fmt: skip
-    return ReportBatch(out_dir, index, tuple(results))
+                                     period=shown_period, lang=lang, as_of=day))  # fmt: skip
+    summary = out_dir / SUMMARY_FILE
+    first = period_window(day, shown_period).first
+    write_atomic(summary, render_summary(results, period=first, as_of=day))
+    return ReportBatch(out_dir, index, tuple(results), summary, day)
 
 
 def _check_options(by: str, kind: str, period: str, lang: str, jobs: int) -> Path:
@@ -216,7 +233,7 @@ def _check_parameters(notebook: Path, parameters: dict[str, Any]) -> dict[str, A
     source = next(("".join(cell["source"]) for cell in cells
                    if "parameters" in cell.get("metadata", {}).get("tags", [])), "")  # fmt: skip
     known = set(re.findall(r"^(\w+)\s*(?::|=)", source, flags=re.MULTILINE))
-    managed = {"source", "team", "rep", "period", "lang"}
+    managed = {"source", "team", "rep", "period", "lang", "as_of"}
     wrong = sorted(set(parameters) - (known - managed))
     if wrong:
         msg = (f"报告笔记本 {notebook.stem} 不接受参数 / does not take the parameters {wrong}. "
@@ -244,100 +261,50 @@ def _unknown_message(name: str, names: list[str], by: str) -> str:
             f"Hint: 检查 --only 的拼写（与工作日志表“{zh}”列一致）/ check the spelling in --only.")  # fmt: skip
 
 
-def _parameters(kind: str, source: str, name: str, period: str, lang: str) -> dict[str, Any]:
+def _parameters(kind: str, source: str, name: str, period: str, lang: str, day: dt.date
+                ) -> dict[str, Any]:  # fmt: skip
     who = KINDS[kind][1]
-    parameters: dict[str, Any] = {"source": source, who: name, "lang": lang}
+    parameters: dict[str, Any] = {"source": source, who: name, "lang": lang,
+                                  "as_of": day.isoformat()}  # fmt: skip
     if kind != "meeting":
         parameters["period"] = period
     return parameters
 
 
-# --- data --------------------------------------------------------------------------------------
-
-
-def load_source(source: str | os.PathLike[str]) -> ReportData:
-    """Load a work-log file or a dataset for a report (cached; every call returns fresh copies).
-
-    A warm kernel runs many reports on the same source, so the parsed data is kept, keyed by
-    the file's path, size and modification time; each caller gets its own copy.
-
-    Parameters
-    ----------
-    source : str or path
-        A work-log file (``.xlsx``, ``.csv``) or a dataset name.
-
-    Returns
-    -------
-    ReportData
-        ``source`` (the absolute file path or the dataset name), ``worklog`` and ``targets``
-        (``None`` for a work-log file).
-
-    Examples
-    --------
-    >>> data = load_source("software")
-    >>> data.source, sorted(data.worklog["team"].unique())[:1], data.targets is not None
-    ('software', ['华东一组'], True)
-    """
-    path = Path(source)
-    if path.is_file():
-        stat = path.stat()
-        data = _load(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    else:
-        from devvolume.sim._datasets import list_datasets
-
-        if str(source) not in list_datasets():
-            msg = (f"找不到工作日志表或数据集 / no work-log file or dataset named {str(source)!r}.\n"
-                   f"Hint: give a .xlsx/.csv file, or one of the datasets: "
-                   f"{', '.join(list_datasets())}.")  # fmt: skip
-            raise ValueError(msg)
-        data = _load(str(source), -1, -1)
-    targets = None if data.targets is None else data.targets.copy()
-    return ReportData(data.source, data.worklog.copy(), targets)
-
-
-@lru_cache(maxsize=4)
-def _load(source: str, size: int, mtime_ns: int) -> ReportData:
-    if size < 0:
-        from devvolume.sim._datasets import load_dataset
-
-        dataset = load_dataset(source)
-        return ReportData(source, dataset.worklog, dataset.targets)
-    from devvolume.inputs._worklog import read_worklog
-
-    return ReportData(source, read_worklog(source), None)
-
-
-def period_window(day: Any, period: str, *, back: int = 0) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day of the period that contains ``day``, or of ``back`` periods earlier.
-
-    Examples
-    --------
-    >>> [str(d.date()) for d in period_window("2025-05-14", "M")]
-    ['2025-05-01', '2025-05-31']
-    >>> [str(d.date()) for d in period_window("2025-05-14", "W", back=1)]
-    ['2025-05-05', '2025-05-11']
-    >>> [str(d.date()) for d in period_window("2025-01-10", "Q", back=1)]
-    ['2024-10-01', '2024-12-31']
-    """
-    if period not in PERIODS:
-        msg = f"period={period!r} 无效 / is not valid.\nHint: use one of {', '.join(PERIODS)}."
-        raise ValueError(msg)
-    frequency = {"W": "W-SUN", "M": "M", "Q": "Q", "Y": "Y"}[period]
-    current = pd.Timestamp(day).normalize().to_period(frequency) - back
-    return current.start_time.normalize(), current.end_time.normalize()
-
-
-def publish_summary(**fields: Any) -> None:
-    """Give the index page this report's headline numbers (label = value).
+def publish_summary(figures: Mapping[str, Any], /, **shown: Any) -> None:
+    """Give the batch this report's numbers: ``figures`` for ``summary.csv``, ``shown`` for the index.
 
     Call it once, at the end of a report notebook. The output is taken out of the report
     before export, so it never shows in the HTML.
+
+    Parameters
+    ----------
+    figures : mapping
+        The machine-readable row: keys among ``period, as_of, contacted, qualified, signed,
+        won, target, attainment`` (e.g. :meth:`PeriodFigures.summary`), the numbers the page
+        shows.
+    **shown
+        Headline numbers for the index page, under human labels (``成交=8``).
+
+    Raises
+    ------
+    ValueError
+        For a key of ``figures`` that ``summary.csv`` has no column for.
     """
     from IPython.display import display
 
-    shown = {label: (value.item() if hasattr(value, "item") else value)
-             for label, value in fields.items()}  # fmt: skip
-    display({SUMMARY_MIMETYPE: shown}, raw=True)
+    unknown = sorted(set(figures) - set(SUMMARY_FIELDS))
+    if unknown:
+        msg = (f"summary.csv 没有这些列 / summary.csv has no columns {unknown}.\n"
+               f"Hint: use {', '.join(SUMMARY_FIELDS)}.")  # fmt: skip
+        raise ValueError(msg)
+
+    def plain(value: Any) -> Any:
+        return value.item() if hasattr(value, "item") else value
+
+    payload = {"figures": {key: plain(value) for key, value in figures.items()},
+               "shown": {label: plain(value) for label, value in shown.items()}}  # fmt: skip
+    display({SUMMARY_MIMETYPE: payload}, raw=True)
 
 
 # --- file names and the output folder ----------------------------------------------------------

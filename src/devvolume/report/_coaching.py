@@ -1,24 +1,27 @@
 """Coaching: turn a team's or a rep's numbers into what to do next week.
 
-The reports compare a funnel (:func:`devvolume.core.funnel`) with the company's. The step
-where it falls furthest behind is the **bottleneck**, and each bottleneck maps to the syllabus's
-improvement strategies (四、客户开发量的提升策略): 精准定位 (precise targeting), 优化流程
-(a leaner sales process), 培训 (training) and 数字营销 (digital marketing tools). The advice is
-concrete: it names the step, the gap and a first action. Peers in a personal report are shown as
-同事A, 同事B… (:func:`anonymise`).
+The reports compare a team's (or rep's) funnel with the company's: both rows of
+:func:`devvolume.funnel` on the whole company's reached levels, by cohort credit, so they are
+like with like (:func:`step_table`). The step where the team falls furthest behind is the
+**bottleneck**, and each bottleneck maps to the syllabus's improvement strategies
+(四、客户开发量的提升策略): 精准定位 (precise targeting), 优化流程 (a leaner sales process),
+培训 (training) and 数字营销 (digital marketing tools). The advice is concrete: it names the
+step, the gap and a first action. Peers in a personal report are shown as 同事A, 同事B…
+(:func:`anonymise`).
 """
 
 from __future__ import annotations
 
 import itertools
 import string
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
-from devvolume.core import LEVELS
+from devvolume.core import LEVELS, period_window
+from devvolume.report._figures import PeriodFigures, window_labels
 
 #: A team whose new contacts per rep are below this share of the company's lacks leads: the
 #: bottleneck is the top of the funnel, whatever the step rates say.
@@ -221,112 +224,90 @@ def anonymise(names: Sequence[str], *, keep: str = "", lang: str = "zh") -> dict
     return mapping
 
 
-_SUBJECT = {"team": ("团队", "team"), "rep": ("销售员", "rep")}
+def period_target(targets: pd.DataFrame | None, *, day: Any, period: str, **where: str
+                  ) -> int | None:  # fmt: skip
+    """Sum the targets of one team or rep (``where``) whose period lies in the report period.
 
-
-def select(
-    worklog: pd.DataFrame, *, column: str, name: str, until: pd.Timestamp, parameter: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the company's log up to ``until`` and the rows of one team or rep in it.
-
-    A report must fail clearly, naming what exists, rather than print empty tables.
-
-    Parameters
-    ----------
-    worklog : pandas.DataFrame
-        The whole company's work log.
-    column : {"team", "rep"}
-        Which column ``name`` is found in.
-    name : str
-        The team or rep the report is about.
-    until : pandas.Timestamp
-        The last day the report may see.
-    parameter : str
-        The report parameter that set ``until`` (named in the hint).
-
-    Returns
-    -------
-    tuple of pandas.DataFrame
-        ``(company, log)``: every row up to ``until``, and ``name``'s rows among them.
+    Targets are set per rep and month: a team's target is the sum of its reps' targets, a
+    quarter's the sum of its months'. A week has no target (a monthly target cannot be cut into
+    weeks), and neither has a period with no target rows: both give ``None``.
 
     Examples
     --------
-    >>> log = pd.DataFrame({"date": pd.to_datetime(["2026-01-05", "2026-02-02"]),
-    ...                     "team": ["一组", "二组"]})
-    >>> company, mine = select(log, column="team", name="一组",
-    ...                        until=pd.Timestamp("2026-01-31"), parameter="as_of")
-    >>> len(company), len(mine)
-    (1, 1)
+    >>> plan = pd.DataFrame({"rep": ["A", "B", "A"], "team": ["T", "T", "T"],
+    ...                      "period": pd.to_datetime(["2026-03-01", "2026-04-01", "2026-04-01"]),
+    ...                      "target": [5, 7, 2]})
+    >>> period_target(plan, day="2026-04-18", period="M", team="T")
+    9
+    >>> period_target(plan, day="2026-04-18", period="Q", rep="A"), period_target(plan, day="2026-04-18", period="W")
+    (2, None)
     """
-    zh, en = _SUBJECT[column]
-    if name not in set(worklog[column]):
-        names = "、".join(sorted(worklog[column].unique()))
-        msg = f"没有名为“{name}”的{zh} / no {en} named {name!r}. 现有{zh} / {en}s: {names}"
-        raise ValueError(msg)
-    company = worklog[worklog["date"] <= until]
-    log = company[company[column] == name]
-    if log.empty:
-        msg = (f"{zh}“{name}”在 {until:%Y-%m-%d} 之前没有任何记录 / {en} {name!r} has no activity "
-               f"up to {until:%Y-%m-%d}. Hint: 检查 {parameter} 参数或工作日志表的日期 / "
-               f"check {parameter} or the work log's dates.")
-        raise ValueError(msg)
-    return company, log
-
-
-def period_target(targets: pd.DataFrame | None, *, start: pd.Timestamp, end: pd.Timestamp
-                  ) -> int | None:
-    """Sum the targets whose period starts inside ``[start, end]``; None when there are none.
-
-    Examples
-    --------
-    >>> plan = pd.DataFrame({"period": pd.to_datetime(["2026-03-01", "2026-04-01"]),
-    ...                      "target": [5, 7]})
-    >>> period_target(plan, start=pd.Timestamp("2026-04-01"), end=pd.Timestamp("2026-04-30"))
-    7
-    """
-    if targets is None:
+    if targets is None or period == "W":
         return None
-    inside = targets[(targets["period"] >= start) & (targets["period"] <= end)]
+    window = period_window(day, period)
+    inside = targets[(targets["period"] >= pd.Timestamp(window.first))
+                     & (targets["period"] <= pd.Timestamp(window.last))]  # fmt: skip
+    for column, value in where.items():
+        inside = inside[inside[column] == value]
     return int(inside["target"].sum()) if not inside.empty else None
 
 
-def volume_table(
-    volumes: dict[str, pd.DataFrame],
-    *,
-    start: pd.Timestamp,
-    previous_start: pd.Timestamp,
-    target: int | None,
-    text: dict[str, str],
-    lang: Literal["zh", "en"] = "zh",
-) -> pd.DataFrame:
-    """Tabulate each level's volume this period against the one before, and won against target.
+def volume_table(figures: PeriodFigures, *, text: dict[str, str], lang: Literal["zh", "en"] = "zh",
+                 levels: Sequence[str] = LEVELS) -> pd.DataFrame:  # fmt: skip
+    """Tabulate each level's volume this period against the comparison window, and won against target.
 
-    ``volumes`` maps a level to its :func:`~devvolume.core.development_volume` frame; ``text``
-    holds the report's column labels (keys ``level, now, before, delta, target, attain``).
+    The two window columns are labelled by :func:`~devvolume.report.window_labels`: "本期至今"
+    and "上期同样天数" while the period is running, "本期" and "上期" once it is over. ``text``
+    holds the other column labels (keys ``level, delta, target, attain``).
 
     Examples
     --------
-    >>> won = pd.DataFrame({"period": pd.to_datetime(["2026-03-01", "2026-04-01"]),
-    ...                     "volume": [4, 6]})
-    >>> labels = {k: k for k in ("level", "now", "before", "delta", "target", "attain")}
-    >>> table = volume_table({"won": won}, start=pd.Timestamp("2026-04-01"),
-    ...                      previous_start=pd.Timestamp("2026-03-01"), target=8, text=labels)
-    >>> table.index.tolist(), [str(value) for value in table.iloc[0]]
-    (['成交'], ['6', '4', '2', '8', '75%'])
+    >>> from devvolume.report._data import load_company
+    >>> from devvolume.report._figures import period_figures
+    >>> figures = period_figures(load_company("software", as_of="2025-03-18"), period="M",
+    ...                          team="华东一组", target=8)
+    >>> labels = {key: key for key in ("level", "delta", "target", "attain")}
+    >>> list(volume_table(figures, text=labels, levels=["won"]).columns)
+    ['本期至今', '上期同样天数', 'delta', 'target', 'attain']
     """
-    from devvolume.viz._charts import label
+    from devvolume.viz import label
 
-    def in_period(frame: pd.DataFrame, first: pd.Timestamp) -> int:
-        return int(frame.loc[frame["period"] == first, "volume"].sum())
-
+    now_label, before_label = window_labels(figures.comparison, period=figures.period, lang=lang)
     rows = []
-    for level, frame in volumes.items():
-        now, before = in_period(frame, start), in_period(frame, previous_start)
-        goal = target if level == "won" else None
+    for level in levels:
+        now, before = figures.now[level], figures.before[level]
+        goal = figures.target if level == "won" else None
         rows.append({
-            text["level"]: label(level, lang), text["now"]: now, text["before"]: before,
+            text["level"]: label(level, lang), now_label: now, before_label: before,
             text["delta"]: now - before, text["target"]: "—" if goal is None else goal,
             text["attain"]: "—" if not goal else f"{now / goal:.0%}",
-        })
+        })  # fmt: skip
     return pd.DataFrame(rows).set_index(text["level"])
 
+
+def step_table(funnels: Mapping[str, pd.DataFrame], win_rates: Mapping[str, float | None], *,
+               step: str, win_rate: str, lang: Literal["zh", "en"] = "zh") -> pd.DataFrame:  # fmt: skip
+    """Tabulate the funnel's step rates (and the win rate) side by side, one column per funnel.
+
+    ``funnels`` maps a column label to a :func:`devvolume.funnel` result (one group's rows, or
+    the company's); ``win_rates`` the same labels to a win rate. ``step`` and ``win_rate`` are
+    the labels of the first column and of the last row.
+
+    Examples
+    --------
+    >>> company = pd.DataFrame({"level": ["contacted", "qualified", "signed", "won"],
+    ...                         "from_previous": [None, 0.5, 0.5, 0.8]})
+    >>> table = step_table({"全公司": company}, {"全公司": 0.3}, step="环节", win_rate="赢单率")
+    >>> table["全公司"].to_dict()
+    {'首次接触 → 意向': '50.0%', '意向 → 签约': '50.0%', '签约 → 成交': '80.0%', '赢单率': '30.0%'}
+    """
+    def share(value: Any) -> str:
+        return "—" if value is None or pd.isna(value) else f"{value:.1%}"
+
+    names = [_STEP_NAMES[lang][level] for level in LEVELS[1:]]
+    table = pd.DataFrame({step: [*names, win_rate]})
+    for column, frame in funnels.items():
+        rates = frame.set_index("level")["from_previous"]
+        table[column] = [*(share(rates.get(level)) for level in LEVELS[1:]),
+                         share(win_rates.get(column))]  # fmt: skip
+    return table.set_index(step)

@@ -7,7 +7,7 @@ kernel, imports what the reports need once, and then runs report after report in
 ``"devvolume"`` papermill engine, which hands papermill's notebook client the already started
 kernel manager. nbclient does not shut down a kernel it does not own (``owns_km``); before each
 report :func:`devvolume.report._kernel_state.restore` returns the kernel to the state of a fresh one.
-The worker exports the HTML in-process with :func:`devvolume.viz._display.export_html`.
+The worker exports the HTML in-process with :func:`devvolume.viz.export_html`.
 
 Workers are processes started with ``spawn`` (safe when the caller is itself a Jupyter kernel
 with running threads). They take tasks from one queue, so a slow report never holds up the
@@ -45,9 +45,8 @@ SUMMARY_MIMETYPE = "application/vnd.devvolume.summary+json"
 #: Modules imported once in every warm kernel, before the first report.
 WARM_MODULES = (
     "numpy", "pandas", "scipy.stats", "narwhals", "altair", "vl_convert", "IPython.display",
-    "devvolume", "devvolume.inputs._worklog", "devvolume.sim._datasets", "devvolume.core", "devvolume.targets",
-    "devvolume.stats", "devvolume.meeting", "devvolume.viz._charts", "devvolume.viz._display",
-    "devvolume.report._build",
+    "devvolume", "devvolume.core", "devvolume.inputs", "devvolume.sim", "devvolume.viz",
+    "devvolume.report",
 )  # fmt: skip
 
 _WARM_CODE = """\
@@ -62,7 +61,7 @@ for _name in {modules!r}:
 _kernel_state.warm_charts()
 _kernel_state.snapshot()
 """
-_RESET_CODE = "__import__('devvolume.report._kernel_state')._kernel_state.restore()"
+_RESET_CODE = "__import__('devvolume.report._kernel_state', fromlist=['restore']).restore()"
 
 
 @dataclass
@@ -86,7 +85,9 @@ class Outcome:
     error: str = ""
     #: A traceback, for failures that are not the notebook's own (worth a bug report).
     detail: str = ""
+    #: Headline numbers for the index page, and the report's row of ``summary.csv``.
     summary: dict[str, Any] = field(default_factory=dict)
+    figures: dict[str, Any] = field(default_factory=dict)
 
 
 def _engine_class() -> type:
@@ -229,12 +230,13 @@ class WarmWorker:
             return Outcome(False, time.perf_counter() - started,
                            f"{type(exc).__name__}: {exc}", traceback.format_exc())  # fmt: skip
         try:
-            summary = take_summary(executed)
+            published = take_summary(executed)
             write_atomic(Path(task.html), export(executed, title=task.title))
         except Exception as exc:  # e.g. a page that would load from the network
             return Outcome(False, time.perf_counter() - started,
                            f"{type(exc).__name__}: {exc}", traceback.format_exc())  # fmt: skip
-        return Outcome(True, time.perf_counter() - started, summary=summary)
+        return Outcome(True, time.perf_counter() - started, summary=published.get("shown", {}),
+                       figures=published.get("figures", {}))  # fmt: skip
 
     def _notebook(self, path: str) -> Any:
         import nbformat
@@ -259,14 +261,19 @@ class WarmWorker:
 
 
 def take_summary(notebook: Any) -> dict[str, Any]:
-    """Remove the summary output from an executed report and return its fields."""
+    """Remove the summary output from an executed report and return it.
+
+    The result has ``"figures"`` (the row of ``summary.csv``) and ``"shown"`` (the index's
+    numbers); see :func:`devvolume.report.publish_summary`.
+    """
     summary: dict[str, Any] = {}
     for cell in notebook.cells:
         kept = []
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if SUMMARY_MIMETYPE in data:
-                summary.update(data.pop(SUMMARY_MIMETYPE))
+                for part, fields in data.pop(SUMMARY_MIMETYPE).items():
+                    summary.setdefault(part, {}).update(fields)
                 if not data:
                     continue
             kept.append(output)
@@ -295,7 +302,7 @@ def _strip_ansi(text: str) -> str:
 
 
 def _exporter() -> Callable[..., str]:
-    from devvolume.viz._display import export_html
+    from devvolume.viz import export_html
 
     return export_html
 

@@ -1,22 +1,40 @@
-"""The index page of a report batch: one row per report, linked, with its numbers or its error."""
+"""The index of a report batch: a page with one linked row per report, and ``summary.csv``.
+
+The page shows each report's headline numbers under the report's own labels (Chinese or
+English) or its error. ``summary.csv`` is for machines and spreadsheets: English column names,
+one row per report, the numbers the report itself published (:func:`publish_summary`), never
+recomputed here.
+"""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import html
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from devvolume.report._figures import SUMMARY_FIELDS
+
 if TYPE_CHECKING:
     from devvolume.report._build import ReportResult
 
+#: The machine-readable summary of a batch, beside ``index.html``.
+SUMMARY_FILE = "summary.csv"
+#: Its columns, in order.
+SUMMARY_COLUMNS = ("name", "kind", *SUMMARY_FIELDS, "status")
+
 INDEX_TEXT: dict[str, dict[str, Any]] = {
     "zh": {"title": "客户开发量报告", "name": "名称", "status": "状态", "ok": "完成", "failed": "失败",
-           "error": "错误", "source": "数据", "period": "周期", "count": "共 {n} 份，完成 {ok} 份，失败 {bad} 份",
+           "error": "错误", "source": "数据", "period": "周期", "as_of": "报告日期",
+           "count": "共 {n} 份，完成 {ok} 份，失败 {bad} 份",
            "kinds": {"team": "团队报告", "rep": "个人报告", "meeting": "周会材料"}},
     "en": {"title": "Customer development reports", "name": "Name", "status": "Status", "ok": "done",
            "failed": "failed", "error": "Error", "source": "Data", "period": "Period",
+           "as_of": "Report day",
            "count": "{n} reports: {ok} done, {bad} failed",
            "kinds": {"team": "Team reports", "rep": "Rep reports", "meeting": "Meeting packs"}},
 }  # fmt: skip
@@ -32,7 +50,7 @@ th { background: #f4f6f8; } td.num { text-align: right; font-variant-numeric: ta
 
 
 def render_index(results: Sequence[ReportResult], *, source: str, by: str, kind: str,
-                 period: str, lang: str) -> str:  # fmt: skip
+                 period: str, lang: str, as_of: dt.date) -> str:  # fmt: skip
     """Return the index page: one row per report, with its summary numbers or its error.
 
     Every name, number and error is HTML-escaped; links are relative and percent-encoded.
@@ -63,7 +81,8 @@ def render_index(results: Sequence[ReportResult], *, source: str, by: str, kind:
         f"<title>{esc(title)}</title><style>{_INDEX_STYLE}</style></head>",
         f"<body><h1>{esc(title)}</h1>",
         f'<p class="meta">{esc(text["source"])}: {esc(Path(source).name)} · '
-        f'{esc(text["period"])}: {esc(period)} · {esc(count)}</p>',
+        f'{esc(text["period"])}: {esc(period)} · {esc(text["as_of"])}: {as_of} · '
+        f'{esc(count)}</p>',
         "<table><thead><tr>" + "".join(f"<th>{esc(str(h))}</th>" for h in head) + "</tr></thead>",
         "<tbody>", *rows, "</tbody></table></body></html>", "",
     ])  # fmt: skip
@@ -77,3 +96,23 @@ def _cell(value: Any) -> str:
     if isinstance(value, int):
         return f'<td class="num">{value:,}</td>'
     return f"<td>{html.escape(str(value))}</td>"
+
+
+def render_summary(results: Sequence[ReportResult], *, period: dt.date, as_of: dt.date) -> str:
+    """Return ``summary.csv``: a BOM, then one row per report in :data:`SUMMARY_COLUMNS` order.
+
+    A report that was written gives the figures it published; one that failed gives its name,
+    kind, the batch's period and report day, empty numbers and ``status`` ``error``. Empty
+    cells are values the report does not have (a target where there is none).
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(SUMMARY_COLUMNS)
+    for result in results:
+        row: dict[str, Any] = {"period": period.isoformat(), "as_of": as_of.isoformat()}
+        if result.ok:
+            row.update(result.figures)
+        row.update(name=result.name, kind=result.kind, status="ok" if result.ok else "error")
+        writer.writerow(["" if row.get(column) is None else row[column]
+                         for column in SUMMARY_COLUMNS])  # fmt: skip
+    return "\ufeff" + buffer.getvalue()

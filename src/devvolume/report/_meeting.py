@@ -1,71 +1,102 @@
-"""The weekly team meeting built from the work log: this week against last, and stalled customers.
+"""The weekly team meeting built from the work log: this week against last, rep by rep.
 
 A meeting review answers three questions a manager asks every Monday: did we develop more new
-customers than last week (counted as in :mod:`devvolume.core`: distinct customers reaching a
-level for the first time, in ISO weeks from Monday); who moved and who did not; and which
-customers in the middle of the funnel have gone quiet and need a call this week.
+customers than last week; who moved and who did not; and which customers in the middle of the
+funnel have gone quiet (:func:`devvolume.stalled_customers`, sliced by team). Every count is a
+slice of a company-wide core result: new customers are ``dv.development_volume(..., by=["team",
+"rep"])`` rows, activities ``dv.activity_counts(..., by=["team", "rep"])`` rows. A week that is
+still running is compared with the same days of last week (:func:`devvolume.like_for_like`),
+never with a whole week.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
 
-from devvolume import core as metrics
-from devvolume.core import LEVELS, LOST
-
-#: A customer with no activity for this many days is stalled.
-STALLED_AFTER_DAYS = 14
-#: The lowest level at which a quiet customer counts as stalled (earlier ones are just leads).
-STALLED_FROM_LEVEL = "qualified"
+from devvolume.core import (
+    Window,
+    activity_counts,
+    development_volume,
+    like_for_like,
+    reached_levels,
+)
 
 #: The label of the totals row of :func:`weekly_review`.
 TOTAL = "合计"
+#: The credit a review is split by: a rep within a team.
+REVIEW_BY = ["team", "rep"]
 
 _REVIEW_LEVELS: dict[str, str] = {"contacted": "新接触", "won": "新成交"}
 
 
-def week_start(day: str | pd.Timestamp) -> pd.Timestamp:
-    """Return the Monday of ``day``'s ISO week.
+def _up_to(log: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """Keep the rows dated on or before ``day`` (a cut by date: earlier first times stay)."""
+    return log[log["date"] < pd.Timestamp(day) + pd.Timedelta(days=1)]
 
-    Examples
-    --------
-    >>> week_start("2025-06-15")
-    Timestamp('2025-06-09 00:00:00')
+
+def _counts(log: pd.DataFrame, reached: Any, window: Window, *, team: str | None
+            ) -> pd.DataFrame:  # fmt: skip
+    """Count new customers and activities per (team, rep) in ``window`` (a week, or its start).
+
+    ``log`` and ``reached`` stop at ``window.last``, so the week's row of each company-wide
+    result counts the window only.
     """
-    stamp = pd.Timestamp(day).normalize()
-    return stamp - pd.Timedelta(days=stamp.weekday())
+    week = pd.Timestamp(window.first)
+    where = {"period": week, **({"team": team} if team else {})}
+    columns: dict[str, pd.Series] = {}
+    for level, name in _REVIEW_LEVELS.items():
+        volume = development_volume(reached, level=level, period="W", by=REVIEW_BY)
+        columns[name] = _keyed(_rows(volume, where), "volume")
+    activities = activity_counts(log, period="W", by=REVIEW_BY)
+    columns["活动"] = _keyed(_rows(activities, where), "activities")
+    return pd.DataFrame(columns)
 
 
-def _team(log: pd.DataFrame, team: str) -> pd.DataFrame:
-    if not team:
-        return log
-    if team not in set(log["team"]):
-        teams = "、".join(sorted(log["team"].dropna().unique()))
-        msg = f"没有名为“{team}”的团队。/ no team named {team!r}. 现有团队 / teams: {teams}"
-        raise ValueError(msg)
-    return log[log["team"] == team]
+def _rows(frame: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
+    for column, value in where.items():
+        frame = frame[frame[column] == value]
+    return frame
 
 
-def weekly_review(log: pd.DataFrame, *, week: str | pd.Timestamp, team: str = "") -> pd.DataFrame:
+def _keyed(frame: pd.DataFrame, value: str) -> pd.Series:
+    return frame.set_index(REVIEW_BY)[value]
+
+
+def weekly_review(
+    log: pd.DataFrame,
+    *,
+    as_of: Any,
+    team: str | None = None,
+    reached: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Compare this week with last week for every rep: new contacts, new wins, activities.
+
+    The week under review is the ISO week (Monday first) holding ``as_of``. While it is still
+    running, it is compared with the same days of last week (Monday to the same weekday,
+    :func:`devvolume.like_for_like`); on a Sunday, whole week with whole week.
 
     Parameters
     ----------
     log : pandas.DataFrame
-        A canonical work log.
-    week : str or Timestamp
-        Any day of the week under review; weeks start on Monday.
-    team : str
-        Keep only this team; ``""`` means the whole company.
+        The whole company's work log (rows after ``as_of`` are left out). Never a log cut to
+        one team: a customer another team contacted first is not new.
+    as_of : str or date
+        The day of the review.
+    team : str, optional
+        Show the reps of this team (their rows of the company-wide counts); default every rep.
+    reached : pandas.DataFrame, optional
+        ``dv.reached_levels(log)`` of the log up to ``as_of``, if already computed.
 
     Returns
     -------
     pandas.DataFrame
-        One row per rep (sorted by team and rep) with ``rep, team`` and, for 新接触 (new
-        customers contacted), 新成交 (new customers won) and 活动 (activity rows): ``本周``,
-        ``上周`` and ``变化``. A last row ``合计`` adds them up.
+        One row per rep with a row in the log for the team (``rep, team``, sorted), and for
+        新接触 (new customers contacted), 新成交 (new customers won) and 活动 (activity rows):
+        ``本周``, ``上周`` (the comparison window) and ``变化``. A last row ``合计`` adds
+        them up. ``attrs["comparison"]`` holds the :class:`devvolume.Comparison`.
 
     Examples
     --------
@@ -74,93 +105,46 @@ def weekly_review(log: pd.DataFrame, *, week: str | pd.Timestamp, team: str = ""
     ...     "rep": ["A", "A", "B", "A"], "team": ["T"] * 4,
     ...     "customer": ["C1", "C1", "C2", "C3"],
     ...     "stage": ["contacted", "won", "contacted", "contacted"]})
-    >>> weekly_review(log, week="2025-06-12")[["rep", "新接触_本周", "新接触_上周", "新成交_本周"]]
+    >>> review = weekly_review(log, as_of="2025-06-15")
+    >>> review[["rep", "新接触_本周", "新接触_上周", "新成交_本周"]]
       rep  新接触_本周  新接触_上周  新成交_本周
     0   A       1       1       1
     1   B       1       0       0
     2  合计       2       1       1
+    >>> str(weekly_review(log, as_of="2025-06-11").attrs["comparison"].previous)
+    '2025-06-02 – 2025-06-04'
     """
-    log = _team(log, team)
-    this = week_start(week)
-    last = this - pd.Timedelta(days=7)
-    reps = log[["rep", "team"]].drop_duplicates("rep").sort_values(["team", "rep"])
-    table = reps.reset_index(drop=True)
-    for level, label in _REVIEW_LEVELS.items():
-        volume = metrics.development_volume(log, level=level, period="W", by="rep")
-        for when, name in ((this, "本周"), (last, "上周")):
-            counts = volume[volume["period"] == when].set_index("rep")["volume"]
-            table[f"{label}_{name}"] = table["rep"].map(counts).fillna(0).astype("int64")
-        table[f"{label}_变化"] = table[f"{label}_本周"] - table[f"{label}_上周"]
-    days = log["date"].dt.normalize()
-    for when, name in ((this, "本周"), (last, "上周")):
-        inside = log[(days >= when) & (days < when + pd.Timedelta(days=7))]
-        table[f"活动_{name}"] = table["rep"].map(inside["rep"].value_counts()).fillna(0)
-        table[f"活动_{name}"] = table[f"活动_{name}"].astype("int64")
-    table["活动_变化"] = table["活动_本周"] - table["活动_上周"]
-    total = table.drop(columns=["rep", "team"]).sum().to_frame().T
+    comparison = like_for_like(as_of, "W")
+    now = _up_to(log, comparison.current.last)
+    if team and not (now["team"] == team).any():
+        teams = "、".join(sorted(log["team"].dropna().unique()))
+        msg = (f"团队“{team}”在 {comparison.current.last} 之前没有任何记录 / no rows for team "
+               f"{team!r} up to {comparison.current.last}. 现有团队 / teams: {teams}")  # fmt: skip
+        raise ValueError(msg)
+    rows = now if not team else now[now["team"] == team]
+    table = rows[REVIEW_BY].drop_duplicates().sort_values(REVIEW_BY).reset_index(drop=True)
+    before = _up_to(log, comparison.previous.last)
+    windows = {
+        "本周": (now, reached_levels(now) if reached is None else reached, comparison.current),
+        "上周": (before, reached_levels(before), comparison.previous),
+    }  # fmt: skip
+    keys = pd.MultiIndex.from_frame(table[REVIEW_BY])
+    for when, (cut, cut_reached, window) in windows.items():
+        counts = _counts(cut, cut_reached, window, team=team)
+        for name in (*_REVIEW_LEVELS.values(), "活动"):
+            values = counts[name].reindex(keys).fillna(0)
+            table[f"{name}_{when}"] = values.astype("int64").to_numpy()
+    for name in (*_REVIEW_LEVELS.values(), "活动"):
+        table[f"{name}_变化"] = table[f"{name}_本周"] - table[f"{name}_上周"]
+    ordered = ["rep", "team", *(f"{name}_{when}" for name in (*_REVIEW_LEVELS.values(), "活动")
+                                for when in ("本周", "上周", "变化"))]  # fmt: skip
+    table = table[ordered]
+    total = table.drop(columns=["rep", "team"]).sum().to_frame().T.astype("int64")
     total.insert(0, "team", "")
     total.insert(0, "rep", TOTAL)
-    return pd.concat([table, total], ignore_index=True)
-
-
-def stalled_customers(
-    log: pd.DataFrame,
-    *,
-    as_of: str | pd.Timestamp,
-    idle_days: int = STALLED_AFTER_DAYS,
-    team: str = "",
-) -> pd.DataFrame:
-    """List the customers in the middle of the funnel who went quiet before ``as_of``.
-
-    A customer is stalled when, counting only rows before ``as_of``, it has reached 意向
-    (qualified) or 签约 (signed) — implied stages count, as everywhere — is neither won nor
-    lost, and its last activity is at least ``idle_days`` days before ``as_of``.
-
-    Parameters
-    ----------
-    log : pandas.DataFrame
-        A canonical work log.
-    as_of : str or Timestamp
-        The meeting day; rows on or after it are ignored.
-    idle_days : int
-        Days without activity after which a customer counts as stalled.
-    team : str
-        Keep only this team; ``""`` means the whole company.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``customer, rep, team, stage, last_date, idle_days`` (``stage`` is the highest level
-        reached), the longest idle first, then by customer.
-
-    Examples
-    --------
-    >>> log = pd.DataFrame({
-    ...     "date": pd.to_datetime(["2025-05-05", "2025-05-06", "2025-05-20", "2025-05-07"]),
-    ...     "rep": ["A", "A", "B", "B"], "team": ["T"] * 4,
-    ...     "customer": ["C1", "C1", "C2", "C3"],
-    ...     "stage": ["contacted", "qualified", "signed", "qualified"]})
-    >>> stalled_customers(log, as_of="2025-06-02")[["customer", "stage", "idle_days"]]
-      customer      stage  idle_days
-    0       C1  qualified         27
-    1       C3  qualified         26
-    """
-    day = pd.Timestamp(as_of).normalize()
-    rows = _team(log, team)
-    rows = rows[rows["date"] < day].sort_values(["date", "customer"], kind="stable")
-    rank = rows["stage"].map({level: i for i, level in enumerate(LEVELS)}).fillna(-1)
-    summary = rows.assign(_rank=rank, _lost=rows["stage"] == LOST).groupby("customer").agg(
-        rep=("rep", "last"), team=("team", "last"), rank=("_rank", "max"), lost=("_lost", "any"),
-        last_date=("date", "max"))  # fmt: skip
-    summary["idle_days"] = (day - summary["last_date"].dt.normalize()).dt.days
-    low, won = LEVELS.index(STALLED_FROM_LEVEL), LEVELS.index("won")
-    stalled = summary[(summary["rank"] >= low) & (summary["rank"] < won) & ~summary["lost"]
-                      & (summary["idle_days"] >= idle_days)]  # fmt: skip
-    stalled = stalled.assign(stage=stalled["rank"].astype(int).map(dict(enumerate(LEVELS))))
-    result = stalled.reset_index()[["customer", "rep", "team", "stage", "last_date",
-                                    "idle_days"]]  # fmt: skip
-    return result.sort_values(["idle_days", "customer"], ascending=[False, True],
-                              ignore_index=True)  # fmt: skip
+    review = pd.concat([table, total], ignore_index=True)
+    review.attrs["comparison"] = comparison
+    return review
 
 
 def review_chart(review: pd.DataFrame, *, measure: str = "新接触", title: str | None = None) -> Any:
@@ -185,8 +169,7 @@ def review_chart(review: pd.DataFrame, *, measure: str = "新接触", title: str
     """
     import altair as alt
 
-    from devvolume.viz import _charts as charts
-    from devvolume.viz._display import FONT_STACK
+    from devvolume.viz import FONT_STACK, MAIN_COLOR, MUTED_COLOR
 
     rows = review[review["rep"] != TOTAL]
     weeks = ["上周", "本周"]
@@ -200,8 +183,7 @@ def review_chart(review: pd.DataFrame, *, measure: str = "新接触", title: str
         xOffset=alt.XOffset("week:N", sort=weeks),
         y=alt.Y("count:Q", title=unit, axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("week:N", title="周", sort=weeks,
-                        scale=alt.Scale(domain=weeks, range=[charts.MUTED_COLOR,
-                                                             charts.MAIN_COLOR])),
+                        scale=alt.Scale(domain=weeks, range=[MUTED_COLOR, MAIN_COLOR])),
         tooltip=[alt.Tooltip("rep:N", title="销售员"), alt.Tooltip("week:N", title="周"),
                  alt.Tooltip("count:Q", title=unit)])  # fmt: skip
     return (chart.properties(title=title or f"本周与上周：{measure}", width=480, height=260)
