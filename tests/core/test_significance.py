@@ -136,3 +136,14 @@ def test_forecast_edges():
     assert (done.remaining_days, done.low, done.high, done.probability) == (0, 2, 2, 0.0)
     with pytest.raises(ValueError, match="as_of"):
         st.forecast(log, period_start="2026-04-01", period_end="2026-04-30", as_of="2026-05-02")
+
+
+def test_nothing_before_gives_no_multiple():
+    log = pd.DataFrame(
+        {"date": pd.to_datetime(["2026-04-03"]), "customer": ["C1"], "stage": ["won"]}
+    )
+    result = st.compare_periods(
+        log, before=("2026-03-01", "2026-03-31"), after=("2026-04-01", "2026-04-30")
+    )
+    assert "inf" not in result.message
+    assert "算不出倍数" in result.message

@@ -113,7 +113,7 @@ def compare_periods(
         Poisson rates. ``"conversion"``: cohort conversion ``start`` → ``end`` of the customers
         who reached ``start`` in each window; Fisher's exact test.
     level, start, end : str
-        Levels, as in :mod:`devvolume.metrics`.
+        Levels, as in :func:`~devvolume.development_volume`.
     within_days : int, optional
         Conversion only: count a conversion only within this many days (fairer when the later
         cohort has had less time).
@@ -191,11 +191,16 @@ def _compare_rates(counts: list[int], days: list[int], level: str) -> PeriodComp
     ratio = (x2 / t2) / (x1 / t1) if x1 else math.inf
     p_value = float(test.pvalue)
     significant = p_value < SIGNIFICANCE
+    if x1:
+        change = (
+            f"是原来的 {ratio:.2f} 倍（{CONFIDENCE:.0%} 置信区间 {to_ratio(low):.2f} 至 "
+            f"{to_ratio(high):.2f} 倍，p = {p_value:.3f}）"
+        )
+    else:  # no multiple of nothing: say so instead of "inf 倍"
+        change = f"之前一个也没有，算不出倍数（p = {p_value:.3f}）"
     message = (
         f"新{label}客户从每天 {x1 / t1:.2f} 个（{x1} 个 / {t1} 天）变为每天 {x2 / t2:.2f} 个"
-        f"（{x2} 个 / {t2} 天），是原来的 {ratio:.2f} 倍"
-        f"（{CONFIDENCE:.0%} 置信区间 {to_ratio(low):.2f} 至 {to_ratio(high):.2f} 倍，"
-        f"p = {p_value:.3f}）。" + _verdict(significant)
+        f"（{x2} 个 / {t2} 天），{change}。" + _verdict(significant)
     )
     return PeriodComparison(
         "volume",

@@ -3,7 +3,7 @@
 A targets frame has one row per rep (or team) and period: ``rep`` (or ``team``), ``period`` (any
 date inside the period; it is moved to the period's first day) and ``target`` (new customers).
 Actuals are development volume (new customers reaching ``level``, credited to the row that set
-the date), so attainment uses exactly the numbers of :func:`devvolume.metrics.development_volume`.
+the date), so attainment uses exactly the numbers of :func:`devvolume.development_volume`.
 """
 
 from __future__ import annotations
