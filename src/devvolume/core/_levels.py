@@ -21,7 +21,6 @@ before a cohort metric: a customer first contacted by one team and won by anothe
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +28,16 @@ from typing import Any
 import narwhals as nw
 from narwhals.typing import IntoFrameT
 
-from devvolume.core._frames import By, Prepared, as_list, message, recode, validate, wrap
+from devvolume.core._frames import (
+    By,
+    Prepared,
+    as_list,
+    constant_frame,
+    message,
+    recode,
+    validate,
+    wrap,
+)
 from devvolume.core._periods import fill_periods
 from devvolume.core._schema import LEVELS, LOST
 
@@ -39,13 +47,11 @@ CREDIT: tuple[str, ...] = ("rep", "team", "channel")
 TABLE_COLUMNS: tuple[str, ...] = ("customer", "level", "date", "last_date")
 #: Rank of each level on the ladder; a ``lost`` row ranks as a contact.
 RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
-#: The tie-break key: (minutes since _KEY_EPOCH × 4 + stage order + _KEY_OFFSET) written with
-#: _KEY_WIDTH digits, then the credited names joined by _KEY_SEPARATOR. It sorts exactly like
+#: The tie-break key: the date as text (_KEY_DATE sorts like time), the stage as one digit
+#: (higher stage first), then the credited names joined by _KEY_SEPARATOR. It sorts exactly like
 #: the tie-break rule, so one ``min`` per customer finds the row that sets a date.
-_KEY_EPOCH = dt.datetime(1900, 1, 1)
-_STAGES_IN_KEY = len(LEVELS)
-_KEY_OFFSET = 10**11
-_KEY_WIDTH = 12
+_KEY_DATE = "%Y-%m-%d %H:%M:%S"
+_KEY_WIDTH = len("2026-01-05 00:00:00") + 1
 _KEY_SEPARATOR = "\x01"
 
 
@@ -178,9 +184,10 @@ def from_log(
 def build(frame: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
     """Build the reached-levels table of a checked work log (stage codes, Datetime dates).
 
-    Each customer's rows are first folded to at most one row per stage rank (the earliest date,
-    the tie-break key and the last date), so the four levels and the lost outcome only touch
-    that small frame.
+    One pass over the rows: a group-by per customer takes, for every outcome, the smallest
+    tie-break key among the rows that can set it, and the last date. A cross join with the five
+    outcomes turns that wide row into one row per outcome reached (each step reads its input
+    once, so no engine computes the pass twice).
     """
     schema = frame.collect_schema()
     text = [c for c in credit if schema[c] == nw.String or c in CREDIT]
@@ -192,13 +199,11 @@ def build(frame: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
         *(nw.col(c).cast(nw.String) if c in CREDIT else nw.col(c) for c in credit),
     )
     if len(text) < len(credit):
-        table, last = _by_join(rows, credit), rows
+        last = rows.group_by("customer").agg(nw.col("date").max().alias("last_date"))
+        table = _by_join(rows, credit).join(last, on="customer")
     else:
-        table, last = _by_key(rows, credit)
-    last_dates = last.group_by("customer").agg(nw.col("date").max().alias("last_date"))
-    return table.join(last_dates, on="customer").select(
-        "customer", "level", "date", *credit, "last_date"
-    )
+        table = _by_key(rows, credit, outcomes=frame)
+    return table.select("customer", "level", "date", *credit, "last_date")
 
 
 def _stage_rank() -> nw.Expr:
@@ -215,45 +220,63 @@ def _outcomes() -> list[tuple[str, nw.Expr]]:
 
 
 def _by_key(
-    rows: nw.LazyFrame[Any], credit: Sequence[str]
-) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any]]:
-    """Find each outcome's row by one ``min`` of a tie-break key; return it and the folded rows."""
-    minute = (nw.col("date") - _KEY_EPOCH).dt.total_minutes().cast(nw.Int64)
-    stage_first = _STAGES_IN_KEY - 1 - nw.col("_rank").cast(nw.Int64)
-    parts: list[nw.Expr] = [(minute * _STAGES_IN_KEY + stage_first + _KEY_OFFSET).cast(nw.String)]
+    rows: nw.LazyFrame[Any], credit: Sequence[str], *, outcomes: nw.LazyFrame[Any]
+) -> nw.LazyFrame[Any]:
+    """Find each outcome's row by the ``min`` of a tie-break key that sorts like the rule.
+
+    The key is the date as ``YYYY-MM-DD hh:mm:ss``, the stage (higher first) as one digit, then
+    the credited names joined by :data:`_KEY_SEPARATOR`. ``outcomes`` is any frame on the same
+    backend (and connection), used to build the five-row frame of outcome names.
+    """
+    parts: list[nw.Expr] = [
+        nw.col("date").dt.to_string(_KEY_DATE),
+        (len(LEVELS) - 1 - nw.col("_rank").cast(nw.Int64)).cast(nw.String),
+    ]
     for i, column in enumerate(credit):
         if i:
             parts.append(nw.lit(_KEY_SEPARATOR))
         parts.append(nw.col(column).fill_null(""))
-    folded = rows.group_by("customer", "_rank", "_lost").agg(
-        nw.col("date").min().alias("_first"),
-        nw.concat_str(parts).min().alias("_key"),
-        nw.col("date").max(),
+    key = nw.concat_str(parts) if credit else None
+    wide: list[nw.Expr] = []
+    for name, where in _outcomes():
+        wide.append(nw.when(where).then(nw.col("date")).min().alias(f"_date_{name}"))
+        if key is not None:
+            wide.append(nw.when(where).then(key).min().alias(f"_key_{name}"))
+    per_customer = rows.group_by("customer").agg(*wide, nw.col("date").max().alias("last_date"))
+    names = [name for name, _ in _outcomes()]
+    levels = constant_frame(outcomes, "level", names, nw.String)
+    picked = {"date": "_date_", **({"_key": "_key_"} if key is not None else {})}
+    table = per_customer.join(levels, how="cross").select(
+        "customer",
+        "level",
+        *(_pick(names, prefix).alias(column) for column, prefix in picked.items()),
+        "last_date",
     )
-    pieces = [
-        folded.filter(where)
-        .group_by("customer")
-        .agg(nw.col("_first").min().alias("date"), nw.col("_key").min())
-        .with_columns(nw.lit(name).alias("level"), nw.lit(step, dtype=nw.Int8).alias("_step"))
-        for step, (name, where) in enumerate(_outcomes())
-    ]
-    table = nw.concat(pieces, how="vertical")
+    table = table.filter(~nw.col("date").is_null())
     if not credit:
-        return table, folded
-    names = nw.col("_key").str.slice(_KEY_WIDTH)
-    split = names.str.split(_KEY_SEPARATOR)
+        return table
+    names_part = nw.col("_key").str.slice(_KEY_WIDTH)
+    split = names_part.str.split(_KEY_SEPARATOR)
     decoded = [
-        (names if len(credit) == 1 else split.list.get(i)).alias(column)
+        (names_part if len(credit) == 1 else split.list.get(i)).alias(column)
         for i, column in enumerate(credit)
     ]
     missing = [nw.when(nw.col(c) != "").then(nw.col(c)).alias(c) for c in credit]
-    return table.with_columns(*decoded).with_columns(*missing), folded
+    return table.with_columns(*decoded).with_columns(*missing)
+
+
+def _pick(names: Sequence[str], prefix: str) -> nw.Expr:
+    """Pick, on each row, the column ``prefix + level`` of its level (a hand-made unpivot)."""
+    expr: Any = nw.when(nw.col("level") == names[0]).then(nw.col(prefix + names[0]))
+    for name in names[1:]:
+        expr = expr.when(nw.col("level") == name).then(nw.col(prefix + name))
+    return expr
 
 
 def _by_join(rows: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
     """Do what :func:`_by_key` does, for credit columns that are not text (slower: joins)."""
     pieces = []
-    for step, (name, where) in enumerate(_outcomes()):
+    for name, where in _outcomes():
         candidates = rows.filter(where)
         earliest = candidates.group_by("customer").agg(nw.col("date").min())
         first = candidates.join(earliest, on=["customer", "date"])
@@ -266,7 +289,7 @@ def _by_join(rows: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any
         pieces.append(
             first.select("customer", "date", *credit)
             .unique(["customer"])
-            .with_columns(nw.lit(name).alias("level"), nw.lit(step, dtype=nw.Int8).alias("_step"))
+            .with_columns(nw.lit(name).alias("level"))
         )
     return nw.concat(pieces, how="vertical")
 
