@@ -23,9 +23,8 @@ from devvolume.core._frames import constant_frame, distinct, message
 PERIODS: dict[str, str] = {"W": "周（周一开始）", "M": "月", "Q": "季度", "Y": "年"}
 _MONTHS = {"M": 1, "Q": 3, "Y": 12}
 _TRUNCATE = {"M": "1mo", "Q": "1q", "Y": "1y"}
-_MINUTES_PER_DAY = 24 * 60
-#: A Monday, from which weeks are numbered.
-_WEEK_ZERO = dt.datetime(1969, 12, 29)
+#: The day number (see :func:`day_number`) of a Monday, from which weeks are numbered.
+_WEEK_ZERO = 719_465  # 1969-12-29
 #: Stands in for a missing text key while joining (never shown).
 _MISSING_KEY = "\x00"
 
@@ -69,13 +68,36 @@ def period_index(date: nw.Expr, period: str) -> nw.Expr:
         return date.dt.year() * 4 + (date.dt.month() - 1) // 3
     if period == "Y":
         return date.dt.year().cast(nw.Int64)
-    since_monday = period_start(date, "W") - _WEEK_ZERO
-    return since_monday.dt.total_minutes() // (7 * _MINUTES_PER_DAY)
+    return (day_number(date) - _WEEK_ZERO) // 7
+
+
+def day_number(date: nw.Expr) -> nw.Expr:
+    """Count the days from 0000-03-01 to ``date`` (integer arithmetic on year, month and day).
+
+    Whole days between two dates are the difference of their day numbers. Written with plain
+    integer arithmetic (H. Hinnant's ``days_from_civil``, all terms non-negative for years from
+    1) because not every backend can take a duration apart: Spark cannot.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> days = pl.DataFrame({"d": [dt.datetime(1970, 1, 1), dt.datetime(2026, 3, 1)]})
+    >>> nw.from_native(days).select(day_number(nw.col("d"))).to_native()["d"].to_list()
+    [719468, 739981]
+    """
+    month = date.dt.month().cast(nw.Int64)
+    march_based = (month + 9) % 12
+    year = date.dt.year().cast(nw.Int64) - (month <= 2).cast(nw.Int64)
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * march_based + 2) // 5 + date.dt.day().cast(nw.Int64) - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146_097 + day_of_era
 
 
 def days_between(start: nw.Expr, end: nw.Expr) -> nw.Expr:
-    """Whole days from ``start`` to ``end`` (both midnight datetimes)."""
-    return (end - start).dt.total_minutes() // _MINUTES_PER_DAY
+    """Whole days from ``start`` to ``end`` (calendar days; a time of day is ignored)."""
+    return day_number(end) - day_number(start)
 
 
 # --- in Python ----------------------------------------------------------------------------------
