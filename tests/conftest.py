@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,11 @@ import narwhals as nw
 import pandas as pd
 import polars as pl
 import pytest
+
+# Exercises record progress into the learner's workspace when a learner name is known; a
+# developer's shell must never make the test run (or a notebook build) record into the checkout.
+for _variable in ("DEVVOLUME_LEARNER", "DEVVOLUME_WORKSPACE"):
+    os.environ.pop(_variable, None)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -31,6 +32,10 @@ from nbclient import NotebookClient
 from devvolume.teach.exercises._learner import learner_copy
 
 ROOT = Path(__file__).resolve().parent.parent
+# The kernels inherit this environment: a builder's own learner name must never end up recorded
+# into the repository's exercise folder or shown in a stored output.
+for _variable in ("DEVVOLUME_LEARNER", "DEVVOLUME_WORKSPACE"):
+    os.environ.pop(_variable, None)
 TIMEOUT_SECONDS = 600
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

@@ -11,7 +11,9 @@
 
 # %%
 import devvolume as dv
-from devvolume.teach.exercises import ____, lesson01  # noqa: F401, RUF100 (学员版用 ____ 占位)
+from devvolume.teach.exercises import ____, lesson01, sign_in  # noqa: F401, RUF100 (学员版用 ____ 占位)
+
+sign_in()  # 第一次做练习时写上你的名字：进度只保存在本机，老师汇总全班进度时用
 
 data = dv.load_dataset("directsales")
 log = data.worklog

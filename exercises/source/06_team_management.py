@@ -7,7 +7,9 @@
 # %%
 # 答题时要用到的模块。学员版只用 ____ 占位，所以不检查“未使用的导入”。
 import devvolume as dv
-from devvolume.teach.exercises import ____, lesson06  # noqa: F401, RUF100
+from devvolume.teach.exercises import ____, lesson06, sign_in  # noqa: F401, RUF100
+
+sign_in()  # 第一次做练习时写上你的名字：进度只保存在本机，老师汇总全班进度时用
 
 data = dv.load_dataset("directsales")
 attained = dv.attainment(data.worklog, data.targets)   # 每人每月：target, actual, attainment

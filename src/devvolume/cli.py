@@ -2,9 +2,10 @@
 
 ``devvolume validate FILE`` checks a 工作日志表; ``devvolume template FILE.xlsx`` writes a blank
 one; ``devvolume report SOURCE --by team --out DIR`` writes a report per team (or rep), an
-index page and ``summary.csv`` (``--as-of DATE`` sets the report day). Exit status: 0 when all
-is well, 1 when the file has problems or the command (or any report) failed, 2 for a usage
-error.
+index page and ``summary.csv`` (``--as-of DATE`` sets the report day); ``devvolume class
+FOLDER --out DIR`` sums up the exercise progress files collected from a class. Exit status: 0
+when all is well, 1 when the file has problems or the command (or any report) failed, 2 for a
+usage error.
 """
 
 from __future__ import annotations
@@ -71,6 +72,15 @@ def _parser() -> argparse.ArgumentParser:
                         help="写入非 devvolume 生成的非空文件夹 / write into a non-empty folder")
     report.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
     report.set_defaults(run=_report)
+
+    klass = commands.add_parser(
+        "class", help="汇总全班的练习进度 / the class's exercise progress: a page and CSV files")
+    klass.add_argument("folder", help="收齐的学员练习文件夹（或 zip）所在的文件夹 / the folder of "
+                                      "the collected exercise folders (or zips)")
+    klass.add_argument("--out", required=True, help="输出文件夹 / output folder")
+    klass.add_argument("--force", action="store_true",
+                       help="写入非 devvolume 生成的非空文件夹 / write into a non-empty folder")
+    klass.set_defaults(run=_class)
     return parser
 
 
@@ -156,3 +166,24 @@ def _report(args: argparse.Namespace) -> int:
     print(f"打开 / open: {batch.index.resolve().as_uri()}")
     print(f"汇总表 / summary: {batch.summary.resolve()}")
     return 0 if batch.ok else 1
+
+
+def _class(args: argparse.Namespace) -> int:
+    # imported here: the teaching package loads the notebook libraries, the other commands need not
+    from devvolume.teach._classroom import build_class_report
+
+    try:
+        report = build_class_report(args.folder, out=args.out, force=args.force)
+    except (FileExistsError, FileNotFoundError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    progress = report.progress
+    print(f"已读取 {len(progress.sources)} 个进度文件，{report.learners} 位学员，"
+          f"{len(progress.records)} 条记录 / read {len(progress.sources)} progress files: "
+          f"{report.learners} learners, {len(progress.records)} records")
+    if progress.problems:
+        print(f"跳过了 {len(progress.problems)} 处读不了的内容，见页底 / skipped "
+              f"{len(progress.problems)} unreadable files or lines (listed on the page)")
+    print(f"打开 / open: {report.page.resolve().as_uri()}")
+    print(f"表格 / tables: {', '.join(str(path.resolve()) for path in report.csv.values())}")
+    return 0

@@ -9,6 +9,8 @@ only reads its widgets and calls a view.
 """
 
 from devvolume.teach._change import ChangeChecker, MonthChange, month_over_month
+from devvolume.teach._class_records import ClassProgress, ReadProblem, read_progress
+from devvolume.teach._classroom import ClassReport, ClassTables, build_class_report, class_tables
 from devvolume.teach._ownlog import (
     MAX_PROBLEMS_SHOWN,
     check_summary_html,
@@ -99,6 +101,9 @@ __all__ = [
     "UPLOAD_ACCEPT",
     "Baseline",
     "ChangeChecker",
+    "ClassProgress",
+    "ClassReport",
+    "ClassTables",
     "ConversionExplorer",
     "CountingExplorer",
     "Explorer",
@@ -107,16 +112,19 @@ __all__ = [
     "IncentivePlan",
     "IncentivePlanner",
     "MonthChange",
+    "ReadProblem",
     "StrategyProjection",
     "StrategySimulator",
     "VolumeExplorer",
     "WorklogPicker",
     "baseline_from_worklog",
     "before_after",
+    "build_class_report",
     "chart_html",
     "check_summary_html",
     "check_team",
     "chinese",
+    "class_tables",
     "conversion_explorer",
     "conversion_view",
     "counting_chart",
@@ -142,6 +150,7 @@ __all__ = [
     "pooled_rate",
     "problems_table",
     "project_strategies",
+    "read_progress",
     "strategy_chart",
     "team_options",
     "volume_explorer",

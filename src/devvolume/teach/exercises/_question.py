@@ -5,6 +5,10 @@ incorrect, and correct. An incorrect answer is compared with what each *known mi
 have produced on the same data (a row count instead of distinct customers, active instead of
 new customers, …); when one matches, the learner is told which mistake it was. No message ever
 contains the expected value.
+
+A question of a lesson (named by :func:`numbered`: lesson ``"01"``, question ``"q1"``) records
+every check, hint and solution in the learner's local progress file
+(:mod:`devvolume.teach._progress`), which the instructor's class page reads.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from functools import cached_property
 from typing import Any
 
 import pandas as pd
+
+from devvolume.teach._progress import record
 
 #: Relative tolerance when comparing numbers (rates are often rounded by hand).
 RELATIVE_TOLERANCE = 5e-3
@@ -117,6 +123,9 @@ class Question:
     kind : {"number", "table"}
         ``"number"`` compares a single value; ``"table"`` compares a mapping from keys
         (e.g. rep, or period) to values, given as dict, Series or two-column DataFrame.
+    lesson, name : str
+        The lesson (``"01"``) and the question's name in it (``"q1"``), set by
+        :func:`numbered`. Only a named question records progress.
 
     Examples
     --------
@@ -134,6 +143,8 @@ class Question:
     answer_code: str
     mistakes: Sequence[Mistake] = ()
     kind: str = "number"
+    lesson: str = ""
+    name: str = ""
     _hints_shown: int = field(default=0, repr=False)
 
     @cached_property
@@ -144,6 +155,12 @@ class Question:
         """Check the learner's answer; without an argument, read the notebook variable."""
         if answer is ____:
             answer = _caller_globals().get(self.variable, ____)
+        feedback = self._verdict(answer)
+        if feedback.outcome in (Outcome.CORRECT, Outcome.INCORRECT):
+            self._record(str(feedback.outcome.value), feedback.mistake)
+        return feedback
+
+    def _verdict(self, answer: Any) -> Feedback:
         if answer is ____ or answer is None or answer is Ellipsis:
             return Feedback(Outcome.NOT_ATTEMPTED,
                             f"把答案赋给变量 {self.variable}，再运行 check()。")
@@ -170,11 +187,31 @@ class Question:
             self._hints_shown = min(self._hints_shown + 1, len(self.hints))
             level = self._hints_shown
         level = max(1, min(level, len(self.hints)))
+        self._record("hint")
         return Feedback(None, f"提示 {level}/{len(self.hints)}：{self.hints[level - 1]}")
 
     def solution(self) -> Feedback:
         """Show the solution code."""
+        self._record("solution")
         return Feedback(None, "参考答案：", code=self.answer_code)
+
+    def _record(self, outcome: str, mistake: str | None = None) -> None:
+        if self.lesson and self.name:
+            record(self.lesson, self.name, outcome, mistake)
+
+
+def numbered(lesson: str, *questions: Question) -> tuple[Question, ...]:
+    """Name a lesson's questions ``q1``, ``q2``, … in order, so their progress is recorded.
+
+    Examples
+    --------
+    >>> a = Question(variable="a", prompt="?", expected=lambda: 1, hints=[], answer_code="a = 1")
+    >>> [(q.lesson, q.name) for q in numbered("01", a)]
+    [('01', 'q1')]
+    """
+    for number, question in enumerate(questions, start=1):
+        question.lesson, question.name = lesson, f"q{number}"
+    return questions
 
 
 def _caller_globals() -> Mapping[str, Any]:

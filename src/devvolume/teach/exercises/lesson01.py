@@ -20,7 +20,7 @@ from devvolume.teach.exercises._cases import (
     value_of,
     worklog,
 )
-from devvolume.teach.exercises._question import Mistake, Question
+from devvolume.teach.exercises._question import Mistake, Question, numbered
 
 __all__ = ["QUESTIONS", "practice_worklog", "q1", "q2", "q3", "q4", "toy_worklog"]
 
@@ -210,4 +210,4 @@ q4 = Question(
     ],
 )
 
-QUESTIONS = (q1, q2, q3, q4)
+QUESTIONS = numbered("01", q1, q2, q3, q4)

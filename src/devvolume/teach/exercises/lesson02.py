@@ -20,7 +20,7 @@ from devvolume.teach.exercises._cases import (
     value_of,
     worklog,
 )
-from devvolume.teach.exercises._question import Mistake, Question
+from devvolume.teach.exercises._question import Mistake, Question, numbered
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4"]
 
@@ -167,4 +167,4 @@ q4 = Question(
     ],
 )
 
-QUESTIONS = (q1, q2, q3, q4)
+QUESTIONS = numbered("02", q1, q2, q3, q4)

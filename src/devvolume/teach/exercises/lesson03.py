@@ -22,7 +22,7 @@ from devvolume.core import (
     win_rate,
 )
 from devvolume.teach.exercises._cases import case, reached, rows_of, value_of, worklog
-from devvolume.teach.exercises._question import Mistake, Question
+from devvolume.teach.exercises._question import Mistake, Question, numbered
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4"]
 
@@ -182,4 +182,4 @@ q4 = Question(
     ],
 )
 
-QUESTIONS = (q1, q2, q3, q4)
+QUESTIONS = numbered("03", q1, q2, q3, q4)

@@ -28,7 +28,7 @@ from devvolume.core import (
     win_rate,
 )
 from devvolume.teach.exercises._cases import reached, rows_of, value_of, worklog
-from devvolume.teach.exercises._question import Mistake, Question
+from devvolume.teach.exercises._question import Mistake, Question, numbered
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3"]
 
@@ -181,4 +181,4 @@ q3 = Question(
     ],
 )
 
-QUESTIONS = (q1, q2, q3)
+QUESTIONS = numbered("04", q1, q2, q3)

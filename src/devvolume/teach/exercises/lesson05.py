@@ -22,7 +22,7 @@ from devvolume.teach import (
     project_strategies,
 )
 from devvolume.teach.exercises._cases import DATASET, case, reached
-from devvolume.teach.exercises._question import Mistake, Question
+from devvolume.teach.exercises._question import Mistake, Question, numbered
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4"]
 
@@ -182,4 +182,4 @@ q4 = Question(
     ],
 )
 
-QUESTIONS: tuple[Question, ...] = (q1, q2, q3, q4)
+QUESTIONS: tuple[Question, ...] = numbered("05", q1, q2, q3, q4)

@@ -28,7 +28,7 @@ from devvolume.core import (
     stalled_customers,
 )
 from devvolume.teach.exercises._cases import case, new_between, reached, value_of, worklog
-from devvolume.teach.exercises._question import Mistake, Question
+from devvolume.teach.exercises._question import Mistake, Question, numbered
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4"]
 
@@ -266,4 +266,4 @@ q4 = Question(
     ],
 )
 
-QUESTIONS: tuple[Question, ...] = (q1, q2, q3, q4)
+QUESTIONS: tuple[Question, ...] = numbered("06", q1, q2, q3, q4)
