@@ -9,14 +9,18 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The Spark backend's tests run in their own environment: PySpark 4 needs pandas < 3.
+SPARK_VENV  := .venv-spark
+SPARK_STAMP := $(SPARK_VENV)/.installed
 # Debian packages the tests need: CJK and emoji fonts (charts, feedback), Chromium for browser tests,
-# LibreOffice and poppler for the office-suite test of the Excel template.
-DEBIAN_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji chromium libreoffice-calc poppler-utils
+# LibreOffice and poppler for the office-suite test of the Excel template, Java for Spark.
+DEBIAN_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji chromium libreoffice-calc poppler-utils \
+                   default-jre-headless
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 NOTEBOOKS := $(wildcard notebooks/*.ipynb notebooks/reports/*.ipynb exercises/*.ipynb exercises/solutions/*.ipynb)
 
-.PHONY: help venv system lint typecheck test nbval notebooks reports lab clean
+.PHONY: help venv system lint typecheck test spark nbval notebooks reports lab clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -29,6 +33,12 @@ $(STAMP): pyproject.toml
 	touch $@
 
 venv: $(STAMP) ## Create .venv and install devvolume with its test and lab extras
+
+$(SPARK_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/python -m pip install -q --upgrade pip
+	$(SPARK_VENV)/bin/python -m pip install -q -e '.[spark]' 'pytest>=8.3' 'hypothesis>=6.100' 'nbval>=0.11'
+	touch $@
 
 system: ## Install the Debian packages the tests need (skips those already installed)
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
@@ -47,9 +57,13 @@ lint: $(STAMP) ## Ruff over the package, tests and benchmarks; the import contra
 typecheck: $(STAMP) ## Mypy over src
 	$(BIN)/mypy
 
-test: $(STAMP) system lint typecheck ## Everything CI runs: ruff, import contracts, mypy, doctests, pytest, nbval
+test: $(STAMP) system lint typecheck ## Everything CI runs: ruff, import contracts, mypy, doctests, pytest, Spark, nbval
 	$(BIN)/pytest --doctest-modules src tests
+	$(MAKE) --no-print-directory spark
 	$(MAKE) --no-print-directory nbval
+
+spark: $(SPARK_STAMP) system ## The metrics on a local Spark session (local[2]) against pandas
+	$(SPARK_VENV)/bin/pytest -m spark tests/core/test_spark.py
 
 nbval: $(STAMP) ## Run every notebook and compare with its stored outputs (strict)
 	$(if $(NOTEBOOKS),$(BIN)/pytest --nbval $(NOTEBOOKS),@echo "no notebooks yet")

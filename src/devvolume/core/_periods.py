@@ -23,8 +23,9 @@ from devvolume.core._frames import constant_frame, distinct, message
 PERIODS: dict[str, str] = {"W": "周（周一开始）", "M": "月", "Q": "季度", "Y": "年"}
 _MONTHS = {"M": 1, "Q": 3, "Y": 12}
 _TRUNCATE = {"M": "1mo", "Q": "1q", "Y": "1y"}
-#: The day number (see :func:`day_number`) of a Monday, from which weeks are numbered.
-_WEEK_ZERO = 719_465  # 1969-12-29
+#: Added to a day number (see :func:`day_number`) it makes every Monday a multiple of 7. The
+#: weekday is computed this way, not with ``dt.weekday``, which some backends number otherwise.
+_MONDAY_SHIFT = 2
 #: Stands in for a missing text key while joining (never shown).
 _MISSING_KEY = "\x00"
 
@@ -49,14 +50,14 @@ def period_start(date: nw.Expr, period: str) -> nw.Expr:
     """First day of the period that holds ``date`` (a Datetime expression).
 
     Weeks are ISO weeks starting on Monday; ``dt.truncate`` cannot do them on every backend, so
-    the weekday (1 = Monday) picks how many days to step back.
+    the days since Monday (from the day number) pick how many days to step back.
     """
     if period != "W":
         return date.dt.truncate(_TRUNCATE[period])
-    weekday = date.dt.weekday()
-    expr: Any = nw.when(weekday == 1).then(date)
-    for day in range(2, 8):
-        expr = expr.when(weekday == day).then(date - dt.timedelta(days=day - 1))
+    since_monday = (day_number(date) + _MONDAY_SHIFT) % 7
+    expr: Any = nw.when(since_monday == 0).then(date)
+    for days in range(1, 7):
+        expr = expr.when(since_monday == days).then(date - dt.timedelta(days=days))
     return expr
 
 
@@ -68,7 +69,7 @@ def period_index(date: nw.Expr, period: str) -> nw.Expr:
         return date.dt.year() * 4 + (date.dt.month() - 1) // 3
     if period == "Y":
         return date.dt.year().cast(nw.Int64)
-    return (day_number(date) - _WEEK_ZERO) // 7
+    return (day_number(date) + _MONDAY_SHIFT) // 7
 
 
 def day_number(date: nw.Expr) -> nw.Expr:
