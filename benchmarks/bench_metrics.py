@@ -1,16 +1,20 @@
 """Benchmark the standard metric pack on pandas, polars and DuckDB input vs hand-written SQL.
 
 The standard pack: development volume at contacted, signed and won (monthly, by rep), cohort
-conversion contacted -> won (monthly), win rate (overall) and the sales cycle. Case ``table``
-runs it on pandas the way a consumer should: ``dv.reached_levels`` once, then every metric on that
-table (as the hand SQL does). Each case runs in its own subprocess so its peak resident memory
-(``ru_maxrss``) is its own; the parent checks that all cases give identical numbers and prints a
+conversion contacted -> won (monthly), win rate (overall) and the sales cycle. Each backend runs
+it twice: every metric from the raw log, and ``+table``, the way a consumer of several metrics
+should: ``dv.reached_levels`` once (DuckDB: kept as a temporary table, as the hand SQL keeps its
+own; Spark: cached), then every metric on that table. ``spark+table`` runs in the Spark
+environment (``make spark`` builds ``.venv-spark``) on a ``local[2]`` session. Each case runs in
+its own subprocess so its peak resident memory (``ru_maxrss``; for Spark the Python driver only,
+not the JVM) is its own; the parent checks that all cases give identical numbers and prints a
 table.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_metrics.py                 # 1M and 10M rows
     .venv/bin/python benchmarks/bench_metrics.py --rows 200000   # a quick run
+    .venv/bin/python benchmarks/bench_metrics.py --cases sql duckdb+table spark+table
 """
 
 from __future__ import annotations
@@ -30,9 +34,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-CASES = ("pandas", "polars", "duckdb", "table", "sql")
-#: The cases that run devvolume, compared with the hand SQL.
-DEVVOLUME_CASES = CASES[:-1]
+CASES = (
+    "sql", "pandas", "polars", "duckdb", "pandas+table", "polars+table", "duckdb+table",
+    "spark+table",
+)  # fmt: skip
+#: The Python that runs the Spark case (PySpark 4 needs pandas < 3: its own environment).
+SPARK_PYTHON = Path(__file__).resolve().parent.parent / ".venv-spark" / "bin" / "python"
 STAGES = np.array(["contacted", "qualified", "signed", "won", "lost"])
 STAGE_P = (0.60, 0.15, 0.10, 0.07, 0.08)
 ROWS_PER_CUSTOMER = 6
@@ -126,13 +133,28 @@ HAND_SQL = {
 
 
 def load(case: str, path: Path) -> tuple[object, object]:
-    """Load the log into the case's backend; return (log, connection-or-None)."""
-    if case in ("pandas", "table"):
+    """Load the log into the case's backend; return (log, connection-or-session)."""
+    backend = case.removesuffix("+table")
+    if backend == "pandas":
         return pd.read_parquet(path), None
-    if case == "polars":
+    if backend == "polars":
         import polars as pl
 
         return pl.read_parquet(path), None
+    if backend == "spark":
+        from pyspark.sql import SparkSession
+
+        spark = (
+            SparkSession.builder.master("local[2]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.memory", "6g")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .getOrCreate()
+        )
+        spark.sparkContext.setLogLevel("ERROR")
+        return spark.read.parquet(str(path)).cache(), spark
     import duckdb
 
     con = duckdb.connect()
@@ -164,8 +186,15 @@ def run_pack(case: str, log: object, con: object) -> dict[str, pd.DataFrame]:
             return frame.collect(backend="pandas").to_native()
         return frame.to_pandas()
 
-    if case == "table":
+    if case.endswith("+table"):
         log = dv.reached_levels(log)
+        if case == "duckdb+table":
+            con.execute("DROP TABLE IF EXISTS reached_table")  # type: ignore[attr-defined]
+            log.to_table("reached_table")  # type: ignore[attr-defined]
+            log = con.table("reached_table")  # type: ignore[attr-defined]
+        elif case == "spark+table":
+            log = log.cache()  # type: ignore[attr-defined]
+            log.count()  # type: ignore[attr-defined]
     out = {
         f"volume_{lvl}": native(dv.development_volume(log, level=lvl, period="M", by="rep"))
         for lvl in LEVELS
@@ -173,6 +202,8 @@ def run_pack(case: str, log: object, con: object) -> dict[str, pd.DataFrame]:
     out["conversion"] = native(dv.conversion_rate(log, start="contacted", end="won"))
     out["win_rate"] = native(dv.win_rate(log))
     out["cycle"] = native(dv.sales_cycle(log))
+    if case == "spark+table":
+        log.unpersist()  # type: ignore[attr-defined]
     return out
 
 
@@ -187,17 +218,15 @@ def child(case: str, path: Path, out: Path, repeat: int) -> None:
         runs.append((time.perf_counter() - start, _cpu_seconds() - cpu_start))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     seconds, cpu = min(runs)
+    # Plain lists, not pandas objects: the Spark case's pandas (2.x) pickles differently.
+    plain = {name: (list(frame.columns), frame.astype(object).values.tolist())
+             for name, frame in results.items()}  # fmt: skip
     with out.open("wb") as fh:
         pickle.dump(
-            {
-                "seconds": seconds,
-                "cpu": cpu,
-                "loaded_kb": loaded_rss,
-                "peak_kb": peak,
-                "results": results,
-            },
+            {"seconds": seconds, "cpu": cpu, "loaded_kb": loaded_rss, "peak_kb": peak,
+             "results": plain},
             fh,
-        )
+        )  # fmt: skip
 
 
 def _cpu_seconds() -> float:
@@ -239,6 +268,8 @@ def main() -> None:
     parser.add_argument(
         "--data", type=Path, default=Path(tempfile.gettempdir()) / "devvolume-bench-metrics"
     )
+    parser.add_argument("--cases", nargs="+", choices=CASES, default=list(CASES),
+                        help="cases to run (sql always runs: it is the reference)")
     parser.add_argument("--case", choices=CASES, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -254,11 +285,15 @@ def main() -> None:
             generate(rows, path)
             print(f"generated {rows:,} rows in {time.perf_counter() - start:.1f} s", flush=True)
         measured = {}
-        for case in ("sql", *DEVVOLUME_CASES):
+        cases = ["sql", *(c for c in args.cases if c != "sql")]
+        if "spark+table" in cases and not SPARK_PYTHON.exists():
+            print(f"skipping spark+table: {SPARK_PYTHON} is missing (run `make spark`)")
+            cases.remove("spark+table")
+        for case in cases:
             out = args.data / f"result_{rows}_{case}.pkl"
             repeat = args.repeat
             command = [
-                sys.executable,
+                str(SPARK_PYTHON) if case.startswith("spark") else sys.executable,
                 __file__,
                 "--case",
                 case,
@@ -272,6 +307,10 @@ def main() -> None:
             subprocess.run(command, check=True)
             with out.open("rb") as fh:
                 measured[case] = pickle.load(fh)
+            measured[case]["results"] = {
+                name: pd.DataFrame(values, columns=columns)
+                for name, (columns, values) in measured[case]["results"].items()
+            }
             out.unlink()
             print(
                 json.dumps(
@@ -279,7 +318,7 @@ def main() -> None:
                 ),
                 flush=True,
             )
-        for case in DEVVOLUME_CASES:
+        for case in cases[1:]:
             compare(measured["sql"]["results"], measured[case]["results"], case)
         sql_seconds = measured["sql"]["seconds"]
         for case, result in measured.items():
@@ -298,8 +337,9 @@ def main() -> None:
     print("| rows | input | seconds | × hand SQL | CPU s | RSS after load (MB) | peak RSS (MB) |")
     print("|---:|---|---:|---:|---:|---:|---:|")
     for rows, case, seconds, ratio, cpu, loaded, peak in table:
-        label = {"sql": "hand-written DuckDB SQL",
-                 "table": "devvolume on pandas, reached table once"}.get(case, f"devvolume on {case}")
+        backend, _, once = case.partition("+")
+        label = ("hand-written DuckDB SQL" if case == "sql" else
+                 f"devvolume on {backend}" + (", reached table once" if once else ""))  # fmt: skip
         print(
             f"| {rows:,} | {label} | {seconds:.2f} | {ratio:.2f} | {cpu:.1f} | {loaded:,.0f} "
             f"| {peak:,.0f} |"
