@@ -17,6 +17,7 @@ from typing import Any
 
 import narwhals as nw
 import numpy as np
+from narwhals.typing import IntoFrameT
 from scipy import optimize, special
 
 from devvolume.core import _frames
@@ -45,7 +46,7 @@ def _periodised(orders: Any, func: str, period: str) -> tuple[_frames.Prepared, 
     return prepared, frame, (0 if lo is None else int(lo)), (-1 if hi is None else int(hi))
 
 
-def retention_matrix(orders: Any, *, period: str = "M") -> Any:
+def retention_matrix(orders: IntoFrameT, *, period: str = "M") -> IntoFrameT:
     """Cohort retention: share of each first-order cohort that ordered again k periods later.
 
     Parameters
@@ -101,7 +102,9 @@ def retention_matrix(orders: Any, *, period: str = "M") -> Any:
     return prepared.finish(result, ["cohort"])
 
 
-def retention_rate(orders: Any, *, period: str = "M", inactive_after: int = INACTIVE_AFTER) -> Any:
+def retention_rate(
+    orders: IntoFrameT, *, period: str = "M", inactive_after: int = INACTIVE_AFTER
+) -> IntoFrameT:
     """Classic retention rate (E − N) / S and churn rate 1 − (E − N) / S per period.
 
     Inactivity rule: a customer counts as a customer at the end of period P if it ordered in one
@@ -177,7 +180,9 @@ def retention_rate(orders: Any, *, period: str = "M", inactive_after: int = INAC
     return prepared.finish(result, ["period"])
 
 
-def churn_rate(orders: Any, *, period: str = "M", inactive_after: int = INACTIVE_AFTER) -> Any:
+def churn_rate(
+    orders: IntoFrameT, *, period: str = "M", inactive_after: int = INACTIVE_AFTER
+) -> IntoFrameT:
     """Churn rate per period: 1 − (E − N) / S, see :func:`retention_rate` for the rule.
 
     Examples
@@ -189,8 +194,8 @@ def churn_rate(orders: Any, *, period: str = "M", inactive_after: int = INACTIVE
     >>> churn_rate(orders, inactive_after=1)["churn"].tolist()
     [nan, 0.5]
     """
-    table = retention_rate(orders, period=period, inactive_after=inactive_after)
-    return nw.to_native(nw.from_native(table).select("period", "churn"))
+    table: Any = nw.from_native(retention_rate(orders, period=period, inactive_after=inactive_after))
+    return table.select("period", "churn").to_native()
 
 
 @dataclass(frozen=True)

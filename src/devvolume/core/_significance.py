@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import narwhals as nw
+from narwhals.typing import IntoFrame
 from scipy import stats
 
 from devvolume.core._frames import check_levels, check_order
@@ -89,7 +90,7 @@ def _count(frame: nw.LazyFrame[Any], condition: nw.Expr) -> int:
 
 
 def compare_periods(
-    log: Any,
+    log: IntoFrame,
     *,
     before: DateRange,
     after: DateRange,
@@ -266,7 +267,7 @@ def _verdict(significant: bool) -> str:
 
 
 def forecast(
-    log: Any,
+    log: IntoFrame,
     *,
     period_start: DateLike,
     period_end: DateLike,

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import narwhals as nw
+from narwhals.typing import IntoFrame, IntoFrameT
 
 from devvolume.core import _frames
+from devvolume.core._frames import By
 from devvolume.core._levels import prepare
 from devvolume.core._periods import check_period, period_index, period_start
 from devvolume.core._volume import volume
@@ -28,8 +30,8 @@ _PERIODS_PER_YEAR = {"W": 52, "M": 12, "Q": 4, "Y": 1}
 
 
 def attainment(
-    log: Any, targets: Any, *, level: str = "won", period: str = "M", by: str = "rep"
-) -> Any:
+    log: IntoFrameT, targets: IntoFrame, *, level: str = "won", period: str = "M", by: str = "rep"
+) -> IntoFrameT:
     """Attainment (actual ÷ target) and gap (target − actual) per ``by`` and period.
 
     Parameters
@@ -126,13 +128,13 @@ def _targets_frame(targets: Any, prepared: _frames.Prepared, *, by: str, period:
 
 
 def leaderboard(
-    log: Any,
-    targets: Any,
+    log: IntoFrameT,
+    targets: IntoFrame,
     *,
     level: str = "won",
     period: str = "M",
     by: str = "rep",
-) -> Any:
+) -> IntoFrameT:
     """Rank reps (or teams) by attainment in each period: 1 is the best.
 
     Ties share the better rank; order within a period is rank, then ``by``.
@@ -151,7 +153,7 @@ def leaderboard(
     0   B         1.0     1
     1   A         0.5     2
     """
-    table = nw.from_native(attainment(log, targets, level=level, period=period, by=by))
+    table: Any = nw.from_native(attainment(log, targets, level=level, period=period, by=by))
     lazy = table.lazy() if isinstance(table, nw.DataFrame) else table
     ranked = lazy.with_columns(
         nw.col("attainment")
@@ -167,11 +169,11 @@ def leaderboard(
 
 
 def incentive_payout(
-    attained: Any,
+    attained: IntoFrameT,
     *,
     per_customer: float = PAY_PER_NEW_CUSTOMER,
     tiers: Sequence[tuple[float, float]] = ACCELERATOR_TIERS,
-) -> Any:
+) -> IntoFrameT:
     """Add a tiered ``payout`` to an :func:`attainment` table.
 
     Each new customer up to 100 % of target earns ``per_customer``; the customers above each
@@ -186,7 +188,7 @@ def incentive_payout(
     >>> incentive_payout(table, per_customer=100)["payout"].tolist()
     [800.0, 1500.0, 200.0]
     """
-    frame = nw.from_native(attained)
+    frame: Any = nw.from_native(attained)
     lazy = frame.lazy() if isinstance(frame, nw.DataFrame) else frame
     missing = [c for c in ("target", "actual") if c not in lazy.collect_schema()]
     if missing:
@@ -216,8 +218,8 @@ def incentive_payout(
 
 
 def growth(
-    volumes: Any, *, period: str = "M", value: str = "volume", by: str | Sequence[str] | None = None
-) -> Any:
+    volumes: IntoFrameT, *, period: str = "M", value: str = "volume", by: By = None
+) -> IntoFrameT:
     """Period-over-period and year-over-year growth of a per-period table.
 
     Parameters
