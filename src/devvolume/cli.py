@@ -15,6 +15,8 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 
+from devvolume.inputs._errors import printable
+from devvolume.inputs._excel import sheet_option
 from devvolume.inputs._template import write_template
 from devvolume.inputs._worklog import WorklogCheck, WorklogError, check_worklog
 from devvolume.report._build import KINDS, LANGS, PERIODS, build_reports
@@ -35,12 +37,19 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     validate = commands.add_parser(
-        "validate", help="检查工作日志表 / check a work log (.xlsx or .csv)")
+        "validate", help="检查工作日志表 / check a work log (.xlsx, .xls, .csv or .parquet)")
     validate.add_argument("file", help="工作日志表文件 / the work-log file")
-    validate.add_argument("--sheet", help="Excel 工作表名称 / worksheet name (default: first)")
+    validate.add_argument(
+        "--sheet", metavar="NAME|INDEX",
+        help="Excel 工作表名称或序号（从 1 数起）；默认读有工作日志表头的那一页 / worksheet name or "
+             "position counted from 1 (default: the sheet holding the work-log headers)")
     validate.add_argument(
         "--column", action="append", default=[], metavar="HEADER=NAME",
         help="额外的表头对应，如 业务代表=rep / map another header, e.g. 业务代表=rep")
+    validate.add_argument(
+        "--date-window", metavar="FIRST:LAST",
+        help="接受的日期范围，如 2020-01-01:2026-12-31，一端可留空（默认 2000-01-01 至一年后）/ "
+             "dates accepted, either end may be empty (default 2000-01-01 to a year from today)")
     validate.set_defaults(run=_validate)
 
     template = commands.add_parser(
@@ -89,8 +98,13 @@ def _validate(args: argparse.Namespace) -> int:
     for pair in args.column:
         header, _, name = pair.partition("=")
         columns[header] = name or None
+    sheet = None if args.sheet is None else sheet_option(args.file, args.sheet)
+    window = None
+    if args.date_window is not None:
+        first, _, last = args.date_window.partition(":")
+        window = (first.strip() or None, last.strip() or None)
     try:
-        report = check_worklog(args.file, columns=columns, sheet=args.sheet)
+        report = check_worklog(args.file, columns=columns, sheet=sheet, date_window=window)
     except WorklogError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -107,7 +121,8 @@ def _summary(report: WorklogCheck) -> str:
     first, last = log["date"].min(), log["date"].max()
     span = "无 / none" if log.empty else f"{first:%Y-%m-%d} ~ {last:%Y-%m-%d}"
     return "\n".join([
-        f"工作日志表没有问题 / the work log is valid: {report.source}",
+        f"工作日志表没有问题 / the work log is valid: {printable(report.source)}",
+        *_read_as(report),
         f"  行数 rows:         {report.rows_read}{blank}",
         f"  销售员 reps:       {log['rep'].nunique()}",
         f"  团队 teams:        {log['team'].nunique()}",
@@ -116,10 +131,24 @@ def _summary(report: WorklogCheck) -> str:
     ])
 
 
+def _read_as(report: WorklogCheck) -> list[str]:
+    """Say how the file was read: its sheet, header row and encoding (one line each)."""
+    lines = []
+    if report.sheet is not None:
+        lines.append(f"  工作表 sheet:      {printable(report.sheet)}")
+    if report.header_row > 1:
+        lines.append(f"  表头 header row:   {report.header_row}（上面的标题行已跳过 / title rows "
+                     "above it skipped）")
+    if report.encoding is not None:
+        lines.append(f"  编码 encoding:     {report.encoding}")
+    return lines
+
+
 def _problems_table(report: WorklogCheck) -> str:
     problems = report.problems
     lines = [
-        f"工作日志表有问题 / the work log has problems: {report.source}",
+        f"工作日志表有问题 / the work log has problems: {printable(report.source)}",
+        *_read_as(report),
         f"  {len(report.bad_rows)} 行有问题，{len(report.valid)} 行有效，共 {report.rows_read} 行 / "
         f"{len(report.bad_rows)} bad, {len(report.valid)} valid, {report.rows_read} rows read",
         "",
@@ -143,7 +172,7 @@ def _pad(text: str, width: int) -> str:
 def _template(args: argparse.Namespace) -> int:
     try:
         path = write_template(args.file, force=args.force)
-    except (FileExistsError, ValueError) as exc:
+    except (OSError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 1
     print(f"已生成空白工作日志表 / wrote a blank work log: {path}")

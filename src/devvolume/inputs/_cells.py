@@ -1,178 +1,211 @@
-"""Read the cells of a 工作日志表: dates, amounts, stage labels and text, and word each problem.
+"""Read one cell of a 工作日志表: a date, an amount, a stage label or text, or say why not.
 
 Each reader turns one raw cell (text from a CSV, a number or datetime from Excel, anything in a
-DataFrame) into its canonical value, or says why it cannot. The typed frame is then validated
-against the declared :class:`~devvolume.core.WorklogSchema`, and every failure is worded for
-a person: the row they see in Excel, the column, the value and the fix.
+DataFrame) into its canonical value, or raises. Full-width digits count as digits; amounts
+whose commas and points could be read two ways are refused rather than guessed. Markers stand
+for cells whose value is not in the file (merged continuations, formulas saved without their
+result, Excel error values), so each is named as the problem it is.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
-from devvolume.core import CANONICAL, COLUMN_LABELS, STAGE_LABELS, STAGES, WorklogSchema
+from devvolume.core import STAGE_LABELS, STAGES
+from devvolume.inputs._errors import printable
 
 #: Excel stores dates as days since 1899-12-30; serials in this range are plausible dates
 #: (1954–2119), so a stray small number is not mistaken for one.
 EXCEL_EPOCH = date(1899, 12, 30)
 EXCEL_SERIAL_RANGE = (20_000, 80_000)
 
+#: The first date accepted by default; the last is one year after today.
+FIRST_PLAUSIBLE_DATE = date(2000, 1, 1)
+
 SPACES = re.compile(r"[\s\u3000\u00a0\ufeff]+")
 _DATE_PATTERN = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
-_NUMBER_NOISE = re.compile(r"[,，\s\u3000¥￥元]")
+#: Currency marks around an amount: ¥3000, 3000元, RMB 3000.
+_CURRENCY = re.compile(r"^(?:¥|RMB|CNY)\s*|\s*(?:元|RMB|CNY)$", re.IGNORECASE)
+#: An amount: digits, commas only between groups of three, an optional decimal point.
+_AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
-_STAGE_CODES: dict[str, str] = {code: code for code in STAGES} | {
-    label: code for code, label in STAGE_LABELS.items()
-}
+#: Traditional-Chinese stage labels (Big5 files from Taiwan and Hong Kong) and their codes.
+TRADITIONAL_STAGES = {"首次接觸": "contacted", "簽約": "signed"}
+_STAGE_CODES: dict[str, str] = (
+    {code: code for code in STAGES}
+    | {label: code for code, label in STAGE_LABELS.items()}
+    | TRADITIONAL_STAGES
+)
 
-Problem = tuple[int, str, str, str, str]
 
+# --- cells that hold no value of their own -----------------------------------------------------
+
+class Marker:
+    """A cell whose value is not in the file: part of a merged range, an unsaved formula, an error."""
+
+    #: Whether a row holding only such cells counts as a blank row.
+    blank: ClassVar[bool] = False
+
+    def __init__(self, ref: str, detail: str = "") -> None:
+        self.ref = ref
+        self.detail = detail
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.ref!r})"
+
+    @property
+    def shown(self) -> str:
+        """What the problems table shows as the cell's value."""
+        return self.detail
+
+    @property
+    def problem(self) -> str:  # pragma: no cover - every marker overrides it
+        raise NotImplementedError
+
+
+class MergedCell(Marker):
+    """A cell inside a merged range other than its top-left cell: Excel keeps no value there."""
+
+    blank = True
+
+    @property
+    def shown(self) -> str:
+        return ""
+
+    @property
+    def problem(self) -> str:
+        return (f"合并单元格 {self.detail} 的一部分，只有第一格有值；请取消合并并在每一行填上 / "
+                f"part of merged cells {self.detail}: only the first cell holds the value; "
+                "unmerge them and fill every row")
+
+
+class Unevaluated(Marker):
+    """A formula cell saved without its result (files written by a program, not by Excel)."""
+
+    @property
+    def shown(self) -> str:
+        return f"={self.detail}" if self.detail else "(公式 / formula)"
+
+    @property
+    def problem(self) -> str:
+        return ("公式没有保存计算结果（文件由程序生成）；请用 Excel 或 WPS 打开后保存一次 / "
+                "formula saved without its result: open the file in Excel or WPS and save it")
+
+
+class ErrorValue(Marker):
+    """A cell holding an Excel error such as ``#DIV/0!`` or ``#REF!``."""
+
+    @property
+    def problem(self) -> str:
+        return (f"单元格是 Excel 错误值 {self.detail}，请改正公式或填写数值 / the cell holds the "
+                f"Excel error {self.detail}: fix the formula or type the value")
+
+
+# --- one cell ---------------------------------------------------------------------------------
 
 def clean(cell: Any) -> Any:
-    """Strip text, and turn empty cells (None, NaN, '', spaces) into None."""
+    """Strip text, and turn empty cells (None, NaN, '', spaces, merged continuations) into None."""
     if cell is None:
         return None
     if isinstance(cell, str):
+        if cell.isprintable() and "  " not in cell and cell.strip(" ") == cell:
+            return cell or None
         text = SPACES.sub(" ", cell).strip()
         return text or None
+    if isinstance(cell, Marker):
+        return None if cell.blank else cell
     if isinstance(cell, float) and cell != cell:
         return None
-    if cell is pd.NaT or (not isinstance(cell, (str, bytes)) and pd.api.types.is_scalar(cell)
+    if cell is pd.NaT or (not isinstance(cell, bytes) and pd.api.types.is_scalar(cell)
                           and pd.isna(cell)):
         return None
     return cell
 
 
-def _to_date(cell: Any) -> date | None:
+def _to_date(cell: Any) -> date:
     """Parse one date cell; raise ValueError when it is not a real calendar date."""
     if isinstance(cell, datetime):
         return cell.date()
     if isinstance(cell, date):
         return cell
-    if isinstance(cell, bool):
+    if isinstance(cell, np.datetime64):
+        return _to_date(pd.Timestamp(cell))
+    if isinstance(cell, bool | np.bool_):
         raise ValueError(cell)
-    if isinstance(cell, int | float):
+    if isinstance(cell, int | float | np.integer | np.floating):
         serial = float(cell)
         low, high = EXCEL_SERIAL_RANGE
         if serial.is_integer() and low <= serial <= high:
             return EXCEL_EPOCH + timedelta(days=int(serial))
         raise ValueError(cell)
-    match = _DATE_PATTERN.match(str(cell))
+    if not isinstance(cell, str):
+        raise ValueError(cell)
+    text = unicodedata.normalize("NFKC", cell).strip()
+    match = _DATE_PATTERN.match(text)
     if match is None:
-        if str(cell).isdigit():
-            return _to_date(int(str(cell)))
+        if text.isascii() and text.isdigit():
+            return _to_date(int(text))
         raise ValueError(cell)
     year, month, day = (int(g) for g in match.groups())
     return date(year, month, day)
 
 
+class AmbiguousAmount(ValueError):
+    """An amount whose commas and points could be read two ways (12.800,50 or 12,80)."""
+
+
 def _to_amount(cell: Any) -> float:
-    if isinstance(cell, bool):
+    if isinstance(cell, bool | np.bool_ | Marker):
         raise ValueError(cell)
-    text = cell if isinstance(cell, int | float) else _NUMBER_NOISE.sub("", str(cell))
-    value = float(text)
+    if isinstance(cell, int | float | np.integer | np.floating):
+        value = float(cell)
+    else:
+        text = str(cell)
+        if _PLAIN_NUMBER.fullmatch(text) is None:
+            text = unicodedata.normalize("NFKC", text).strip()
+            text = _CURRENCY.sub("", text).strip()
+            if _AMOUNT.fullmatch(text) is None:
+                if any(ch.isdigit() for ch in text) and ("," in text or "." in text):
+                    raise AmbiguousAmount(cell)
+                raise ValueError(cell)
+            text = text.replace(",", "")
+        value = float(text)
     if value != value or value in {float("inf"), float("-inf")}:
         raise ValueError(cell)
     return value
 
 
 def to_text(cell: Any) -> str:
-    if isinstance(cell, float) and cell.is_integer():
+    """Return the text a cell shows: whole numbers without ``.0``, dates as ``2026-01-05``."""
+    if isinstance(cell, float | np.floating) and float(cell).is_integer():
         return str(int(cell))
+    if isinstance(cell, datetime) and cell.time() == datetime.min.time():
+        return cell.date().isoformat()
     if isinstance(cell, datetime | date):
         return cell.isoformat()
     return str(cell)
 
 
-def parse_cells(
-    raw: pd.DataFrame, rows: pd.Series, header_of: dict[str, str]
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """Turn raw cells into typed canonical columns, noting cells that cannot be read."""
-    problems: list[Problem] = []
-    cleaned = {name: [clean(cell) for cell in raw[name]] if name in raw else [None] * len(raw)
-               for name in CANONICAL}
-    typed: dict[str, Any] = {}
-
-    dates: list[date | None] = []
-    for cell, number in zip(cleaned["date"], rows, strict=True):
-        try:
-            dates.append(None if cell is None else _to_date(cell))
-        except (ValueError, OverflowError):
-            dates.append(None)
-            problems.append((number, "date", header_of.get("date", "日期"), _shown(cell),
-                             "不是有效日期，请写成 2026-01-05 或 2026/1/5 / not a valid date, "
-                             "write it as 2026-01-05"))
-    typed["date"] = pd.to_datetime(pd.Series(dates, dtype=object)).astype("datetime64[us]")
-
-    amounts: list[float | None] = []
-    for cell, number in zip(cleaned["amount"], rows, strict=True):
-        try:
-            amounts.append(None if cell is None else _to_amount(cell))
-        except (ValueError, OverflowError):
-            amounts.append(None)
-            problems.append((number, "amount", header_of.get("amount", "金额"), _shown(cell),
-                             "金额不是数字，只填数字，如 12800 / amount is not a number"))
-    typed["amount"] = pd.Series(amounts, dtype="float64")
-
-    for name in ("rep", "team", "customer", "channel", "activity", "note"):
-        typed[name] = pd.Series([None if c is None else to_text(c) for c in cleaned[name]],
-                                dtype="str")
-    typed["stage"] = pd.Series(
-        [None if c is None else _STAGE_CODES.get(to_text(c).lower(), to_text(c))
-         for c in cleaned["stage"]], dtype="str")
-    frame = pd.DataFrame({name: typed[name] for name in CANONICAL})
-    return frame, problems
+def shown(cell: Any) -> str:
+    """Show a cell's value as the problems table does: one line, control characters visible."""
+    cell = clean(cell)
+    if cell is None:
+        return ""
+    if isinstance(cell, Marker):
+        return printable(cell.shown)
+    return printable(to_text(cell))
 
 
-_RULE_MESSAGES = {
-    ("not_nullable", "date"): "日期不能为空 / date is required",
-    ("not_nullable", "rep"): "销售员不能为空 / rep is required",
-    ("not_nullable", "team"): "团队不能为空 / team is required",
-    ("not_nullable", "customer"): "客户不能为空 / customer is required",
-    ("not_nullable", "stage"): "阶段不能为空 / stage is required",
-    ("isin", "stage"): "不认识的阶段，请填 " + "、".join(STAGE_LABELS.values())
-    + " / unknown stage, use " + ", ".join(STAGES),
-    ("greater_than_or_equal_to", "amount"): "金额不能为负数 / amount must not be negative",
-}
-
-
-def schema_problems(
-    typed: pd.DataFrame,
-    raw: pd.DataFrame,
-    rows: pd.Series,
-    header_of: dict[str, str],
-    already: set[tuple[int, str]],
-) -> list[Problem]:
-    """Validate the typed frame against the declared schema and word each failure."""
-    try:
-        WorklogSchema.validate(typed, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-    else:
-        return []
-    problems: list[Problem] = []
-    for case in cases.itertuples(index=False):
-        column, check, index = str(case.column), str(case.check), case.index
-        if index is None or pd.isna(index):
-            msg = f"the work-log schema failed on column {column}: {check}"
-            raise AssertionError(msg)  # a frame-level failure means the loader has a bug
-        number = int(rows.iloc[int(index)])
-        if (number, column) in already:
-            continue
-        rule = check.split("(")[0]
-        problem = _RULE_MESSAGES.get((rule, column), f"{check} 检查未通过 / check failed")
-        value = raw[column].iloc[int(index)] if column in raw else None
-        problems.append((number, column, header_of.get(column, COLUMN_LABELS[column]),
-                         _shown(clean(value)), problem))
-    return problems
-
-
-def _shown(cell: Any) -> str:
-    return "" if cell is None else to_text(cell)
+def to_stage(cell: Any) -> str:
+    """Return the stage code of a label (首次接触, 成交, Won, ｗｏｎ, 簽約 ...), or unknown text as is."""
+    text = to_text(cell)
+    return _STAGE_CODES.get(unicodedata.normalize("NFKC", text).strip().lower(), text)

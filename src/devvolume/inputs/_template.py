@@ -51,6 +51,9 @@ def write_template(path: str | Path, *, force: bool = False) -> Path:
         If ``path`` exists and ``force`` is false.
     ValueError
         If ``path`` does not end in ``.xlsx``.
+    OSError
+        If the file cannot be written there: a folder of that name, a file where a folder
+        should be, no permission. The message says which, in Chinese and English.
 
     Examples
     --------
@@ -63,14 +66,29 @@ def write_template(path: str | Path, *, force: bool = False) -> Path:
     if target.suffix.lower() != ".xlsx":
         msg = f"模板文件名要以 .xlsx 结尾 / the template must be an .xlsx file: {target}"
         raise ValueError(msg)
+    if target.is_dir():
+        msg = (f"这是一个文件夹，不能写成文件：{target}\nThis is a folder, not a file.\n"
+               "提示 / Hint: 在路径后面加上文件名，如 工作日志表.xlsx / add a file name.")
+        raise IsADirectoryError(msg)
     if target.exists() and not force:
         msg = (f"文件已存在，没有覆盖：{target}\nThe file exists and was not overwritten.\n"
                "提示 / Hint: 换一个文件名，或加 --force 覆盖 / choose another name or add --force.")
         raise FileExistsError(msg)
     book = _build_workbook()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside the target and rename, so a crash never leaves half a file under its name.
-    handle, temp_name = tempfile.mkstemp(suffix=".xlsx", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Write beside the target and rename, so a crash never leaves half a file under its name.
+        handle, temp_name = tempfile.mkstemp(suffix=".xlsx", dir=target.parent)
+    except (FileExistsError, NotADirectoryError):
+        msg = (f"无法在这里建文件夹：路径中有一部分是文件而不是文件夹：{target.parent}\n"
+               "Cannot write there: part of the path is a file, not a folder.\n"
+               "提示 / Hint: 换一个文件夹 / choose another folder.")
+        raise NotADirectoryError(msg) from None
+    except OSError as exc:
+        msg = (f"无法在这里写文件：{target}（{exc.strerror or type(exc).__name__}）\n"
+               "Cannot write the file there.\n"
+               "提示 / Hint: 换一个有写入权限的文件夹 / choose a folder you can write to.")
+        raise OSError(msg) from None
     os.close(handle)
     try:
         book.save(temp_name)
