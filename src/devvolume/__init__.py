@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from devvolume.core import (
@@ -65,7 +66,10 @@ from devvolume.sim import (
     project,
 )
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("devvolume")  # one place: pyproject.toml
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
 
 #: Subpackages for notebooks, imported on first use.
 _SUBPACKAGES = ("viz", "teach", "report")

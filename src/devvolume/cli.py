@@ -15,6 +15,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 
+from devvolume import __version__
 from devvolume.inputs._errors import printable
 from devvolume.inputs._excel import sheet_option
 from devvolume.inputs._template import write_template
@@ -34,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="devvolume",
         description="客户开发量工作簿 / customer development volume workbook",
     )
+    parser.add_argument("--version", action="version", version=f"devvolume {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     validate = commands.add_parser(
