@@ -205,3 +205,17 @@ def test_validate_never_shows_a_traceback(tmp_path: Path, name: str,
         assert done.returncode == 1
         assert "Traceback" not in done.stderr
         assert done.stderr.strip() == error.strip()
+
+
+def test_a_workbook_cut_to_its_first_bytes_is_damaged_not_text(tmp_path):
+    for name, data in (("old.xls", b"\xd0\xcf"), ("new.xlsx", b"PK\x03")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(dv.WorklogError, match="已损坏"):
+            dv.read_worklog(path)
+
+
+def test_tab_separated_text_named_xls_is_still_read(tmp_path):
+    path = tmp_path / "crm.xls"
+    path.write_text("日期\t销售员\t团队\t客户\t阶段\n2026-01-05\t张\tA\t甲\t成交\n", encoding="utf-8")
+    assert len(dv.read_worklog(path)) == 1

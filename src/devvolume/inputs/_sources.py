@@ -101,7 +101,8 @@ def _kind(path: Path, magic: bytes, named: str) -> str:
                  "or an XML table, not an Excel workbook", _SAVE_AS)
         if magic.startswith(b"%PDF"):
             fail(name, "这个文件其实是 PDF / the file is really a PDF", _SAVE_AS)
-        if named != "xls":
+        if named != "xls" or any(sign.startswith(magic) for sign in (_CFB, *_ZIP)):
+            # (a few bytes of a workbook's signature: a workbook cut short, not text)
             fail(name, "这不是有效的 Excel 工作簿：文件已损坏，或是别的文件改了扩展名 / not a valid "
                  "Excel workbook: the file is damaged, or another kind of file renamed", _SAVE_AS)
         return "csv"  # CRM exports named .xls are often tab-separated text
