@@ -74,8 +74,8 @@ notebooks: $(STAMP) ## Rebuild all notebooks from their sources and store output
 reports: $(STAMP) system ## Build the team reports and index for the directsales case into build/reports/
 	$(BIN)/python -m devvolume report directsales --by team --out build/reports --jobs 2
 
-lab: $(STAMP) ## Open the lessons in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+lab: $(STAMP) ## Open the lessons (notebooks/) and exercises (exercises/) in JupyterLab, lesson 01 first
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(shell [ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/01_what_counts.ipynb
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

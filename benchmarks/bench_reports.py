@@ -10,9 +10,17 @@ same run:
 Both run as child processes; peak memory is the largest sum of RSS over the whole process tree
 (the command, its workers and their kernels), sampled every 0.1 s with psutil.
 
-Usage: ``python benchmarks/bench_reports.py [--jobs 2] [--baseline-subset N] [--out DIR]``.
-``--baseline-subset N`` runs the baseline on the first N reps only and extrapolates its time to
-all reps; the table says so. Without it the baseline runs in full.
+Then, for the batch's own behaviour (issue 11):
+
+(c) a rerun into the same folder: every report unchanged, so skipped;
+(d) ``--pdf``: the same batch with an A4 PDF beside each report (headless Chromium), the extra
+    seconds per report;
+(e) Ctrl-C: SIGINT to the process group once the first report is written; seconds until the
+    command has exited (130) and every worker and kernel is gone.
+
+Usage: ``python benchmarks/bench_reports.py [--jobs 2] [--baseline-subset N] [--no-baseline]
+[--out DIR]``. ``--baseline-subset N`` runs the baseline on the first N reps only and
+extrapolates its time to all reps; the table says so. Without it the baseline runs in full.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -103,13 +112,33 @@ def baseline(reps: list[str], out: Path) -> tuple[float, float]:
     return time.perf_counter() - started, memory.peak / 2**20
 
 
-def ours(out: Path, jobs: int, reps: int) -> tuple[float, float]:
+def ours(out: Path, jobs: int, reps: int, *extra: str) -> tuple[float, float]:
     started = time.perf_counter()
     with PeakTreeRSS() as memory:
         run([sys.executable, "-m", "devvolume", "report", "directsales", "--by", "rep", "--kind", "rep",
-             "--out", str(out), "--jobs", str(jobs), "--no-progress"])
+             "--out", str(out), "--jobs", str(jobs), "--no-progress", *extra])
     assert len(list(out.glob("rep_*.html"))) == reps
+    if "--pdf" in extra:
+        assert len(list(out.glob("rep_*.pdf"))) == reps
     return time.perf_counter() - started, memory.peak / 2**20
+
+
+def ctrl_c(out: Path, jobs: int) -> tuple[float, bool]:
+    """Seconds from SIGINT (to the process group) to exit 130 with every child gone."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devvolume", "report", "directsales", "--by", "rep", "--out", str(out),
+         "--jobs", str(jobs), "--no-progress"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    while not any(out.glob("rep_*.html")):
+        time.sleep(0.05)
+    family = psutil.Process(process.pid).children(recursive=True)
+    started = time.perf_counter()
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    while any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in family):
+        time.sleep(0.01)
+    seconds = time.perf_counter() - started
+    return seconds, process.returncode == 130 and "Traceback" not in stderr
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,17 +146,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--baseline-subset", type=int, default=0,
                         help="run the baseline on the first N reps only and extrapolate")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the (slow) baseline")
     parser.add_argument("--out", type=Path, help="keep the outputs here (default: a temp dir)")
     args = parser.parse_args(argv)
     reps = sorted(load_dataset("directsales").worklog["rep"].unique())
     out = args.out or Path(tempfile.mkdtemp(prefix="bench_reports_"))
-    shutil.rmtree(out / "ours", ignore_errors=True)
-    shutil.rmtree(out / "baseline", ignore_errors=True)
+    for folder in ("ours", "baseline", "pdf", "interrupted"):
+        shutil.rmtree(out / folder, ignore_errors=True)
     print(f"{len(reps)} reps; {os.cpu_count()} CPUs; load average {os.getloadavg()}", flush=True)
 
     seconds, peak = ours(out / "ours", args.jobs, len(reps))
     rows = [Row(f"ours: build_reports(jobs={args.jobs})", len(reps), seconds, peak)]
     print(f"  ours {seconds:.1f} s", flush=True)
+    first = seconds
+    seconds, peak = ours(out / "ours", args.jobs, len(reps))
+    rows.append(Row("ours: rerun, every report unchanged", len(reps), seconds, peak))
+    seconds, peak = ours(out / "pdf", args.jobs, len(reps), "--pdf")
+    rows.append(Row(f"ours: build_reports(jobs={args.jobs}, pdf=True)", len(reps), seconds, peak,
+                    f"{(seconds - first) / len(reps) * args.jobs:.2f} s more per report and worker"))
+    stopped, clean = ctrl_c(out / "interrupted", args.jobs)
+    print(f"  Ctrl-C: stopped in {stopped:.2f} s (exit 130, no traceback: {clean})", flush=True)
+    if args.no_baseline:
+        for row in rows:
+            print(f"{row.name:<48} {row.reports:>7} {row.seconds:>9.1f} {row.per_minute:>11.1f} "
+                  f"{row.peak_mb:>11.0f}  {row.note}")
+        return 0
 
     subset = reps[: args.baseline_subset] if args.baseline_subset else reps
     seconds, peak = baseline(subset, out / "baseline")

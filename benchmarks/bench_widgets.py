@@ -9,18 +9,22 @@ that state as JSON for the wire (what the comm would send). The browser then dra
 drawn once as static SVG (what a notebook stores). Each is run ``RUNS`` times after one
 warm-up, cycling through a few control values. The target is 100 ms.
 
-Run with ``python benchmarks/bench_teach.py [RUNS]``.
+Run with ``python benchmarks/bench_widgets.py [RUNS]``.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from itertools import cycle
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -161,6 +165,20 @@ def cases() -> list[tuple[str, str, Callable[[], Any]]]:
     csv = log.to_csv(index=False).encode("utf-8")
     rows.append(("teach.WorklogPicker", "pure load_uploaded (directsales CSV, 加载 button)",
                  lambda: teach.load_uploaded("worklog.csv", csv)))
+    # a manager's own file by a relative path: load it, build the lesson's control, pick teams
+    folder = Path(tempfile.mkdtemp(prefix="devvolume-bench-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    (folder / "worklog.csv").write_bytes(csv)
+    own = teach.own_worklog("counting", path=str(folder / "worklog.csv"))
+    own.load()
+    counting = own.views[0]
+    rows += [
+        ("teach.OwnWorklog", "加载 a path (directsales CSV) and build the counting control",
+         own.load),
+        ("teach.OwnWorklog", f"{callback} (team)",
+         live_callback(counting.chart_view, counting.controls["team"],
+                       ["华东一组", "华北一组", ""])),
+    ]
     return rows
 
 

@@ -24,7 +24,7 @@ dv.teach.chinese(practice)
 # %% [markdown]
 # ## 第 1 题
 #
-# 上面是另一个团队的 16 行工作日志（练习用，和课上的例子不同）：2026 年 5 月，这个团队新接触了几位客户？
+# 上面是另一个团队的 18 行工作日志（练习用，和课上的例子不同）：2026 年 5 月，这个团队新接触了几位客户？
 # 可以用眼睛数（记住第一课的四条规则），也可以用 `dv.development_volume`。把答案赋给 `may_new_contacted`。
 
 # %% tags=["solution"]
@@ -41,10 +41,11 @@ q1.check()
 # ## 第 2 题
 #
 # 还是这份练习日志：5 月的新接触客户，分别记在陈晨和赵敏名下各几位？
+# 注意富源建材：陈晨第一次接触，赵敏接手推进到了意向。功劳记在谁名下？（第一课的第四条规则）
 # 写成 dict，例如 `{"陈晨": 1, "赵敏": 1}`，赋给 `may_by_rep`。
 
 # %% tags=["solution"]
-may_by_rep = {"陈晨": 2, "赵敏": 3}
+may_by_rep = dv.development_volume(practice, level="contacted", period="M", by="rep").loc[lambda t: t["period"] == "2026-05-01", ["rep", "volume"]]
 
 # %%
 q2.check()
@@ -72,11 +73,12 @@ q3.check()
 # %% [markdown]
 # ## 第 4 题
 #
-# 2025 年第一季度，每个团队各新签约了多少位客户？答案是一张表：团队 → 新签约客户数
-# （dict、Series 或两列的 DataFrame 都可以），赋给 `q1_signed_by_team`。
+# 2025 年第二季度（4–6 月），每个团队各新签约了多少位客户？答案是一张表：团队 → 新签约客户数
+# （dict、Series 或两列的 DataFrame 都可以），赋给 `q2_signed_by_team`。
+# 想一想：一季度签了约、二季度才成交的客户，算不算二季度的新签约客户？
 
 # %% tags=["solution"]
-q1_signed_by_team = dv.development_volume(log, level="signed", period="Q", by="team").loc[lambda t: t["period"] == "2025-01-01", ["team", "volume"]]
+q2_signed_by_team = dv.development_volume(log, level="signed", period="Q", by="team").loc[lambda t: t["period"] == "2025-04-01", ["team", "volume"]]
 
 # %%
 q4.check()

@@ -13,15 +13,25 @@ sign_in()  # 第一次做练习时写上你的名字：进度只保存在本机�
 
 data = dv.load_dataset("directsales")
 log = data.worklog
+weekend = lesson02.weekend_worklog()
 q1, q2, q3, q4 = lesson02.QUESTIONS
 
 # %% [markdown]
 # ## 第 1 题
 #
-# 2025 年第 14 周（3 月 31 日星期一 至 4 月 6 日星期日），全公司新接触了多少位客户？赋给 `week14_new`。
+# 案例公司周末不上班，日志里没有周六、周日的行。会展一组不一样：他们周末在展会上接触客户。
+# 下面是这个组的 16 行工作日志（“星期”一列是为了方便你看，日志本身没有这一列）：
+
+# %%
+weekdays = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"]
+dv.teach.chinese(weekend).assign(星期=weekend["date"].dt.day_of_week.map(dict(enumerate(weekdays))))
+
+# %% [markdown]
+# 2026 年第 14 周（ISO 周：3 月 30 日星期一 至 4 月 5 日星期日），这个组新接触了几位客户？
+# 可以用眼睛数，也可以用 `dv.development_volume`。赋给 `week14_new`。
 
 # %% tags=["solution"]
-week14_new = dv.development_volume(log, level="contacted", period="W").set_index("period").loc["2025-03-31", "volume"]
+week14_new = dv.development_volume(weekend, level="contacted", period="W").set_index("period").loc["2026-03-30", "volume"]
 
 # %%
 q1.check()

@@ -1,4 +1,9 @@
 # %% [markdown]
+# > **先运行，再阅读。** 打开时看到的表格和图，是用课程自带的案例数据、按默认参数事先算好的示例；
+# > 小工具（下拉框、滑块、“加载”按钮）要运行以后才会出现。请先点菜单 **运行 → 运行全部单元格**
+# > （Run → Run All Cells），再从上往下读。改了参数、载入了你自己的工作日志表，下面的数字才会跟着变。
+
+# %% [markdown]
 # # 第一课 什么才算“开发了一个客户”：客户开发量的定义与意义
 #
 # 每个销售团队都在说“开发客户”，可是一问“上个月开发了多少”，三个人能报出三个数：
@@ -86,7 +91,7 @@ dv.teach.chinese(toy)
 # 用 `dv.development_volume` 算一遍，结果一样：
 
 # %%
-dv.development_volume(toy, level="contacted", period="M", by="rep")
+dv.teach.chinese(dv.development_volume(toy, level="contacted", period="M", by="rep"))
 
 # %% [markdown]
 # ### 打开“黑箱”：这个函数里面到底做了什么
@@ -196,13 +201,18 @@ dv.teach.counting_explorer(log, level=level, period=period, team=team)
 # %% [markdown]
 # ## 6. 用你自己的数据
 #
-# 把你团队的工作日志表（Excel 的 .xlsx 或 .csv）放进来：在“文件路径”里填路径，或点“上传文件”，再点“加载”。
-# 表头写 日期、销售员、团队、客户、阶段（渠道、活动类型、金额、备注可选）。
-# 文件有问题时，会列出 Excel 里的行号、列名和改法；你的原文件不会被改动。
+# 把你团队的工作日志表（Excel 的 .xlsx 或 .csv）放进来，不用写代码：
+#
+# 1. 在“文件路径”里填路径，或点“上传文件”，再点“加载”。**相对路径从启动 JupyterLab 的文件夹算起**
+#    （左侧文件浏览器的最上层）。最省事的办法：在左侧文件浏览器里右键你的文件 → “复制路径”（Copy Path），粘贴到路径框里。
+#    找不到文件时，提示会写出它找过的每一个完整路径。
+# 2. 表头写 日期、销售员、团队、客户、阶段（渠道、活动类型、金额、备注可选）。文件有问题时，会列出 Excel 里的行号、列名和改法；
+#    只有几行有问题时，可以点按钮**先用没有问题的行继续**，有问题的行不算进去。你的原文件不会被改动。
+# 3. 载入后，下面会出现和第 5 节一样的小工具：阶段、周期、团队都用下拉框选。选了某个团队，数的是**整个文件**先数好、
+#    再记在这个团队名下的那部分；图的标题写着它数的是哪个团队，“全部团队”就是文件里的所有人。
 
 # %%
-picker = dv.teach.worklog_picker()
-picker
+dv.teach.own_worklog("counting", level=level, period=period)
 
 # %% [markdown]
 # 文件有问题时会是什么样？下面用一个故意写错三处的小文件演示（日期不存在、销售员空着、阶段写成了“已付款”）：
@@ -213,17 +223,6 @@ report = dv.teach.load_uploaded(name, content)
 print(f"{report.source}：读入 {report.rows_read} 行，其中 {len(report.bad_rows)} 行有问题，"
       f"{len(report.valid)} 行可以直接用。")
 dv.teach.problems_table(report.problems)
-
-# %% [markdown]
-# 载入成功后，运行下面的单元格，就能用同样的三种数法看你自己的团队：
-
-# %%
-if picker.worklog is not None:
-    mine = dv.teach.counting_comparison(picker.worklog, level=level, period=period)
-    show(dv.teach.counting_chart(mine, period=period, title="我的团队：三种数法的对比"))
-    show(dv.teach.chinese(mine))
-else:
-    print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
 
 # %% [markdown]
 # ## 小结

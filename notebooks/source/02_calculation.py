@@ -1,4 +1,9 @@
 # %% [markdown]
+# > **先运行，再阅读。** 打开时看到的表格和图，是用课程自带的案例数据、按默认参数事先算好的示例；
+# > 小工具（下拉框、滑块、“加载”按钮）要运行以后才会出现。请先点菜单 **运行 → 运行全部单元格**
+# > （Run → Run All Cells），再从上往下读。改了参数、载入了你自己的工作日志表，下面的数字才会跟着变。
+
+# %% [markdown]
 # # 第二课 客户开发量怎么算：定周期、收数据、做汇总
 #
 # 第一课讲清了“数什么”。这一课讲“怎么数”：三个步骤，每一步都有一个容易踩的坑。
@@ -240,11 +245,13 @@ dv.teach.chinese(dv.teach.volume_view(log, level=level, period=period, team=team
 # %% [markdown]
 # ## 5. 用你自己的数据
 #
-# 载入你团队的工作日志表（路径或上传，再点“加载”）。文件有问题时，会按 Excel 行号列出每一处问题：
+# 载入你团队的工作日志表：填路径（相对路径从启动 JupyterLab 的文件夹算起，左侧文件浏览器里右键文件 → “复制路径”最省事）
+# 或上传，再点“加载”。文件有问题时，会按 Excel 行号列出每一处问题；只有几行有问题时，可以先用没有问题的行继续。
+# 载入后出现和第 4 节一样的小工具：阶段、周期、团队、拆分方式都用下拉框选。选了团队，数的是整个文件先数好、
+# 再记在这个团队名下的新客户，按销售员拆开加起来正好等于这个团队。
 
 # %%
-picker = dv.teach.worklog_picker()
-picker
+dv.teach.own_worklog("volume", level=level, period=period, by="rep")
 
 # %% [markdown]
 # 例如，一个把日期写成 `2026/4/31`、销售员空着、阶段写成“已付款”的文件，会得到这样的提示：
@@ -252,17 +259,6 @@ picker
 # %%
 name, content = dv.teach.example_problem_file()
 dv.teach.problems_table(dv.teach.load_uploaded(name, content).problems)
-
-# %% [markdown]
-# 载入成功后运行下面的单元格：按参数里的周期和阶段，按销售员汇总你的团队。
-
-# %%
-if picker.worklog is not None:
-    mine = dv.development_volume(picker.worklog, level=level, period=period, by="rep")
-    show(dv.viz.volume_trend(mine, period=period, by="rep", mark="bar", level=level))
-    show(dv.teach.chinese(dv.teach.volume_totals(mine, by="rep")))
-else:
-    print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
 
 # %% [markdown]
 # ## 小结

@@ -1,4 +1,9 @@
 # %% [markdown]
+# > **先运行，再阅读。** 打开时看到的表格和图，是用课程自带的案例数据、按默认参数事先算好的示例；
+# > 小工具（下拉框、滑块、“加载”按钮）要运行以后才会出现。请先点菜单 **运行 → 运行全部单元格**
+# > （Run → Run All Cells），再从上往下读。改了参数、载入了你自己的工作日志表，下面的数字才会跟着变。
+
+# %% [markdown]
 # # 第三课 开发得好不好：转化率、保留率与流失率
 #
 # 两个团队这个月都新接触了 100 位客户。甲队最后成交 4 位，乙队成交 15 位；甲队成交的客户半年后走了一半，
@@ -185,29 +190,17 @@ dv.teach.conversion_explorer(log, period=period, within_days=within_days, team=t
 # %% [markdown]
 # ## 6. 用你自己的数据
 #
-# 载入你的工作日志表（路径或上传，再点“加载”）。文件有问题时，会按 Excel 行号列出每一处问题，例如：
+# 载入你的工作日志表：填路径（相对路径从启动 JupyterLab 的文件夹算起，左侧文件浏览器里右键文件 → “复制路径”最省事）
+# 或上传，再点“加载”。载入后出现两个小工具：你团队的漏斗，和队列转化率（起点、终点、周期、时限都能选）。
+# 选了某个团队，漏斗和转化率都从**记在这个团队名下的新接触客户**出发，和整个文件的数字可以直接比。
+# 文件有问题时，会按 Excel 行号列出每一处问题，例如：
 
 # %%
-picker = dv.teach.worklog_picker()
-picker
+dv.teach.own_worklog("funnel", "conversion", period=period, within_days=within_days)
 
 # %%
 name, content = dv.teach.example_problem_file()
 dv.teach.problems_table(dv.teach.load_uploaded(name, content).problems)
-
-# %% [markdown]
-# 载入成功后运行下面的单元格，得到你团队的漏斗、队列转化率和赢单率：
-
-# %%
-if picker.worklog is not None:
-    mine = picker.worklog
-    show(dv.viz.funnel(dv.teach.funnel_view(mine), title="我的团队：客户开发漏斗"))
-    my_conversion = dv.conversion_rate(mine, start="contacted", end="won", period=period,
-                                       within_days=within_days)
-    show(dv.viz.conversion_by_cohort(my_conversion, period=period))
-    show(dv.teach.chinese(dv.win_rate(mine)).round(3))
-else:
-    print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
 
 # %% [markdown]
 # ## 小结

@@ -1,4 +1,9 @@
 # %% [markdown]
+# > **先运行，再阅读。** 打开时看到的表格和图，是用课程自带的案例数据、按默认参数事先算好的示例；
+# > 小工具（下拉框、滑块、“加载”按钮）要运行以后才会出现。请先点菜单 **运行 → 运行全部单元格**
+# > （Run → Run All Cells），再从上往下读。改了参数、载入了你自己的工作日志表，下面的数字才会跟着变。
+
+# %% [markdown]
 # # 第四课 是什么在推动或拖累开发量：市场、团队、策略与客户关系
 #
 # 开发量下滑了，是市场不景气、人不行、打法不对，还是老客户没维护好？四种原因，对策完全不同：
@@ -138,7 +143,7 @@ dv.teach.chinese(channels).round(3)
 #
 # 客户流失时，日志的“备注”写着原因。把原因统计出来，就知道该从哪里改：是产品价格、跟进不及时，还是一开始就找错了人。
 # 每位流失的客户只算一次：看他第一次流失的那一行写的备注（`dv.reached_levels` 加上 `by="note"`，
-# 就会把那一行的备注带出来）。
+# 就会把那一行的备注带出来）。所以下表数的是**流失客户数**，不是日志里“流失”的行数。
 
 # %%
 lost = dv.reached_levels(log, by="note")
@@ -146,8 +151,8 @@ lost = lost[lost["level"] == "lost"]
 if team:
     lost = lost[lost["team"] == team]
 reasons = (lost["note"].fillna("（未填写）").value_counts().rename_axis("流失原因")
-           .reset_index(name="客户数").sort_values(["客户数", "流失原因"], ascending=[False, True]))
-reasons["占比"] = (reasons["客户数"] / reasons["客户数"].sum()).round(3)
+           .reset_index(name="流失客户数").sort_values(["流失客户数", "流失原因"], ascending=[False, True]))
+reasons["占流失客户"] = (reasons["流失客户数"] / reasons["流失客户数"].sum()).round(3)
 reasons.reset_index(drop=True)
 
 # %% [markdown]
@@ -169,27 +174,16 @@ dv.teach.factor_explorer(log, factor=factor, team=team)
 # %% [markdown]
 # ## 6. 用你自己的数据
 #
-# 载入你的工作日志表（路径或上传，再点“加载”）。文件有问题时，会按 Excel 行号列出每一处问题，例如：
+# 载入你的工作日志表：填路径（相对路径从启动 JupyterLab 的文件夹算起，左侧文件浏览器里右键文件 → “复制路径”最省事）
+# 或上传，再点“加载”。载入后出现和第 5 节一样的因素比较小工具：按渠道、团队或销售员比较，范围也用下拉框选。
+# 没有填“渠道”列的行会归到“（未填写）”。文件有问题时，会按 Excel 行号列出每一处问题，例如：
 
 # %%
-picker = dv.teach.worklog_picker()
-picker
+dv.teach.own_worklog("factor", factor=factor)
 
 # %%
 name, content = dv.teach.example_problem_file()
 dv.teach.problems_table(dv.teach.load_uploaded(name, content).problems)
-
-# %% [markdown]
-# 载入成功后运行下面的单元格：按渠道和销售员比较你的团队。没有填“渠道”列的行会归到“（未填写）”。
-
-# %%
-if picker.worklog is not None:
-    for column in ("channel", "rep"):
-        mine = dv.teach.factor_view(picker.worklog, factor=column)
-        show(dv.teach.factor_chart(mine, factor=column))
-        show(dv.teach.chinese(mine).round(3))
-else:
-    print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
 
 # %% [markdown]
 # ## 小结

@@ -1,7 +1,12 @@
 # %% [markdown]
+# > **先运行，再阅读。** 打开时看到的表格和图，是用课程自带的案例数据、按默认参数事先算好的示例；
+# > 小工具（下拉框、滑块、“加载”按钮）要运行以后才会出现。请先点菜单 **运行 → 运行全部单元格**
+# > （Run → Run All Cells），再从上往下读。改了参数、载入了你自己的工作日志表，下面的数字才会跟着变。
+
+# %% [markdown]
 # # 第六课 把客户开发量用到团队管理里：工作日志、周会、目标与激励
 #
-# 前五课讲的是"怎么算、怎么看、怎么提升"。这一课回到管理者每天、每周、每月都在做的三件事：
+# 前五课讲的是“怎么算、怎么看、怎么提升”。这一课回到管理者每天、每周、每月都在做的三件事：
 #
 # 1. **工作日志**：让每个销售员把每一次客户活动记下来。没有记录，就没有开发量。
 # 2. **周会**：每周用同一套口径回顾——本周开发了多少新客户、和上周比怎样、哪些客户卡住了。
@@ -11,7 +16,7 @@
 #
 # - 用 `devvolume template` 生成一张空白的工作日志表，用 `devvolume validate` 检查团队交上来的表；
 # - 用工作日志自动做出一页周会材料：每个人本周与上周的对比、停滞客户名单；
-# - 用"实际总数 ÷ 目标总数"计算团队达成率，并说明为什么不能把个人达成率直接平均；
+# - 用“实际总数 ÷ 目标总数”计算团队达成率，并说明为什么不能把个人达成率直接平均；
 # - 调整每个客户的奖金和超额加速倍数，看每个人拿多少、公司总共花多少、每个新客户的激励成本是多少。
 
 # %% tags=["parameters"]
@@ -43,11 +48,11 @@ scope = dv.teach.check_team(log, team) or "全公司"
 #
 # | 列 | 填什么 | 常见问题 |
 # |---|---|---|
-# | 日期 | 活动那天的日期 | 写成"上周三"、写错月份的天数（如 2 月 30 日） |
+# | 日期 | 活动那天的日期 | 写成“上周三”、写错月份的天数（如 2 月 30 日） |
 # | 销售员 | 谁做的 | 同一个人有时写全名、有时写昵称 |
 # | 团队 | 哪个组 | 调组后忘了改 |
-# | 客户 | 客户名称 | 同一客户写法不一致（"恒达"和"恒达公司"会被当成两个客户） |
-# | 阶段 | 这次活动后客户到了哪一步：首次接触 / 意向 / 签约 / 成交 / 流失 | 自创阶段名，如"谈判中" |
+# | 客户 | 客户名称 | 同一客户写法不一致（“恒达”和“恒达公司”会被当成两个客户） |
+# | 阶段 | 这次活动后客户到了哪一步：首次接触 / 意向 / 签约 / 成交 / 流失 | 自创阶段名，如“谈判中” |
 #
 # 渠道、活动类型、金额、备注是选填的，但填了之后就能回答更多问题（哪个渠道来的客户最好？跑了几次才成交？）。
 #
@@ -73,7 +78,7 @@ def devvolume_command(*arguments: str, folder: str) -> int:
 with tempfile.TemporaryDirectory() as folder:
     devvolume_command("template", "工作日志表.xlsx", folder=folder)
     print()
-    # 一份"交上来的"日志：第 3 行日期不存在，第 4 行阶段写了表里没有的词
+    # 一份“交上来的”日志：第 3 行日期不存在，第 4 行阶段写了表里没有的词
     sample = pd.DataFrame({
         "日期": ["2025-06-09", "2025-02-30", "2025-06-10", "2025-06-11"],
         "销售员": ["陈静", "陈静", "潘鹏", "潘鹏"],
@@ -92,7 +97,7 @@ print("\n退出码：", status, "（0 表示没有问题，1 表示有需要改�
 # %% [markdown]
 # ## 2. 周会：用日志做一页周会材料
 #
-# 周会最怕两件事：一是各说各的数字（有人报"拜访了 30 家"，有人报"跟进了 10 个客户"），
+# 周会最怕两件事：一是各说各的数字（有人报“拜访了 30 家”，有人报“跟进了 10 个客户”），
 # 二是只报喜不报忧。用工作日志统一口径，就能把周会聚焦在三个问题上：
 #
 # 1. **本周新开发了多少客户，比上周多还是少？**（新接触、新成交都只数第一次）
@@ -108,16 +113,16 @@ this_week = dv.period_window(meeting_week, "W")
 review = dv.report.weekly_review(log, as_of=this_week.last, team=team)
 weeks = review.attrs["comparison"]
 print(f"{scope}  本周：{weeks.current}   上周：{weeks.previous}")
-review
+dv.teach.chinese(review)
 
 # %%
 dv.report.review_chart(review, measure="新接触", title=f"{scope}：本周与上周的新接触客户")
 
 # %% [markdown]
-# 看这张表时，把"活动"和"新接触"放在一起看：活动次数多，新接触却很少，说明时间花在了老客户的反复跟进上；
+# 看这张表时，把“活动”和“新接触”放在一起看：活动次数多，新接触却很少，说明时间花在了老客户的反复跟进上；
 # 这不一定是坏事，但要和停滞客户名单一起看——是在推进，还是在原地打转？
 #
-# **停滞客户**：截至回顾的那一周的最后一天（周日），已经进入"意向"或"签约"、既没成交也没流失、并且
+# **停滞客户**：截至回顾的那一周的最后一天（周日），已经进入“意向”或“签约”、既没成交也没流失、并且
 # 连续 14 天以上没有任何人跟进过的客户。一位客户记在把他推进到目前这一步的那位销售员名下。
 
 # %%
@@ -130,10 +135,10 @@ dv.teach.chinese(stalled[["customer", "level", "rep", "team", "last_date", "idle
 # %%
 stalled_by_rep = (stalled.groupby("rep").size().rename("停滞客户数").reset_index()
                   .sort_values(["停滞客户数", "rep"], ascending=[False, True], ignore_index=True))
-stalled_by_rep
+dv.teach.chinese(stalled_by_rep)
 
 # %% [markdown]
-# 一个实用的做法：会上只讨论停得最久的几个客户，每个客户当场定下"谁、在哪天之前、做什么"，
+# 一个实用的做法：会上只讨论停得最久的几个客户，每个客户当场定下“谁、在哪天之前、做什么”，
 # 下周会上第一件事就是检查这些承诺有没有兑现。
 
 # %% [markdown]
@@ -141,9 +146,9 @@ stalled_by_rep
 #
 # ### 3.1 团队达成率：先加总，再相除
 #
-# 案例数据里，每个销售员每个月都有一个"新成交客户"目标。达成率 = 实际 ÷ 目标。
+# 案例数据里，每个销售员每个月都有一个“新成交客户”目标。达成率 = 实际 ÷ 目标。
 # 算**团队**或**全年**的达成率时，正确的做法是把实际数加总、把目标数加总，再相除。
-# 在 Excel 里把"每人每月达成率"那一列直接求平均，是最常见的错误：目标只有 1 个的月份，
+# 在 Excel 里把“每人每月达成率”那一列直接求平均，是最常见的错误：目标只有 1 个的月份，
 # 成交 3 个就是 300%，它在平均数里和目标 4 个的月份分量一样，结果就被拉偏了。
 
 # %%
@@ -156,10 +161,11 @@ print(f"{scope} 全年达成率（先加总再相除）：{pooled:.1%}")
 print(f"把每人每月的达成率直接平均：{averaged:.1%}  ← 不要这样算，差了 {(averaged - pooled) * 100:+.1f} 个百分点")
 by_rep = mine.groupby("rep", as_index=False)[["target", "actual"]].sum()
 by_rep["attainment"] = by_rep["actual"] / by_rep["target"]
-by_rep.sort_values(["attainment", "rep"], ascending=[False, True], ignore_index=True).round(3)
+dv.teach.chinese(by_rep.sort_values(["attainment", "rep"], ascending=[False, True],
+                                    ignore_index=True).round(3))
 
 # %% [markdown]
-# 两种算法差几个百分点，有时就是"达标"和"没达标"的区别。向上汇报、发奖金时，一律用先加总再相除的结果。
+# 两种算法差几个百分点，有时就是“达标”和“没达标”的区别。向上汇报、发奖金时，一律用先加总再相除的结果。
 
 # %%
 dv.viz.attainment(by_rep.rename(columns={"actual": "volume"}), title=f"{scope}：每人全年目标达成率")
@@ -200,41 +206,44 @@ dv.teach.payout_chart(default_plan, title=f"{scope}：每人全年奖金（每�
 # %% [markdown]
 # 设计激励方案时，值得在团队里讨论的几个问题：
 #
-# - **加速倍数越高，越要防止"压单"**：有人会把这个月已经能成的单子推到下个月，凑一个超额月。
+# - **加速倍数越高，越要防止“压单”**：有人会把这个月已经能成的单子推到下个月，凑一个超额月。
 #   按季度复核、或者设一个封顶，都是常见的办法。
 # - **目标要跟着人走**：新人、调了区域的人，目标要单独定，否则奖金会奖错人。
-# - **只奖成交，不奖过程**，可能让大家不愿意开发新渠道。可以给"新接触""新意向"留一小部分奖金。
+# - **只奖成交，不奖过程**，可能让大家不愿意开发新渠道。可以给“新接触”“新意向”留一小部分奖金。
 
 # %% [markdown]
 # ## 4. 用你自己的数据
 #
-# 载入你团队的工作日志表（路径或上传），下一个单元格会用日志的**最后一周**做出周会材料：
-# 每个人这一周与上一周的对比，以及截至日志最后一天的停滞客户名单。最后一周如果还没过完（比如日志停在周三），
-# 就和上一周的周一到周三比，天数相同才公平；输出的第一行会写明比较的是哪几天。
+# 载入你团队的工作日志表（相对路径从启动 JupyterLab 的文件夹算起，左侧文件浏览器里右键文件 → “复制路径”最省事；
+# 也可以上传），下面会用日志的**最后一周**做出周会材料：每个人这一周与上一周的对比，以及截至日志最后一天的停滞客户名单。
+# 用“团队”下拉框选团队：新客户是整个文件先数好、再记在每个人名下的，停滞客户记在把他推进到目前这一步的人名下。
+# 最后一周如果还没过完（比如日志停在周三），就和上一周的周一到周三比，天数相同才公平；第一行会写明比较的是哪几天。
+
 
 # %%
-picker = dv.teach.worklog_picker()
-picker
-
-# %%
-if picker.worklog is not None:
-    my_log = picker.worklog
+def my_meeting(my_log: pd.DataFrame, my_team: str) -> list:
+    """周会材料：日志最后一周对上一周，以及截至最后一天的停滞客户（选了团队，就是这个团队的那部分）。"""
     last_day = my_log["date"].max()
-    my_review = dv.report.weekly_review(my_log, as_of=last_day)
+    my_review = dv.report.weekly_review(my_log, as_of=last_day, team=my_team or None)
     my_weeks = my_review.attrs["comparison"]
     basis = "完整的两周" if my_weeks.basis == "complete" else "本周到目前为止的天数，和上周同样的几天"
-    print(f"比较：{my_weeks.current}（本周）对 {my_weeks.previous}（上周），{basis}")
-    show(my_review)
-    show(dv.teach.chinese(dv.stalled_customers(my_log, as_of=last_day).head(20)))
-else:
-    print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
+    my_stalled = dv.stalled_customers(my_log, as_of=last_day)  # 全公司的名单，每位客户记在一个团队名下
+    if my_team:
+        my_stalled = my_stalled[my_stalled["team"] == my_team]
+    return [f"{my_team or '全部团队'}：{my_weeks.current}（本周）对 {my_weeks.previous}（上周），{basis}",
+            dv.teach.chinese(my_review),
+            f"截至 {last_day:%Y-%m-%d}，停滞客户 {len(my_stalled)} 个（最多列 20 个）：",
+            dv.teach.chinese(my_stalled.head(20))]
+
+
+dv.teach.own_worklog(my_meeting)
 
 # %% [markdown]
 # ## 小结
 #
 # - 工作日志是客户开发量的唯一来源：每次活动一行，五个必填项，用 `devvolume validate` 按行号查错。
 # - 周会用统一口径回答三个问题：新客户比上周多了还是少了、每个人怎样、哪些客户卡住了。
-# - 团队和全年的达成率要"先加总、再相除"，不要平均个人达成率。
+# - 团队和全年的达成率要“先加总、再相除”，不要平均个人达成率。
 # - 奖金方案按月结算，超额部分加速；加速越强，越要留意压单和目标是否公平。
 #
 # **动手练习**：打开 `exercises/06_team_management.ipynb`，做完四道题。答错时，检查器会告诉你错在哪一步。

@@ -1,4 +1,9 @@
 # %% [markdown]
+# > **先运行，再阅读。** 打开时看到的表格和图，是用课程自带的案例数据、按默认参数事先算好的示例；
+# > 小工具（下拉框、滑块、“加载”按钮）要运行以后才会出现。请先点菜单 **运行 → 运行全部单元格**
+# > （Run → Run All Cells），再从上往下读。改了参数、载入了你自己的工作日志表，下面的数字才会跟着变。
+
+# %% [markdown]
 # # 第七课 案例复盘：开发量是怎么提上去的？是真的提上去了吗？
 #
 # 课程大纲里有两个案例：
@@ -11,13 +16,13 @@
 #
 # **学完这一课，你能够：**
 #
-# 1. 从工作日志里复现"一年 +50%"和"几个月 +30%"，并找出增长来自哪里；
+# 1. 从工作日志里复现“一年 +50%”和“几个月 +30%”，并找出增长来自哪里；
 # 2. 用 `dv.compare_periods` 判断一个变化是不是超出了随机波动，读懂它给出的那句话；
-# 3. 说明为什么"某个月涨了 30%"在小团队里往往不说明问题；
+# 3. 说明为什么“某个月涨了 30%”在小团队里往往不说明问题；
 # 4. 对客户开发量管理的下一步有自己的判断。
 
 # %% tags=["parameters"]
-dataset: str = "directsales"  # 第 3 节"随机波动"用的数据集：directsales / fmcg / software
+dataset: str = "directsales"  # 第 3 节“随机波动”用的数据集：directsales / fmcg / software
 team: str = ""  # 第 3 节看的团队，空字符串表示全公司
 period: str = "M"  # 案例图表的统计周期：W 周 / M 月 / Q 季 / Y 年
 
@@ -48,16 +53,16 @@ dv.viz.volume_trend(dv.development_volume(fmcg.worklog, level="won", period=peri
 
 # %%
 by_channel = dv.development_volume(fmcg.worklog, level="won", period="Y", by="channel")
-channel_table = by_channel.pivot(index="channel", columns="period", values="volume")
+channel_table = by_channel.pivot(index="channel", columns="period", values="volume").rename_axis("渠道")
 channel_table.columns = [f"{c:%Y} 年" for c in channel_table.columns]
 channel_table["变化"] = channel_table.iloc[:, 1] - channel_table.iloc[:, 0]
 channel_table.sort_values("变化", ascending=False)
 
 # %% [markdown]
-# 几乎全部增量都来自"电话营销"——也就是数据库带来的名单。其他渠道基本持平。
+# 几乎全部增量都来自“电话营销”——也就是数据库带来的名单。其他渠道基本持平。
 # 这说明两件事：一是数据库确实起了作用；二是如果没有它，这家公司 2025 年大概和 2024 年差不多。
 #
-# **这个增长是真的吗？** `dv.compare_periods` 把两年的新客户数换算成"每天多少个"，
+# **这个增长是真的吗？** `dv.compare_periods` 把两年的新客户数换算成“每天多少个”，
 # 再用精确的泊松检验判断差异是否超出了随机波动：
 
 # %%
@@ -92,7 +97,7 @@ print(software_volume.message)
 
 # %% [markdown]
 # 注意置信区间有多宽。一个季度只有一百来个新客户，这样的数量本身就会有上下一二十个的自然波动，
-# 所以三成的增长里，可能有相当一部分只是运气。样本小的时候，检验常常给出"还不能确定"。
+# 所以三成的增长里，可能有相当一部分只是运气。样本小的时候，检验常常给出“还不能确定”。
 #
 # 怎么办？不是放弃，而是**多等一段时间、用更长的窗口**。比较改革前后各半年：
 
@@ -102,8 +107,8 @@ software_half = dv.compare_periods(software.worklog, before=("2025-01-01", "2025
 print(software_half.message)
 
 # %% [markdown]
-# 半年对半年，证据就充分多了。再看转化率：案例说"转化率也显著提升"。
-# 比较转化率时要注意，7–9 月才接触的客户"成交的时间"比 4–6 月的客户少，直接比会吃亏。
+# 半年对半年，证据就充分多了。再看转化率：案例说“转化率也显著提升”。
+# 比较转化率时要注意，7–9 月才接触的客户“成交的时间”比 4–6 月的客户少，直接比会吃亏。
 # 所以只数**接触后 90 天内**成交的客户（第三课讲过的队列转化率），两组才公平：
 
 # %%
@@ -113,7 +118,7 @@ software_conversion = dv.compare_periods(
 print(software_conversion.message)
 conversion = dv.conversion_rate(software.worklog, start="contacted", end="won", period="Q",
                                      within_days=90)
-conversion[conversion["period"] < pd.Timestamp("2025-10-01")]
+dv.teach.chinese(conversion[conversion["period"] < pd.Timestamp("2025-10-01")]).round(3)
 
 # %%
 verdicts = {True: "可以认为是真实变化", False: "还不能排除运气"}
@@ -122,11 +127,11 @@ print(f"半年对半年的新客户数：{verdicts[software_half.significant]}")
 print(f"季度对季度的 90 天转化率：{verdicts[software_conversion.significant]}")
 
 # %% [markdown]
-# 向上级汇报时，把"涨了多少"和"有多大把握"一起说，例如："新客户数半年对半年增加了三成多，
-# 检验显示这不是运气；转化率有改善的迹象，但一个季度的数据还不够，需要再观察一个季度。"
+# 向上级汇报时，把“涨了多少”和“有多大把握”一起说，例如：“新客户数半年对半年增加了三成多，
+# 检验显示这不是运气；转化率有改善的迹象，但一个季度的数据还不够，需要再观察一个季度。”
 
 # %% [markdown]
-# ## 3. 警惕随机波动：没有任何改革，也会有"+30% 的月份"
+# ## 3. 警惕随机波动：没有任何改革，也会有“+30% 的月份”
 #
 # `directsales` 这家公司整年**什么都没改**（数据集里没有任何干预），但逐月看，新成交客户数照样上蹿下跳。
 # 数一数，有多少个月比上个月增长了 30% 以上（参数 `team` 可以换成某一个团队，团队越小，跳得越厉害）：
@@ -138,13 +143,13 @@ monthly = dv.teach.volume_view(noise_log, level="won", period="M", team=team)
 growth = dv.growth(monthly, period="M")
 jumps = growth[growth["growth"] >= 0.3]
 print(f"{dataset} · {scope}：{len(monthly)} 个月里有 {len(jumps)} 个月环比增长 ≥ 30%。")
-growth[["period", "volume", "previous", "growth"]].round({"growth": 2})
+dv.teach.chinese(growth[["period", "volume", "previous", "growth"]].round({"growth": 2}))
 
 # %%
 dv.viz.volume_trend(monthly, period="M", title=f"{scope}：每月新成交客户（没有任何改革）")
 
 # %% [markdown]
-# 选一个团队和月份，看看"比上个月涨了多少"以及检验的结论。试着找一个涨幅很大、却被判为"可能只是随机波动"的月份：
+# 选一个团队和月份，看看“比上个月涨了多少”以及检验的结论。试着找一个涨幅很大、却被判为“可能只是随机波动”的月份：
 
 # %%
 checker = dv.teach.ChangeChecker(noise_log, team=team)
@@ -157,27 +162,17 @@ checker
 #
 # 1. 事先说好看哪个指标、比较哪两个时间段，不要事后挑最好看的月份；
 # 2. 用足够长的窗口，或者足够多的团队；
-# 3. 用 `dv.compare_periods` 这样的检验，把"涨了多少"和"有多大把握"一起汇报。
+# 3. 用 `dv.compare_periods` 这样的检验，把“涨了多少”和“有多大把握”一起汇报。
 
 # %% [markdown]
 # ## 4. 用你自己的数据
 #
-# 载入你团队的工作日志表，下一个单元格会比较**最近两个完整月份**的新成交客户，并告诉你变化是否超出随机波动。
-# 日志最后一个月如果还没过完，拿它和完整的月份比会吃亏，所以这里用的是最近一个已经结束的月份和它前面那个月。
+# 载入你团队的工作日志表（相对路径从启动 JupyterLab 的文件夹算起，左侧文件浏览器里右键文件 → “复制路径”最省事），
+# 下面会出现和第 3 节一样的小工具：选团队、月份和阶段，看这个月比上个月变了多少，以及变化是否超出随机波动。
+# 日志最后一个月如果还没过完，拿它和完整的月份比会吃亏，所以那个月只和上个月同样的前几天比，标题里会写明。
 
 # %%
-picker = dv.teach.worklog_picker()
-picker
-
-# %%
-if picker.worklog is not None:
-    my_log = picker.worklog
-    months = dv.last_complete(my_log["date"].max(), "M")
-    change = dv.teach.month_over_month(my_log, month=months.current.first)
-    print(change.headline)
-    print(change.comparison.message)
-else:
-    print("还没有载入你的工作日志表。载入后重新运行这个单元格。")
+dv.teach.own_worklog("change")
 
 # %% [markdown]
 # ## 5. 总结与展望
@@ -196,8 +191,8 @@ else:
 # **往前看**，有三个趋势值得直销团队的管理者提前准备：
 #
 # - **记录会越来越自动**：通话、微信、拜访签到会直接进入系统，工作日志不再靠手填。
-#   但"什么算一个新客户"的口径，仍然要由管理者来定——这门课教的正是这个。
-# - **提醒会越来越及时**：停滞客户、可能完不成的月目标，系统会提前提示，周会可以从"查数字"变成"定行动"。
+#   但“什么算一个新客户”的口径，仍然要由管理者来定——这门课教的正是这个。
+# - **提醒会越来越及时**：停滞客户、可能完不成的月目标，系统会提前提示，周会可以从“查数字”变成“定行动”。
 # - **决策会越来越依赖实验**：先在一两个团队试点，用足够长的时间和检验确认效果，再推广到全公司。
 #
 # 市场和客户一直在变，没有一套策略能一劳永逸。能持续拿到好结果的团队，靠的是同一套口径下的持续记录、
@@ -207,4 +202,4 @@ else:
 #
 # - 快消品案例：一年 +50%，几乎全部来自数据库带来的电话营销客户，检验显示变化真实可靠。
 # - 软件案例：一个季度 +30% 还不足以排除运气；半年对半年才有足够的证据，转化率的改善仍需观察。
-# - 没有任何改变的团队，也常有 ±30% 的月份。汇报增长时，把"有多大把握"一起说出来。
+# - 没有任何改变的团队，也常有 ±30% 的月份。汇报增长时，把“有多大把握”一起说出来。

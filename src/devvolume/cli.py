@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("file", help="要生成的 .xlsx 文件 / the .xlsx file to write")
     template.add_argument("--force", action="store_true",
                           help="覆盖已有文件 / overwrite an existing file")
+    template.add_argument("--targets", action="store_true",
+                          help="生成空白目标表（销售员、团队、月份、目标），供 report --targets 使用 / "
+                               "write a blank targets workbook for report --targets instead")
     template.set_defaults(run=_template)
 
     report = commands.add_parser(
@@ -68,8 +71,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="每个团队或每个销售员一份 / one report per team or per rep")
     report.add_argument("--kind", choices=list(KINDS),
                         help="报告类型 / report kind: team, meeting (--by team), rep (--by rep)")
-    report.add_argument("--only", nargs="+", metavar="NAME",
-                        help="只生成这些团队或销售员 / only these teams or reps")
+    report.add_argument("--only", nargs="+", action="extend", metavar="NAME",
+                        help="只生成这些团队或销售员（可重复）/ only these teams or reps (repeatable)")
     report.add_argument("--period", choices=PERIODS, default="M",
                         help="统计周期 / period: W, M, Q, Y (default M)")
     report.add_argument("--as-of", metavar="DATE",
@@ -80,8 +83,21 @@ def _parser() -> argparse.ArgumentParser:
                         help="并行进程数 / worker processes (default 1)")
     report.add_argument("--lang", choices=LANGS, default="zh", help="语言 / language")
     report.add_argument("--force", action="store_true",
-                        help="写入非 devvolume 生成的非空文件夹 / write into a non-empty folder")
+                        help="写入非 devvolume 生成的非空文件夹，并重新生成没有变化的报告 / write into "
+                             "a non-empty folder, and remake reports that have not changed")
     report.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
+    report.add_argument("--skip-invalid", action="store_true",
+                        help="跳过有问题的行，只用有效的行生成报告（报告会注明跳过了多少行，明细见 "
+                             "problems.html）/ report on the valid rows; the rows left out are "
+                             "counted in every report and listed in problems.html")
+    report.add_argument("--targets", metavar="FILE",
+                        help="目标表（.xlsx 或 .csv：销售员、团队、月份、目标）/ a targets file "
+                             "(rep, team, period, target); see devvolume template --targets")
+    report.add_argument("--stalled-days", type=int, metavar="N",
+                        help="客户多少天没有活动算停滞（默认 14）/ days without activity after "
+                             "which a customer counts as stalled (default 14)")
+    report.add_argument("--pdf", action="store_true",
+                        help="每份报告旁边再生成一份 A4 PDF / also print each report to an A4 PDF")
     report.set_defaults(run=_report)
 
     klass = commands.add_parser(
@@ -172,6 +188,16 @@ def _pad(text: str, width: int) -> str:
 
 
 def _template(args: argparse.Namespace) -> int:
+    if args.targets:
+        from devvolume.inputs import write_targets_template
+
+        try:
+            path = write_targets_template(args.file, force=args.force)
+        except (OSError, ValueError) as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        print(f"已生成空白目标表 / wrote a blank targets workbook: {path}")
+        return 0
     try:
         path = write_template(args.file, force=args.force)
     except (OSError, ValueError) as exc:
@@ -182,17 +208,37 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from devvolume.report import FolderBusyError, Interrupted
+
     try:
         batch = build_reports(args.source, by=args.by, kind=args.kind, only=args.only,
                               period=args.period, as_of=args.as_of, out=args.out, jobs=args.jobs,
-                              force=args.force, lang=args.lang,
-                              progress=not args.no_progress)  # fmt: skip
-    except (FileExistsError, FileNotFoundError, ValueError) as exc:
+                              force=args.force, lang=args.lang, progress=not args.no_progress,
+                              skip_invalid=args.skip_invalid, targets=args.targets,
+                              stalled_days=args.stalled_days, pdf=args.pdf)  # fmt: skip
+    except Interrupted as stop:
+        stopped = getattr(stop, "batch", None)
+        print("\n已中断 / interrupted (Ctrl-C).", file=sys.stderr)
+        if stopped is not None:
+            unfinished = sum(result.interrupted for result in stopped.results)
+            print(f"未完成 {unfinished} 份，已在索引中标出 / {unfinished} reports not finished, "
+                  f"marked in the index: {stopped.index.resolve().as_uri()}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("\n已中断，没有写入任何报告 / interrupted (Ctrl-C) before any report was written.",
+              file=sys.stderr)
+        return 130
+    except (FileExistsError, FileNotFoundError, ValueError, FolderBusyError, RuntimeError) as exc:
         print(exc, file=sys.stderr)
         return 1
-    done = sum(result.ok for result in batch.results)
+    done = sum(result.ok and not result.unchanged for result in batch.results)
+    kept = sum(result.unchanged for result in batch.results)
     print(f"已生成 {done} 份报告 / wrote {done} reports; "
+          f"未变、沿用 / unchanged, kept: {kept}; "
           f"失败 / failed: {len(batch.failed)}")  # fmt: skip
+    if batch.skipped_rows:
+        print(f"跳过了 {batch.skipped_rows} 行有问题的记录 / skipped {batch.skipped_rows} rows "
+              f"with problems: {batch.problems.resolve() if batch.problems else ''}")
     print(f"报告日期 / report day: {batch.as_of}")
     print(f"打开 / open: {batch.index.resolve().as_uri()}")
     print(f"汇总表 / summary: {batch.summary.resolve()}")

@@ -60,7 +60,7 @@ def shared_teams_rows(seed: int = 7, customers: int = 60) -> pd.DataFrame:
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     """Write a canonical frame as a 工作日志表 CSV with Chinese headers."""
     headers = {"date": "日期", "rep": "销售员", "team": "团队", "customer": "客户", "stage": "阶段",
-               "channel": "渠道"}
+               "channel": "渠道", "amount": "金额"}
     out = frame.rename(columns=headers)
     out["日期"] = pd.to_datetime(out["日期"]).dt.strftime("%Y-%m-%d")
     out.to_csv(path, index=False, encoding="utf-8")
@@ -100,3 +100,53 @@ def html_tables(page: str) -> list[dict[str, Any]]:
 def number(text: str) -> int:
     """An integer shown in a table cell."""
     return int(text.replace(",", ""))
+
+
+def funnel_company(teams: dict[str, dict[str, Any]], *, seed: int = 3, first: str = "2026-01-01",
+                   days: int = 150) -> pd.DataFrame:
+    """A company whose teams differ in known ways, as a canonical work log.
+
+    ``teams`` maps a team to ``customers`` (first contacts), ``steps`` (chance of each later
+    step: qualified, signed, won), ``reps`` (names), ``visits`` (follow-up rows per customer)
+    and optionally ``amount`` (first order value on won rows; ``signed_amount`` on signed rows).
+    """
+    rng = random.Random(seed)
+    start = pd.Timestamp(first)
+    rows = []
+    for team, spec in teams.items():
+        for number in range(spec["customers"]):
+            customer = f"{team}-客户{number:03d}"
+            rep = spec["reps"][number % len(spec["reps"])]
+            day = start + pd.Timedelta(days=rng.randrange(days))
+            rows.append((day, rep, team, customer, "contacted", None))
+            for _ in range(spec.get("visits", 1)):
+                rows.append((day + pd.Timedelta(days=rng.randrange(1, 5)), rep, team, customer,
+                             "contacted", None))
+            for stage, chance in zip(("qualified", "signed", "won"), spec["steps"], strict=True):
+                if rng.random() >= chance:
+                    break
+                day += pd.Timedelta(days=rng.randrange(3, 15))
+                amount = {"won": spec.get("amount"), "signed": spec.get("signed_amount")}.get(stage)
+                rows.append((day, rep, team, customer, stage, amount))
+    frame = pd.DataFrame(rows, columns=["date", "rep", "team", "customer", "stage", "amount"])
+    frame = frame[frame["date"] < start + pd.Timedelta(days=days)]  # the log ends with the contacts
+    return frame.sort_values(["date", "customer"], kind="stable").reset_index(drop=True)
+
+
+def bad_rows_csv(path: Path, frame: pd.DataFrame, *, bad: int = 5) -> tuple[Path, list[int]]:
+    """Write a work log with Chinese headers and ``bad`` damaged rows; return the bad row numbers.
+
+    The damage is what real exports have: an empty 客户, a date that is not one, an unknown
+    stage, a negative amount. Row numbers are as seen in Excel (the header is row 1).
+    """
+    out = write_csv(frame, path)
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    damage = [("客户", ""), ("日期", "2026-02-30"), ("阶段", "报价"), ("日期", "下周三"), ("客户", " ")]
+    rows = []
+    for number in range(bad):
+        index = 3 + number * 7
+        column, value = damage[number % len(damage)]
+        table.loc[index, column] = value
+        rows.append(index + 2)
+    table.to_csv(out, index=False, encoding="utf-8")
+    return out, rows

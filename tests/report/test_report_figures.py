@@ -19,6 +19,7 @@ from report_helpers import html_tables, number, read_summary, shared_teams_rows,
 
 import devvolume as dv
 from devvolume.report import ReportBatch, ReportResult, build_reports, publish_summary
+from devvolume.report._folder import Entry
 from devvolume.report._index import render_summary
 
 LEVELS = ["contacted", "qualified", "signed", "won"]
@@ -161,9 +162,9 @@ def test_team_report_figures_are_the_engine_slices(shared_batches: dict[str, Any
         win_row = steps["rows"]["赢单率（成交 ÷ 成交与流失）"]
         assert win_row == ["—" if pd.isna(team_win) else f"{team_win:.1%}",
                            f"{company_wins['win_rate'].iloc[0]:.1%}"]
-        signed = stalled[(stalled["team"] == team) & (stalled["level"] == "signed")]
-        listed = list(rest[0]["rows"]) if rest else []
-        assert listed == signed["customer"].head(15).tolist(), team
+        mine = stalled[stalled["team"] == team]  # 意向 and later, neither won nor lost
+        listed = next((list(table["rows"]) for table in rest if "停滞天数" in table["columns"]), [])
+        assert listed == mine["customer"].head(15).tolist(), team
 
 
 def test_meeting_pack_figures_are_the_engine_slices(shared_batches: dict[str, Any]) -> None:
@@ -197,7 +198,7 @@ def test_meeting_pack_figures_are_the_engine_slices(shared_batches: dict[str, An
                 expected = [engine_volume(log, level=level, period="W", first=w.first, last=w.last,
                                           team=team, rep=rep) for w in windows]  # fmt: skip
                 assert [number(shown[f"{label}/本周至今"]), number(shown[f"{label}/上周同样天数"])] == expected
-        listed = list(rest[0]["rows"]) if rest else []
+        listed = next((list(table["rows"]) for table in rest if "停滞天数" in table["columns"]), [])
         assert listed == stalled.loc[stalled["team"] == team, "customer"].head(15).tolist(), team
 
 
@@ -205,22 +206,26 @@ def test_meeting_pack_figures_are_the_engine_slices(shared_batches: dict[str, An
 
 
 def test_summary_csv_has_a_bom_english_columns_and_failed_rows(tmp_path: Path) -> None:
-    results = [
-        ReportResult("华东一组", "team", tmp_path / "a.html", True, figures={
+    entries = [
+        Entry("华东一组", "team", "team_华东一组.html", "ok", "2025-12-18", "M", figures={
             "period": "2025-12-01", "as_of": "2025-12-18", "contacted": 5, "qualified": 3,
             "signed": 2, "won": 1, "target": None, "attainment": None}),
-        ReportResult("不存在", "team", None, False, "no team named '不存在'"),
+        Entry("华南一组", "team", "team_华南一组.html", "interrupted", "2025-12-18", "M"),
     ]
-    text = render_summary(results, period=dt.date(2025, 12, 1), as_of=dt.date(2025, 12, 18))
+    unknown = [ReportResult("不存在", "team", None, False, "no team named '不存在'")]
+    text = render_summary(entries, unknown, run={"as_of": dt.date(2025, 12, 18), "period": "M"})
     path = tmp_path / "summary.csv"
     path.write_text(text, encoding="utf-8")
+    blank = dict.fromkeys(("contacted", "qualified", "signed", "won", "target", "attainment",
+                           "first_order_value", "open_signed_value", "skipped_rows", "file"), "")
     assert read_summary(path) == [
-        {"name": "华东一组", "kind": "team", "period": "2025-12-01", "as_of": "2025-12-18",
-         "contacted": "5", "qualified": "3", "signed": "2", "won": "1", "target": "",
-         "attainment": "", "status": "ok"},
-        {"name": "不存在", "kind": "team", "period": "2025-12-01", "as_of": "2025-12-18",
-         "contacted": "", "qualified": "", "signed": "", "won": "", "target": "",
-         "attainment": "", "status": "error"},
+        {**blank, "name": "华东一组", "kind": "team", "period": "2025-12-01", "as_of": "2025-12-18",
+         "contacted": "5", "qualified": "3", "signed": "2", "won": "1", "skipped_rows": "0",
+         "status": "ok", "file": "team_华东一组.html"},
+        {**blank, "name": "华南一组", "kind": "team", "period": "2025-12-01", "as_of": "2025-12-18",
+         "status": "interrupted"},
+        {**blank, "name": "不存在", "kind": "team", "period": "2025-12-01", "as_of": "2025-12-18",
+         "status": "error"},
     ]
 
 

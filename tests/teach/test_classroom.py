@@ -42,7 +42,12 @@ from devvolume.teach._classroom import (
     time_spent,
 )
 from devvolume.teach.exercises import lesson01, lesson02, lesson03, lesson04, lesson05, lesson06
-from devvolume.teach.exercises._misconceptions import LESSONS, MISCONCEPTIONS, misconception
+from devvolume.teach.exercises._misconceptions import (
+    GENERIC_CODES,
+    LESSONS,
+    MISCONCEPTIONS,
+    misconception,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -310,6 +315,13 @@ def test_every_diagnosis_has_a_name_and_a_lesson_section() -> None:
         headings = [line.lstrip("# ").strip() for line in source.read_text(encoding="utf-8")
                     .splitlines() if line.startswith(("# ## ", "# ### "))]
         assert entry.section in headings, (code, entry.section, source.name)
+
+
+def test_the_diagnoses_every_question_makes_have_names() -> None:
+    # wrong_type, empty_table, ...: given by any question after its own mistakes, no section.
+    for code in GENERIC_CODES:
+        assert code in MISCONCEPTIONS, code
+        assert misconception(code).name != code
 
 
 def test_lesson_notebooks_exist() -> None:

@@ -85,3 +85,55 @@ def test_feedback_renders_as_escaped_html() -> None:
     assert "<script" not in Question(
         variable="x", prompt="", expected=lambda: 1, hints=[], answer_code="<script>",
     ).solution()._repr_html_()
+
+
+# --- what every question diagnoses after its own known mistakes ------------------------------
+
+
+@pytest.mark.parametrize("empty", [pd.DataFrame({"rep": [], "volume": []}), pd.Series(dtype=float),
+                                   {}, pd.DataFrame()])
+def test_an_empty_table_is_called_empty(empty: object) -> None:
+    for kind in ("table", "number"):
+        feedback = make_question(kind).check(empty)
+        assert feedback.outcome is Outcome.INCORRECT
+        assert feedback.mistake == "empty_table"
+        assert "空表" in feedback.message
+        assert "少了" not in feedback.message
+
+
+def test_a_zero_from_an_empty_filter_nan_and_a_percent_are_named() -> None:
+    q = make_question()
+    assert q.check(0).mistake == "empty_selection"
+    assert q.check(float("nan")).mistake == "not_a_number"
+    share = Question(variable="r", prompt="转化率？", expected=lambda: 0.235, hints=[],
+                     answer_code="r = 0.235")
+    assert share.check(23.5).mistake == "percent_not_share"
+    assert share.check(0.235).outcome is Outcome.CORRECT
+    assert "23.5" not in share.check(23.5).message
+    assert "0.235" not in share.check(23.5).message
+    assert share.check(0.3).mistake is None
+
+
+def test_a_table_with_other_keys_says_so() -> None:
+    feedback = make_question("table").check({"华东一组": 3, "华东二组": 0})
+    assert feedback.outcome is Outcome.INCORRECT
+    assert "对不上" in feedback.message
+    assert "王磊" in feedback.message
+    assert "3" not in feedback.message
+
+
+def test_period_keys_in_any_date_form() -> None:
+    q = Question(variable="m", prompt="每月？", kind="table", hints=[], answer_code="",
+                 expected=lambda: {"2025-03-01": 1, "2025-04-01": 0})
+    import datetime as dt
+
+    for keys in (pd.to_datetime(["2025-03-01", "2025-04-01"]),
+                 [dt.date(2025, 3, 1), dt.date(2025, 4, 1)],
+                 pd.period_range("2025-03", periods=2, freq="M")):
+        assert q.check(dict(zip(keys, [1, 0], strict=True))).outcome is Outcome.CORRECT
+
+
+def test_named_mistakes_come_before_the_generic_diagnoses() -> None:
+    q = Question(variable="x", prompt="?", expected=lambda: 0.2, hints=[], answer_code="",
+                 mistakes=[Mistake("percent_as_named", "具名的错误", lambda: 20)])
+    assert q.check(20).mistake == "percent_as_named"

@@ -8,6 +8,7 @@ on the question's data, or the diagnosis could never be told apart from a correc
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -122,9 +123,10 @@ def _oracles(log: pd.DataFrame) -> dict[str, Callable[[], Any]]:
             for rep in ("陈晨", "赵敏")},
         "lesson01.march_new_contacted": lambda: new_in(log, "contacted", "2025-03-01",
                                                        "2025-03-31"),
-        "lesson01.q1_signed_by_team": lambda: {
-            team: new_in(log, "signed", "2025-01-01", "2025-03-31", team=team) for team in teams},
-        "lesson02.week14_new": lambda: new_in(log, "contacted", "2025-03-31", "2025-04-06"),
+        "lesson01.q2_signed_by_team": lambda: {
+            team: new_in(log, "signed", "2025-04-01", "2025-06-30", team=team) for team in teams},
+        "lesson02.week14_new": lambda: new_in(lesson02.weekend_worklog(), "contacted",
+                                              "2026-03-30", "2026-04-05"),
         "lesson02.july_new": lambda: new_in(log, "contacted", "2025-07-01", "2025-07-31"),
         "lesson02.liu_monthly_won": lambda: {
             month: new_in(log, "won", month, month_last(month), rep="刘洋") for month in months},
@@ -161,6 +163,15 @@ def test_each_mistake_differs_from_the_right_answer(label: str, question: Questi
                                                     mistake: Any) -> None:  # fmt: skip
     wrong = _normalise(mistake.answer(), question.kind)
     assert not _same(wrong, _normalise(question.expected(), question.kind)), label
+
+
+@pytest.mark.parametrize(("label", "question"), QUESTIONS, ids=_ids(QUESTIONS))
+def test_the_mistakes_of_a_question_differ_from_each_other(label: str,
+                                                           question: Question) -> None:
+    """The question's data tell every diagnosed mistake apart: no two give the same answer."""
+    answers = [(m.name, _normalise(m.answer(), question.kind)) for m in question.mistakes]
+    same = [(a, b) for (a, x), (b, y) in itertools.combinations(answers, 2) if _same(x, y)]
+    assert same == [], label
 
 
 def test_the_oracle_follows_the_worked_example() -> None:
@@ -236,7 +247,7 @@ def test_messages_never_reveal_the_answer(label: str, question: Question) -> Non
 def test_every_question_has_a_three_step_ladder_and_a_named_mistake(
         label: str, question: Question) -> None:
     assert len(question.hints) == 3, label
-    assert question.mistakes, label
+    assert len(question.mistakes) >= 2, label  # the likely wrong answers get a named diagnosis
     names = [m.name for m in question.mistakes]
     assert len(set(names)) == len(names)
 
@@ -246,7 +257,7 @@ def test_the_solution_code_gives_the_right_answer(label: str, question: Question
     """The code q.solution() shows runs in the exercise notebook's setup (public names only)."""
     data = dv.load_dataset("directsales")
     namespace = {"dv": dv, "data": data, "log": data.worklog,
-                 "practice": lesson01.practice_worklog()}
+                 "practice": lesson01.practice_worklog(), "weekend": lesson02.weekend_worklog()}
     exec(question.answer_code, namespace)
     assert question.check(namespace[question.variable]).outcome is Outcome.CORRECT, label
 
@@ -276,11 +287,39 @@ def test_the_toy_log_matches_the_lesson_text() -> None:
 
 
 def test_the_practice_log_separates_every_mistake() -> None:
-    # Exercise 01 asks the same question of another log; each trap gives its own number.
-    assert lesson01.q1.expected() == 5
+    # Exercise 01 asks the same question of another log; each trap gives its own number
+    # (counted by hand: 嘉禾, 隆兴, 润达, 祥和, 安泰 and 富源 are new in May).
+    assert lesson01.q1.expected() == 6
     answers = {m.name: m.answer() for m in lesson01.q1.mistakes}
-    assert answers == {"row_count": 6, "active_not_new": 7, "ignored_implied": 3,
-                       "lost_not_contact": 4, "contacted_rows_only": 2}
+    assert answers == {"row_count": 7, "active_not_new": 8, "ignored_implied": 4,
+                       "lost_not_contact": 5, "contacted_rows_only": 3}
+    # 富源建材: contacted by 陈晨, taken on to 意向 by 赵敏; the contact is 陈晨's.
+    assert lesson01.q2.expected() == {"陈晨": 3, "赵敏": 3}
+    swapped = next(m for m in lesson01.q2.mistakes if m.name == "credit_swapped")
+    assert swapped.answer() == {"陈晨": 2, "赵敏": 4}
+
+
+def test_the_weekend_log_separates_every_week() -> None:
+    # Exercise 02 q1, by hand: new contacts 华美 (Mon), 顺达 (Thu), 金鼎 (Sat), 恒通 and 百盛
+    # (Sun) in ISO week 14; a week from Sunday takes 鼎盛 (Sun 03-29) and drops the two of
+    # Sunday 04-05; "the 1st to the 7th" drops 华美 and adds 新华 and 天成.
+    weekend = lesson02.weekend_worklog()
+    assert set(weekend["date"].dt.day_name()) >= {"Saturday", "Sunday"}
+    assert lesson02.q1.expected() == 5
+    answers = {m.name: m.answer() for m in lesson02.q1.mistakes}
+    assert answers == {"sunday_week": 4, "wrong_boundary": 6, "row_count": 8,
+                       "active_not_new": 7}
+    # The case data has no weekend rows: a week from Sunday would count as the ISO week there.
+    case = dv.load_dataset("directsales").worklog
+    assert not case["date"].dt.day_name().isin(["Saturday", "Sunday"]).any()
+
+
+def test_a_second_quarter_tells_active_from_new(log: pd.DataFrame) -> None:
+    # In the data's first quarter every customer active at 签约 is new (nothing came before);
+    # exercise 01 q4 asks about the second, where the two counts differ for most teams.
+    active = next(m for m in lesson01.q4.mistakes if m.name == "active_not_new").answer()
+    expected = lesson01.q4.expected()
+    assert sum(active[t] != expected[t] for t in expected) >= 3
 
 
 def test_rates_are_shares() -> None:

@@ -8,6 +8,7 @@ give another number than the right answer on the question's data.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -137,6 +138,14 @@ def test_each_mistake_differs_from_the_right_answer(name: str, question: Questio
     assert not _same(wrong, _normalise(question.expected(), question.kind)), name
 
 
+@pytest.mark.parametrize(("name", "question"), QUESTIONS, ids=[n for n, _ in QUESTIONS])
+def test_the_mistakes_of_a_question_differ_from_each_other(name: str,
+                                                           question: Question) -> None:
+    answers = [(m.name, _normalise(m.answer(), question.kind)) for m in question.mistakes]
+    same = [(a, b) for (a, x), (b, y) in itertools.combinations(answers, 2) if _same(x, y)]
+    assert same == [], name
+
+
 def test_the_stalled_oracle_credits_the_team_that_reached_the_level() -> None:
     # C1 was contacted by T1 and qualified by T2, then went quiet: T2's stalled customer.
     log = pd.DataFrame({
@@ -170,7 +179,7 @@ def test_right_answer_is_correct(name: str, question: Question) -> None:
 def test_question_has_a_hint_ladder_a_solution_and_a_mistake(name: str, question: Question) -> None:
     assert len(question.hints) == 3, name
     assert question.variable in question.answer_code
-    assert question.mistakes
+    assert len(question.mistakes) >= 2, name
 
 
 @pytest.mark.parametrize(("name", "question", "mistake"), MISTAKES, ids=[n for n, _, _ in MISTAKES])
@@ -201,6 +210,13 @@ def test_texts_use_the_public_api(name: str, question: Question) -> None:
     for text in (question.answer_code, *question.hints):
         for old in ("metrics.", "whatif.", "meeting.", "targets.attainment", "._"):
             assert old not in text, (name, old)
+
+
+def test_a_team_question_names_the_company_figure() -> None:
+    feedback = lesson06.q1.check(next(m for m in lesson06.q1.mistakes
+                                      if m.name == "whole_company").answer())
+    assert feedback.mistake == "whole_company"
+    assert "全公司" in feedback.message
 
 
 def test_a_wrong_answer_nobody_predicted_is_still_incorrect() -> None:

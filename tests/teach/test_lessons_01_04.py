@@ -31,7 +31,7 @@ def test_each_lesson_has_the_required_sections(name: str) -> None:
     for heading in ("学完这一课，你能够", "用你自己的数据", "小结"):
         assert heading in source, heading
     assert "dv.viz.setup()" in source
-    assert "dv.teach.worklog_picker()" in source
+    assert "dv.teach.own_worklog(" in source
     assert "_explorer(" in source
 
 

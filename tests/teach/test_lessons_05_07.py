@@ -36,7 +36,7 @@ def test_each_lesson_has_the_required_sections(name: str, widget: str) -> None:
     for heading in ("学完这一课，你能够", "用你自己的数据", "小结"):
         assert heading in source, heading
     assert "dv.viz.setup()" in source
-    assert "dv.teach.worklog_picker()" in source
+    assert "dv.teach.own_worklog(" in source
     assert widget in source
 
 
@@ -52,7 +52,10 @@ def test_teams_are_slices_of_company_results(name: str) -> None:
 def test_partial_periods_say_which_comparison() -> None:
     sources = {name: (ROOT / "notebooks" / "source" / f"{name}.py").read_text(encoding="utf-8")
                for name in LESSONS}
-    assert "dv.last_complete(" in sources["07_cases"]
+    # lesson 07's own-data control compares a month the data stop inside day for day
+    # (dv.teach.month_over_month through dv.like_for_like) and says so in its headline
+    assert 'dv.teach.own_worklog("change")' in sources["07_cases"]
+    assert "同样的前几天" in sources["07_cases"]
     assert 'attrs["comparison"]' in sources["06_team_management"]
 
 

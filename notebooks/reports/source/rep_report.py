@@ -4,10 +4,9 @@
 # 讲师用 `devvolume report SOURCE --by rep --out DIR` 为每位销售员运行本笔记本，导出为不含代码的 HTML。
 # 同事的姓名默认隐去（同事A、同事B……）。报告的文字由代码按 `lang` 生成。
 # 每个数字都在全公司的日志上算一次（截至报告日期），再取本人、本团队的那几行，不在个人的行上重新数。
+# 教练建议只在与其他销售员的差距明显、又不太可能是偶然（检验）时才指出瓶颈。
 
 # %%
-from html import escape
-
 import pandas as pd
 from IPython.display import HTML, display
 
@@ -18,8 +17,10 @@ source: str = "directsales"  # 数据：数据集名称，或工作日志表文�
 rep: str = "陈静"  # 销售员姓名，与工作日志表“销售员”列一致
 period: str = "M"  # 统计周期：W 周、M 月、Q 季度、Y 年
 as_of: str = ""  # 报告日期 YYYY-MM-DD（之后的记录不计）；留空表示数据中的最后一天
-stalled_days: int = 14  # 签约客户多少天没有任何活动算“停滞”
+stalled_days: int = 14  # 意向或签约的客户多少天没有任何活动算“停滞”
 anonymise: bool = True  # 是否隐去同事姓名（同事A、同事B……）
+skip_invalid: bool = False  # 工作日志表有问题的行：True 跳过（报告会注明跳过了多少行），False 拒绝生成
+targets: str = ""  # 目标表文件（.xlsx / .csv：销售员、团队、月份、目标）；留空则用数据集自带的目标（如有）
 lang: str = "zh"  # 报告语言：zh 中文，en 英文
 
 # %%
@@ -28,41 +29,54 @@ TEXT = {
     "zh": {
         "title": "{rep} · 个人客户开发量报告", "meta": "{team} · 数据截至 {day} · 本期 {start} 至 {end}",
         "volume": "一、本期开发量与目标", "trend": "二、趋势与本期预测", "funnel": "三、我的漏斗：与团队、全公司对比",
-        "board": "四、团队排行（{which}成交）", "stalled": "五、我的停滞签约客户（{days} 天以上无活动）",
-        "advice": "六、我的瓶颈与下一步", "change": "七、最近的变化是否显著",
+        "board": "四、团队排行", "stalled": "五、我的停滞在谈客户", "advice": "六、教练建议：做得好的、要改进的、下一步",
+        "change": "七、最近的变化是否显著",
         "level": "阶段", "delta": "变化", "target": "目标", "attain": "达成率",
         "mine": "我", "team_rate": "团队", "company_rate": "全公司", "step": "环节",
-        "win_rate": "赢单率（成交 ÷ 成交与流失）", "no_target": "本期没有目标数据。",
-        "partial": "最后一期到 {day} 为止，还没有结束，比整期低是正常的。",
-        "cohort": "漏斗按首次接触归属：我首次接触的客户为一批，之后由谁推进都算，所以能与团队、全公司直接比较。",
-        "customer": "客户", "last": "最后活动", "idle": "停滞天数", "none_stalled": "没有停滞的签约客户。",
-        "more": "另有 {n} 个未列出。", "rank": "{which}在团队 {n} 人中排第 {rank} 名。",
-        "bottleneck": "瓶颈在“{step}”：我 {rate}，全公司 {company}。", "what": "新成交客户",
-        "won": "成交", "forecast": "预测", "stalled_n": "停滞客户", "bottleneck_short": "瓶颈",
+        "win_rate": "赢单率（成交 ÷ 成交与流失）", "no_target": "本期没有目标数据（可用 --targets 提供目标表）。",
+        "partial": "本期到 {day} 为止还没有结束，比整期低是正常的。",
+        "steps_caption": "表：各环节转化率，{span}首次接触的客户，按首次接触归属（之后由谁推进都算），所以能与团队、全公司直接比较。",
+        "stalled_caption": "截至 {day}，我名下已到意向或签约、尚未成交或流失、{days} 天以上没有任何人联系的客户（停滞最久的在前）。",
+        "customer": "客户", "stage": "阶段", "last": "最后活动", "idle": "停滞天数",
+        "none_stalled": "截至 {day} 没有停滞的在谈客户。", "more": "另有 {n} 个未列出。",
+        "rank": "{which}新成交客户在团队 {n} 人中排第 {rank} 名（同事姓名已隐去）。",
+        "board_caption": "条形为{which}新成交客户，红色短线为各人目标。",
+        "evidence_caption": "表：与全公司其他销售员逐项比较。漏斗、赢单率和成交周期按 {history} 的全部记录；人均数按近 {days} 天（{recent}）。p 值已按比较的项数校正（Holm 法），小于 0.05 且差距明显才算“明显”。一个人的客户少，很多差距无法排除偶然。",
+        "what": "新成交客户",
+        "won": "成交", "forecast": "预测", "stalled_n": "停滞客户", "bottleneck_short": "瓶颈", "none": "无明显瓶颈",
     },
     "en": {
         "title": "{rep} · Personal development report", "meta": "{team} · data to {day} · period {start} to {end}",
         "volume": "1. Development volume against target", "trend": "2. Trend and forecast",
-        "funnel": "3. My funnel against the team and the company", "board": "4. Team ranking (won, {which})",
-        "stalled": "5. My stalled signed customers (no activity for {days}+ days)",
-        "advice": "6. My bottleneck and next steps", "change": "7. Is the latest change significant?",
+        "funnel": "3. My funnel against the team and the company", "board": "4. Team ranking",
+        "stalled": "5. My stalled open customers", "advice": "6. Coaching: what goes well, what to improve, next steps",
+        "change": "7. Is the latest change significant?",
         "level": "Stage", "delta": "Change", "target": "Target", "attain": "Attainment",
         "mine": "Me", "team_rate": "Team", "company_rate": "Company", "step": "Step",
-        "win_rate": "Win rate (won ÷ won and lost)", "no_target": "No targets for this period.",
-        "partial": "The last period runs only to {day}, so it is lower than a whole one.",
-        "cohort": "The funnel follows first contacts: the customers I contacted first, moved on by anyone, "
-                  "so it compares directly with the team's and the company's.",
-        "customer": "Customer", "last": "Last activity", "idle": "Days idle",
-        "none_stalled": "No stalled signed customers.", "more": "{n} more not listed.",
-        "rank": "Rank {rank} of {n} in the team ({which}).",
-        "bottleneck": "The bottleneck is {step}: me {rate}, company {company}.", "what": "new customers won",
+        "win_rate": "Win rate (won ÷ won and lost)",
+        "no_target": "No targets for this period (give a targets file with --targets).",
+        "partial": "This period runs only to {day}, so it is lower than a whole one.",
+        "steps_caption": "Table: step rates of the customers first contacted {span}, credited to whoever contacted "
+                         "them first (moved on by anyone), so they compare with the team's and the company's.",
+        "stalled_caption": "On {day}: my customers qualified or signed, neither won nor lost, with no contact by "
+                           "anyone for {days}+ days (longest stalled first).",
+        "customer": "Customer", "stage": "Stage", "last": "Last activity", "idle": "Days idle",
+        "none_stalled": "No stalled open customers on {day}.", "more": "{n} more not listed.",
+        "rank": "Rank {rank} of {n} in the team by new customers won ({which}; peers' names hidden).",
+        "board_caption": "Bars: new customers won ({which}); red marks: each rep's target.",
+        "evidence_caption": "Table: against every other rep in the company, measure by measure. Funnel, win rate "
+                            "and cycle use every record {history}; per-rep figures the last {days} days ({recent}). "
+                            "A gap is \u201cclear\u201d only when it is large and p (adjusted for the number of measures, Holm) is below 0.05; one person has few "
+                            "customers, so many gaps cannot be told from chance.",
+        "what": "new customers won",
         "won": "Won", "forecast": "Forecast", "stalled_n": "Stalled", "bottleneck_short": "Bottleneck",
+        "none": "none",
     },
 }[lang]
 
 # The whole company's log up to the report day, and its reached levels, computed once:
 # every figure below is a slice (my rows, my team's rows) of a company-wide result.
-company = dv.report.load_company(source, as_of=as_of)
+company = dv.report.load_company(source, as_of=as_of, skip_invalid=skip_invalid, targets=targets)
 company.check("rep", rep)
 day, reached = company.day, company.reached
 team = dv.report.home_team(company, rep)
@@ -72,9 +86,12 @@ figures = dv.report.period_figures(company, period=period, target=target, rep=re
 window = figures.comparison.period
 now_label, _ = dv.report.window_labels(figures.comparison, period=period, lang=lang)
 which = now_label if lang == "zh" else now_label.lower()  # "本期至今" / "this period so far"
+so_far = dv.Window(window.first, day)
 
 dv.viz.heading(TEXT["title"].format(rep=rep), 1)
 dv.viz.paragraph(TEXT["meta"].format(team=team, day=day, start=window.first, end=window.last))
+if company.skipped is not None:
+    dv.report.notice(company.skipped.notice(lang))
 
 # %%
 dv.viz.heading(TEXT["volume"])
@@ -82,20 +99,22 @@ dv.viz.paragraph(dv.report.describe_comparison(figures.comparison, period=period
 display(dv.report.volume_table(figures, text=TEXT, lang=lang))
 if target is None:
     dv.viz.paragraph(TEXT["no_target"])
+money = dv.report.money_figures(company, so_far, rep=rep)
+if money is not None:
+    dv.viz.paragraph(money.text(lang))
 
 # %%
 dv.viz.heading(TEXT["trend"])
-SHOWN = ["contacted", "signed", "won"]
-trend = figures.volumes[figures.volumes["level"].isin(SHOWN)]
-trend = trend[trend["period"] >= pd.Timestamp(dv.period_window(day, period, back=11).first)]
-trend = trend.assign(level=[dv.viz.label(level, lang) for level in trend["level"]])
-display(dv.viz.volume_trend(trend, period=period, by="level", lang=lang))
+first_period = figures.volumes["period"].min().date()  # the data's first period, at most 12 back
+shown = dv.Window(max(dv.period_window(day, period, back=11).first, first_period), window.last)
+display(dv.report.trend_chart(figures.volumes, period=period, window=shown, lang=lang))
 if figures.comparison.partial:
     dv.viz.paragraph(TEXT["partial"].format(day=day))
 dv.viz.paragraph(dv.report.outlook_text(figures, lang=lang))
 
 # %%
 dv.viz.heading(TEXT["funnel"])
+history = dv.Window(company.log["date"].min().date(), day)
 funnels = {
     TEXT["mine"]: dv.report.pick(dv.funnel(reached, by="rep"), rep=rep),
     TEXT["team_rate"]: dv.report.pick(dv.funnel(reached, by="team"), team=team),
@@ -106,12 +125,12 @@ win_rates = {
     TEXT["team_rate"]: dv.report.pick(dv.win_rate(reached, by="team"), team=team)["win_rate"].sum(min_count=1),
     TEXT["company_rate"]: dv.win_rate(reached)["win_rate"].iloc[0],
 }
-display(dv.viz.funnel(funnels[TEXT["mine"]], lang=lang))
+display(dv.viz.funnel(funnels[TEXT["mine"]], lang=lang, title=dv.report.funnel_title(history, lang=lang)))
+dv.report.caption(TEXT["steps_caption"].format(span=dv.report.span_text(history, lang=lang)))
 display(dv.report.step_table(funnels, win_rates, step=TEXT["step"], win_rate=TEXT["win_rate"], lang=lang))
-dv.viz.paragraph(TEXT["cohort"])
 
 # %%
-dv.viz.heading(TEXT["board"].format(which=which))
+dv.viz.heading(TEXT["board"])
 names = dv.report.anonymise(reps, keep=rep, lang=lang) if anonymise else {}
 won = dv.development_volume(reached, level="won", period=period, by=["team", "rep"])
 credited = dv.report.pick(won, team=team, period=window.first)[["rep", "volume"]]
@@ -124,47 +143,55 @@ if company.targets is not None and period != "W":
 mine = int(board.loc[board["rep"] == rep, "volume"].sum())
 rank = int((board["volume"] > mine).sum()) + 1
 board["rep"] = board["rep"].map(lambda name: names.get(name, name))
-display(dv.viz.leaderboard(board, lang=lang))
+display(dv.report.leaderboard_chart(board, window=so_far, lang=lang))
 dv.viz.paragraph(TEXT["rank"].format(n=len(board), rank=rank, which=which))
+if "target" in board.columns:
+    dv.report.caption(TEXT["board_caption"].format(which=which))
 
 # %%
-dv.viz.heading(TEXT["stalled"].format(days=stalled_days))
-stalled = dv.stalled_customers(reached, as_of=day, idle_days=stalled_days)
-stalled = dv.report.pick(stalled, rep=rep, level="signed")
+dv.viz.heading(TEXT["stalled"])
+stalled = dv.report.pick(dv.stalled_customers(reached, as_of=day, idle_days=stalled_days), rep=rep)
 if stalled.empty:
-    dv.viz.paragraph(TEXT["none_stalled"])
+    dv.viz.paragraph(TEXT["none_stalled"].format(day=day))
 else:
-    shown = stalled.head(15)
+    dv.report.caption(TEXT["stalled_caption"].format(day=day, days=stalled_days))
+    listed = stalled.head(15)
     display(pd.DataFrame({
-        TEXT["customer"]: shown["customer"], TEXT["last"]: shown["last_date"].dt.strftime("%Y-%m-%d"),
-        TEXT["idle"]: shown["idle_days"],
+        TEXT["customer"]: listed["customer"], TEXT["stage"]: [dv.viz.label(level, lang) for level in listed["level"]],
+        TEXT["last"]: listed["last_date"].dt.strftime("%Y-%m-%d"), TEXT["idle"]: listed["idle_days"],
     }).set_index(TEXT["customer"]))
-    if len(stalled) > len(shown):
-        dv.viz.paragraph(TEXT["more"].format(n=len(stalled) - len(shown)))
+    if len(stalled) > len(listed):
+        dv.viz.paragraph(TEXT["more"].format(n=len(stalled) - len(listed)))
 
 # %%
 dv.viz.heading(TEXT["advice"])
-bottleneck = dv.report.find_bottleneck(funnels[TEXT["mine"]], funnels[TEXT["company_rate"]], reps=1,
-                                       company_reps=company.log["rep"].nunique())
-if bottleneck.level == "contacted":
-    rate, company_rate = f"{bottleneck.rate:.0f}", f"{bottleneck.company_rate:.0f}"
-else:
-    rate, company_rate = f"{bottleneck.rate:.1%}", f"{bottleneck.company_rate:.1%}"
-dv.viz.paragraph(TEXT["bottleneck"].format(step=bottleneck.step_name(lang), rate=rate, company=company_rate))
-best_channel = dv.report.best_channel(company, rep=rep)
-advice = dv.report.recommendations(bottleneck, best_channel=best_channel, stalled=len(stalled), lang=lang)
-colon = "：" if lang == "zh" else ": "
-display(HTML("<ul>" + "".join(f"<li><b>{escape(s)}</b>{colon}{escape(a)}</li>" for s, a in advice) + "</ul>"))
+evidence = dv.report.gather(company, who="rep", name=rep, period=period, stalled_days=stalled_days,
+                            volumes=figures.volumes)
+company_target = dv.report.period_target(company.targets, day=day, period=period)
+company_won = dv.report.pick(dv.development_volume(reached, level="won", period=period), period=window.first)
+attainment = None if not (target and company_target) else (
+    figures.now["won"], target, int(company_won["volume"].sum()), company_target)
+coaching = dv.report.coach(evidence, lang=lang, period=period, money=money, stalled_days=stalled_days,
+                           attainment=attainment, who_label=rep)
+display(HTML(coaching.html(lang=lang)))
+dv.report.caption(TEXT["evidence_caption"].format(
+    history=dv.report.span_text(evidence.history, lang=lang), days=dv.report.EVIDENCE_DAYS,
+    recent=dv.report.span_text(evidence.recent, lang=lang)))
+display(coaching.table)
 
 # %%
 dv.viz.heading(TEXT["change"])
 dv.viz.paragraph(dv.report.describe_comparison(figures.comparison, period=period, lang=lang))
 dv.viz.paragraph(dv.report.change_text(figures.changes["won"], what=TEXT["what"], lang=lang))
 
-attainment = figures.attainment
-dv.report.publish_summary(figures.summary(), **{
+attained = figures.attainment
+dv.report.publish_summary({
+    **figures.summary(),
+    "first_order_value": None if money is None else round(money.first_order_total, 2),
+    "open_signed_value": None if money is None else round(money.open_value, 2),
+}, **{
     TEXT["won"]: figures.now["won"], TEXT["target"]: target,
-    TEXT["attain"]: None if attainment is None else f"{attainment:.0%}",
+    TEXT["attain"]: None if attained is None else f"{attained:.0%}",
     TEXT["forecast"]: None if figures.outlook is None else round(figures.outlook.projected, 1),
-    TEXT["stalled_n"]: len(stalled), TEXT["bottleneck_short"]: bottleneck.step_name(lang),
+    TEXT["stalled_n"]: len(stalled), TEXT["bottleneck_short"]: coaching.bottleneck or TEXT["none"],
 })

@@ -1,13 +1,12 @@
 # %% [markdown] tags=["remove_cell"]
 # # 团队客户开发量报告（模板）
 #
-# 讲师用 `devvolume report SOURCE --by team --out DIR` 为每个团队运行本笔记本，导出为不含代码的 HTML。
+# 讲师用 `devvolume report SOURCE --by team --out DIR` 为每个团队运行本笔记本，导出为不含代码的 HTML（加 `--pdf` 再打印成 A4 PDF）。
 # 下面带 `parameters` 标签的单元格是参数；报告的文字由代码按 `lang` 生成。
 # 每个数字都在全公司的日志上算一次（截至报告日期），再取本团队的那几行，不在本团队的行上重新数。
+# 教练建议只在差距明显、又不太可能是偶然（检验）时才指出瓶颈。
 
 # %%
-from html import escape
-
 import pandas as pd
 from IPython.display import HTML, display
 
@@ -18,49 +17,61 @@ source: str = "directsales"  # 数据：数据集名称，或工作日志表文�
 team: str = "华东一组"  # 团队名称，与工作日志表“团队”列一致
 period: str = "M"  # 统计周期：W 周、M 月、Q 季度、Y 年
 as_of: str = ""  # 报告日期 YYYY-MM-DD（之后的记录不计）；留空表示数据中的最后一天
-stalled_days: int = 14  # 签约客户多少天没有任何活动算“停滞”
+stalled_days: int = 14  # 意向或签约的客户多少天没有任何活动算“停滞”
+skip_invalid: bool = False  # 工作日志表有问题的行：True 跳过（报告会注明跳过了多少行），False 拒绝生成
+targets: str = ""  # 目标表文件（.xlsx / .csv：销售员、团队、月份、目标）；留空则用数据集自带的目标（如有）
 lang: str = "zh"  # 报告语言：zh 中文，en 英文
 
 # %%
 dv.viz.setup(warn=False)
 TEXT = {
     "zh": {
-        "title": "{team} · 客户开发量报告", "meta": "数据截至 {day} · 本期 {start} 至 {end}",
+        "title": "{team} · 客户开发量报告", "meta": "数据截至 {day} · 本期 {start} 至 {end} · 团队 {reps} 人",
         "volume": "一、本期开发量与目标", "trend": "二、趋势与本期预测", "funnel": "三、漏斗与转化：与全公司对比",
-        "board": "四、销售员排行（{which}成交）", "stalled": "五、停滞的签约客户（{days} 天以上无活动）",
-        "advice": "六、瓶颈与建议", "change": "七、最近的变化是否显著",
+        "board": "四、销售员排行", "stalled": "五、停滞的在谈客户", "advice": "六、教练建议：做得好的、要改进的、下一步",
+        "change": "七、最近的变化是否显著",
         "level": "阶段", "delta": "变化", "target": "目标", "attain": "达成率",
         "team_rate": "本团队", "company_rate": "全公司", "step": "环节",
-        "win_rate": "赢单率（成交 ÷ 成交与流失）", "no_target": "本期没有目标数据。",
-        "partial": "最后一期到 {day} 为止，还没有结束，比整期低是正常的。",
-        "cohort": "漏斗按首次接触归属：本团队首次接触的客户为一批，之后由谁推进都算，所以能与全公司直接比较。",
-        "customer": "客户", "rep": "销售员", "last": "最后活动", "idle": "停滞天数",
-        "none_stalled": "没有停滞的签约客户。", "more": "另有 {n} 个未列出。",
-        "bottleneck": "瓶颈在“{step}”：本团队 {rate}，全公司 {company}。", "what": "新成交客户",
-        "won": "成交", "forecast": "预测", "stalled_n": "停滞客户", "bottleneck_short": "瓶颈",
+        "win_rate": "赢单率（成交 ÷ 成交与流失）", "no_target": "本期没有目标数据（可用 --targets 提供目标表）。",
+        "partial": "本期到 {day} 为止还没有结束，比整期低是正常的。",
+        "steps_caption": "表：各环节转化率，{span}首次接触的客户，按首次接触归属（之后由谁推进都算），所以能与全公司直接比较。",
+        "stalled_caption": "截至 {day}，已到意向或签约、尚未成交或流失、{days} 天以上没有任何人联系的客户（停滞最久的在前）。",
+        "customer": "客户", "rep": "销售员", "stage": "阶段", "last": "最后活动", "idle": "停滞天数",
+        "none_stalled": "截至 {day} 没有停滞的在谈客户。", "more": "另有 {n} 个未列出。",
+        "evidence_caption": "表：本团队与全公司其他团队逐项比较。漏斗、赢单率和成交周期按 {history} 的全部记录；人均数按近 {days} 天（{recent}）。p 值已按比较的项数校正（Holm 法），小于 0.05 且差距明显才算“明显”。",
+        "what": "新成交客户", "money": "金额", "board_caption": "条形为{which}新成交客户，红色短线为各人目标。",
+        "won": "成交", "forecast": "预测", "stalled_n": "停滞客户", "bottleneck_short": "瓶颈", "none": "无明显瓶颈",
     },
     "en": {
-        "title": "{team} · Customer development report", "meta": "Data to {day} · period {start} to {end}",
+        "title": "{team} · Customer development report", "meta": "Data to {day} · period {start} to {end} · {reps} reps",
         "volume": "1. Development volume against target", "trend": "2. Trend and forecast",
-        "funnel": "3. Funnel and conversion against the company", "board": "4. Rep leaderboard (won, {which})",
-        "stalled": "5. Stalled signed customers (no activity for {days}+ days)",
-        "advice": "6. Bottleneck and recommendations", "change": "7. Is the latest change significant?",
+        "funnel": "3. Funnel and conversion against the company", "board": "4. Rep leaderboard",
+        "stalled": "5. Stalled open customers", "advice": "6. Coaching: what goes well, what to improve, next steps",
+        "change": "7. Is the latest change significant?",
         "level": "Stage", "delta": "Change", "target": "Target", "attain": "Attainment",
         "team_rate": "Team", "company_rate": "Company", "step": "Step",
-        "win_rate": "Win rate (won ÷ won and lost)", "no_target": "No targets for this period.",
-        "partial": "The last period runs only to {day}, so it is lower than a whole one.",
-        "cohort": "The funnel follows first contacts: the customers the team contacted first, moved on by "
-                  "anyone, so it compares directly with the company's.",
-        "customer": "Customer", "rep": "Rep", "last": "Last activity", "idle": "Days idle",
-        "none_stalled": "No stalled signed customers.", "more": "{n} more not listed.",
-        "bottleneck": "The bottleneck is {step}: team {rate}, company {company}.", "what": "new customers won",
+        "win_rate": "Win rate (won ÷ won and lost)",
+        "no_target": "No targets for this period (give a targets file with --targets).",
+        "partial": "This period runs only to {day}, so it is lower than a whole one.",
+        "steps_caption": "Table: step rates of the customers first contacted {span}, credited to whoever contacted "
+                         "them first (moved on by anyone), so they compare directly with the company's.",
+        "stalled_caption": "On {day}: customers qualified or signed, neither won nor lost, with no contact by anyone "
+                           "for {days}+ days (longest stalled first).",
+        "customer": "Customer", "rep": "Rep", "stage": "Stage", "last": "Last activity", "idle": "Days idle",
+        "none_stalled": "No stalled open customers on {day}.", "more": "{n} more not listed.",
+        "evidence_caption": "Table: the team against the other teams, measure by measure. Funnel, win rate and cycle "
+                            "use every record {history}; per-rep figures the last {days} days ({recent}). A gap is "
+                            "\u201cclear\u201d only when it is large and p (adjusted for the number of measures, Holm) is below 0.05.",
+        "what": "new customers won", "money": "Money",
+        "board_caption": "Bars: new customers won ({which}); red marks: each rep's target.",
         "won": "Won", "forecast": "Forecast", "stalled_n": "Stalled", "bottleneck_short": "Bottleneck",
+        "none": "none",
     },
 }[lang]
 
 # The whole company's log up to the report day, and its reached levels, computed once:
 # every figure below is a slice (this team's rows) of a company-wide result.
-company = dv.report.load_company(source, as_of=as_of)
+company = dv.report.load_company(source, as_of=as_of, skip_invalid=skip_invalid, targets=targets)
 company.check("team", team)
 day, reached = company.day, company.reached
 reps = dv.report.roster(company, team)
@@ -69,9 +80,12 @@ figures = dv.report.period_figures(company, period=period, target=target, team=t
 window = figures.comparison.period
 now_label, _ = dv.report.window_labels(figures.comparison, period=period, lang=lang)
 which = now_label if lang == "zh" else now_label.lower()  # "本期至今" / "this period so far"
+so_far = dv.Window(window.first, day)
 
 dv.viz.heading(TEXT["title"].format(team=team), 1)
-dv.viz.paragraph(TEXT["meta"].format(day=day, start=window.first, end=window.last))
+dv.viz.paragraph(TEXT["meta"].format(day=day, start=window.first, end=window.last, reps=len(reps)))
+if company.skipped is not None:
+    dv.report.notice(company.skipped.notice(lang))
 
 # %%
 dv.viz.heading(TEXT["volume"])
@@ -79,33 +93,35 @@ dv.viz.paragraph(dv.report.describe_comparison(figures.comparison, period=period
 display(dv.report.volume_table(figures, text=TEXT, lang=lang))
 if target is None:
     dv.viz.paragraph(TEXT["no_target"])
+money = dv.report.money_figures(company, so_far, team=team)
+if money is not None:
+    dv.viz.paragraph(money.text(lang))
 
 # %%
 dv.viz.heading(TEXT["trend"])
-SHOWN = ["contacted", "signed", "won"]
-trend = figures.volumes[figures.volumes["level"].isin(SHOWN)]
-trend = trend[trend["period"] >= pd.Timestamp(dv.period_window(day, period, back=11).first)]
-trend = trend.assign(level=[dv.viz.label(level, lang) for level in trend["level"]])
-display(dv.viz.volume_trend(trend, period=period, by="level", lang=lang))
+first_period = figures.volumes["period"].min().date()  # the data's first period, at most 12 back
+shown = dv.Window(max(dv.period_window(day, period, back=11).first, first_period), window.last)
+display(dv.report.trend_chart(figures.volumes, period=period, window=shown, lang=lang))
 if figures.comparison.partial:
     dv.viz.paragraph(TEXT["partial"].format(day=day))
 dv.viz.paragraph(dv.report.outlook_text(figures, lang=lang))
 
 # %%
 dv.viz.heading(TEXT["funnel"])
+history = dv.Window(company.log["date"].min().date(), day)
 team_funnel = dv.report.pick(dv.funnel(reached, by="team"), team=team)
 company_funnel = dv.funnel(reached)
-display(dv.viz.funnel(team_funnel, lang=lang))
+display(dv.viz.funnel(team_funnel, lang=lang, title=dv.report.funnel_title(history, lang=lang)))
 win_rates = {
     TEXT["team_rate"]: dv.report.pick(dv.win_rate(reached, by="team"), team=team)["win_rate"].sum(min_count=1),
     TEXT["company_rate"]: dv.win_rate(reached)["win_rate"].iloc[0],
 }
+dv.report.caption(TEXT["steps_caption"].format(span=dv.report.span_text(history, lang=lang)))
 display(dv.report.step_table({TEXT["team_rate"]: team_funnel, TEXT["company_rate"]: company_funnel}, win_rates,
                              step=TEXT["step"], win_rate=TEXT["win_rate"], lang=lang))
-dv.viz.paragraph(TEXT["cohort"])
 
 # %%
-dv.viz.heading(TEXT["board"].format(which=which))
+dv.viz.heading(TEXT["board"])
 won = dv.development_volume(reached, level="won", period=period, by=["team", "rep"])
 credited = dv.report.pick(won, team=team, period=window.first)[["rep", "volume"]]
 board = pd.DataFrame({"rep": reps}).merge(credited, on="rep", how="left").fillna({"volume": 0})
@@ -114,46 +130,55 @@ if company.targets is not None and period != "W":
     board["target"] = pd.Series(
         [dv.report.period_target(company.targets, day=day, period=period, team=team, rep=rep) for rep in reps],
         dtype="float64")
-display(dv.viz.leaderboard(board, lang=lang))
+display(dv.report.leaderboard_chart(board, window=so_far, lang=lang))
+if "target" in board.columns:
+    dv.report.caption(TEXT["board_caption"].format(which=which))
 
 # %%
-dv.viz.heading(TEXT["stalled"].format(days=stalled_days))
-stalled = dv.stalled_customers(reached, as_of=day, idle_days=stalled_days)
-stalled = dv.report.pick(stalled, team=team, level="signed")
+dv.viz.heading(TEXT["stalled"])
+stalled = dv.report.pick(dv.stalled_customers(reached, as_of=day, idle_days=stalled_days), team=team)
 if stalled.empty:
-    dv.viz.paragraph(TEXT["none_stalled"])
+    dv.viz.paragraph(TEXT["none_stalled"].format(day=day))
 else:
-    shown = stalled.head(15)
+    dv.report.caption(TEXT["stalled_caption"].format(day=day, days=stalled_days))
+    listed = stalled.head(15)
     display(pd.DataFrame({
-        TEXT["customer"]: shown["customer"], TEXT["rep"]: shown["rep"],
-        TEXT["last"]: shown["last_date"].dt.strftime("%Y-%m-%d"), TEXT["idle"]: shown["idle_days"],
+        TEXT["customer"]: listed["customer"], TEXT["rep"]: listed["rep"],
+        TEXT["stage"]: [dv.viz.label(level, lang) for level in listed["level"]],
+        TEXT["last"]: listed["last_date"].dt.strftime("%Y-%m-%d"), TEXT["idle"]: listed["idle_days"],
     }).set_index(TEXT["customer"]))
-    if len(stalled) > len(shown):
-        dv.viz.paragraph(TEXT["more"].format(n=len(stalled) - len(shown)))
+    if len(stalled) > len(listed):
+        dv.viz.paragraph(TEXT["more"].format(n=len(stalled) - len(listed)))
 
 # %%
 dv.viz.heading(TEXT["advice"])
-bottleneck = dv.report.find_bottleneck(team_funnel, company_funnel, reps=len(reps),
-                                       company_reps=company.log["rep"].nunique())
-if bottleneck.level == "contacted":
-    rate, company_rate = f"{bottleneck.rate:.0f}", f"{bottleneck.company_rate:.0f}"
-else:
-    rate, company_rate = f"{bottleneck.rate:.1%}", f"{bottleneck.company_rate:.1%}"
-dv.viz.paragraph(TEXT["bottleneck"].format(step=bottleneck.step_name(lang), rate=rate, company=company_rate))
-best_channel = dv.report.best_channel(company, team=team)
-advice = dv.report.recommendations(bottleneck, best_channel=best_channel, stalled=len(stalled), lang=lang)
-colon = "：" if lang == "zh" else ": "
-display(HTML("<ul>" + "".join(f"<li><b>{escape(s)}</b>{colon}{escape(a)}</li>" for s, a in advice) + "</ul>"))
+evidence = dv.report.gather(company, who="team", name=team, period=period, stalled_days=stalled_days,
+                            volumes=figures.volumes)
+company_target = dv.report.period_target(company.targets, day=day, period=period)
+company_won = dv.report.pick(dv.development_volume(reached, level="won", period=period), period=window.first)
+attainment = None if not (target and company_target) else (
+    figures.now["won"], target, int(company_won["volume"].sum()), company_target)
+coaching = dv.report.coach(evidence, lang=lang, period=period, money=money, stalled_days=stalled_days,
+                           attainment=attainment)
+display(HTML(coaching.html(lang=lang)))
+dv.report.caption(TEXT["evidence_caption"].format(
+    history=dv.report.span_text(evidence.history, lang=lang), days=dv.report.EVIDENCE_DAYS,
+    recent=dv.report.span_text(evidence.recent, lang=lang)))
+display(coaching.table)
 
 # %%
 dv.viz.heading(TEXT["change"])
 dv.viz.paragraph(dv.report.describe_comparison(figures.comparison, period=period, lang=lang))
 dv.viz.paragraph(dv.report.change_text(figures.changes["won"], what=TEXT["what"], lang=lang))
 
-attainment = figures.attainment
-dv.report.publish_summary(figures.summary(), **{
+attained = figures.attainment
+dv.report.publish_summary({
+    **figures.summary(),
+    "first_order_value": None if money is None else round(money.first_order_total, 2),
+    "open_signed_value": None if money is None else round(money.open_value, 2),
+}, **{
     TEXT["won"]: figures.now["won"], TEXT["target"]: target,
-    TEXT["attain"]: None if attainment is None else f"{attainment:.0%}",
+    TEXT["attain"]: None if attained is None else f"{attained:.0%}",
     TEXT["forecast"]: None if figures.outlook is None else round(figures.outlook.projected, 1),
-    TEXT["stalled_n"]: len(stalled), TEXT["bottleneck_short"]: bottleneck.step_name(lang),
+    TEXT["stalled_n"]: len(stalled), TEXT["bottleneck_short"]: coaching.bottleneck or TEXT["none"],
 })

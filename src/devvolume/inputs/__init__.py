@@ -9,6 +9,7 @@ from devvolume.inputs._cells import FIRST_PLAUSIBLE_DATE
 from devvolume.inputs._csv import CSV_ENCODINGS
 from devvolume.inputs._errors import WorklogError
 from devvolume.inputs._headers import HEADER_SEARCH_ROWS
+from devvolume.inputs._targets import check_targets, read_targets, write_targets_template
 from devvolume.inputs._template import write_template
 from devvolume.inputs._worklog import (
     MAX_ROWS_IN_MESSAGE,
@@ -25,8 +26,11 @@ __all__ = [
     "MAX_ROWS_IN_MESSAGE",
     "WorklogCheck",
     "WorklogError",
+    "check_targets",
     "check_worklog",
     "plausible_dates",
+    "read_targets",
     "read_worklog",
+    "write_targets_template",
     "write_template",
 ]

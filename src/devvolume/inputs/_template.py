@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from devvolume.core import ACTIVITIES, CHANNELS, COLUMNS, STAGE_LABELS
 
@@ -62,6 +64,11 @@ def write_template(path: str | Path, *, force: bool = False) -> Path:
     >>> write_template(target).name
     '工作日志表.xlsx'
     """
+    return save_workbook(_build_workbook, path, force=force)
+
+
+def save_workbook(build: Callable[[], Any], path: str | Path, *, force: bool = False) -> Path:
+    """Check ``path``, build the workbook and save it there atomically (see :func:`write_template`)."""
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         msg = f"模板文件名要以 .xlsx 结尾 / the template must be an .xlsx file: {target}"
@@ -74,7 +81,7 @@ def write_template(path: str | Path, *, force: bool = False) -> Path:
         msg = (f"文件已存在，没有覆盖：{target}\nThe file exists and was not overwritten.\n"
                "提示 / Hint: 换一个文件名，或加 --force 覆盖 / choose another name or add --force.")
         raise FileExistsError(msg)
-    book = _build_workbook()
+    book = build()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         # Write beside the target and rename, so a crash never leaves half a file under its name.

@@ -287,12 +287,18 @@ def _unheaded_cells(table: RawTable, header: HeaderRow, data: np.ndarray, number
 # --- messages --------------------------------------------------------------------------------
 
 def _problem_message(report: WorklogCheck) -> str:
+    return problem_message(report)
+
+
+def problem_message(report: WorklogCheck, *, what: tuple[str, str] = ("工作日志表", "work log")
+                    ) -> str:  # fmt: skip
+    """Word the problems of a checked file (a work log, or ``what`` else) for the person who fixes it."""
     bad = report.bad_rows
     source = printable(report.source)
     sheet = f"（工作表 / sheet: {printable(report.sheet)}）" if report.sheet is not None else ""
     lines = [
-        f"工作日志表有 {len(bad)} 行数据有问题（共读入 {report.rows_read} 行）：{source}{sheet}",
-        f"The work log has problems in {len(bad)} of {report.rows_read} rows: {source}",
+        f"{what[0]}有 {len(bad)} 行数据有问题（共读入 {report.rows_read} 行）：{source}{sheet}",
+        f"The {what[1]} has problems in {len(bad)} of {report.rows_read} rows: {source}",
     ]
     by_row = report.problems.groupby("row", sort=True)
     for shown_rows, (number, group) in enumerate(by_row):
@@ -303,10 +309,13 @@ def _problem_message(report: WorklogCheck) -> str:
         cells = "；".join(_describe(p.header or p.column, p.value, p.problem)
                          for p in group.itertuples(index=False))
         lines.append(f"  第 {number} 行 / row {number}: {cells}")
-    lines += [
-        "提示：在 Excel 中改正这些单元格后重新加载；也可以用 dv.check_worklog(...) 只取有效的行。",
-        "Hint: fix these cells and load again, or use dv.check_worklog(...) to keep the valid rows.",
-    ]
+    if what[0] == "工作日志表":
+        lines += [
+            "提示：在 Excel 中改正这些单元格后重新加载；也可以用 dv.check_worklog(...) 只取有效的行。",
+            "Hint: fix these cells and load again, or use dv.check_worklog(...) to keep the valid rows.",
+        ]
+    else:
+        lines += ["提示：在 Excel 中改正这些单元格后重新加载。", "Hint: fix these cells and load again."]
     return "\n".join(lines)
 
 

@@ -1,39 +1,38 @@
 """Instructor reports, and the helpers the report notebooks use.
 
-:func:`build_reports` writes one personalised, offline HTML report per team or rep, an index page
-and a ``summary.csv``, with a warm-kernel papermill engine. The notebooks read the company up to
-the report day (:func:`load_company`), slice it, and add coaching advice and the weekly meeting
-review.
+:func:`build_reports` writes one personalised, offline HTML report per team or rep (and, with
+``pdf=True``, an A4 PDF beside it), an index page listing every report in the folder and a
+``summary.csv``, with a warm-kernel papermill engine. The notebooks read the company up to the
+report day (:func:`load_company`), slice it, coach from tested evidence (:func:`gather`,
+:func:`coach`) and add the weekly meeting review.
 
 Every figure in a report is a slice of a company-wide core result, computed once on the whole
 company's log up to the report day (:func:`load_company`, :func:`devvolume.reached_levels`),
 never a recount on a team's own rows.
 """
 
-from devvolume.report._build import (
-    KINDS,
-    LANGS,
-    ReportBatch,
-    ReportResult,
-    build_reports,
-    publish_summary,
-    safe_file_names,
+from devvolume.report._build import KINDS, LANGS, ReportBatch, ReportResult, build_reports
+from devvolume.report._charts import (
+    STAGE_COLORS,
+    funnel_title,
+    leaderboard_chart,
+    span_text,
+    trend_chart,
 )
-from devvolume.report._coaching import (
-    LOW_CONTACTS_SHARE,
-    Bottleneck,
-    anonymise,
-    find_bottleneck,
-    period_target,
-    recommendations,
-    step_table,
-    volume_table,
+from devvolume.report._coaching import Coaching, coach, evidence_table
+from devvolume.report._data import (
+    Company,
+    ReportData,
+    Skipped,
+    load_company,
+    load_source,
+    report_day,
 )
-from devvolume.report._data import Company, ReportData, load_company, load_source, report_day
+from devvolume.report._engine import Interrupted
+from devvolume.report._evidence import EVIDENCE_DAYS, Evidence, GroupTest, gather
 from devvolume.report._figures import (
     SUMMARY_FIELDS,
     PeriodFigures,
-    best_channel,
     change_text,
     describe_comparison,
     home_team,
@@ -43,43 +42,69 @@ from devvolume.report._figures import (
     roster,
     window_labels,
 )
-from devvolume.report._index import SUMMARY_COLUMNS, SUMMARY_FILE
-from devvolume.report._meeting import TOTAL, review_chart, weekly_review
+from devvolume.report._folder import FolderBusyError
+from devvolume.report._index import SUMMARY_COLUMNS, SUMMARY_FILE, publish_summary
+from devvolume.report._meeting import TOTAL, rep_changes, review_chart, weekly_review
+from devvolume.report._money import Money, money_figures
+from devvolume.report._names import safe_file_names
+from devvolume.report._tables import (
+    anonymise,
+    caption,
+    notice,
+    period_target,
+    step_table,
+    volume_table,
+)
 
 __all__ = [
+    "EVIDENCE_DAYS",
     "KINDS",
     "LANGS",
-    "LOW_CONTACTS_SHARE",
+    "STAGE_COLORS",
     "SUMMARY_COLUMNS",
     "SUMMARY_FIELDS",
     "SUMMARY_FILE",
     "TOTAL",
-    "Bottleneck",
+    "Coaching",
     "Company",
+    "Evidence",
+    "FolderBusyError",
+    "GroupTest",
+    "Interrupted",
+    "Money",
     "PeriodFigures",
     "ReportBatch",
     "ReportData",
     "ReportResult",
+    "Skipped",
     "anonymise",
-    "best_channel",
     "build_reports",
+    "caption",
     "change_text",
+    "coach",
     "describe_comparison",
-    "find_bottleneck",
+    "evidence_table",
+    "funnel_title",
+    "gather",
     "home_team",
+    "leaderboard_chart",
     "load_company",
     "load_source",
+    "money_figures",
+    "notice",
     "outlook_text",
     "period_figures",
     "period_target",
     "pick",
     "publish_summary",
-    "recommendations",
+    "rep_changes",
     "report_day",
     "review_chart",
     "roster",
     "safe_file_names",
+    "span_text",
     "step_table",
+    "trend_chart",
     "volume_table",
     "weekly_review",
     "window_labels",

@@ -2,41 +2,49 @@
 
 :func:`build_reports` runs a report notebook (``notebooks/reports/``: ``team_report``,
 ``rep_report``, ``meeting_pack``) once per selected team or rep, all at the same report day,
-writes each as single-file HTML with no code and no external requests, and writes
-``index.html`` with a summary table linking every report and ``summary.csv`` with each report's
-numbers. A failing report is recorded (in the index, the CSV and on stderr) and the batch goes
-on.
-The notebooks run in warm kernels, one per worker process (:mod:`devvolume.report._engine`), so
-a report takes a fraction of a second of start-up instead of ten.
+writes each as single-file HTML with no code and no external requests (and, with ``pdf``, an A4
+PDF beside it), and writes ``index.html`` with a summary table linking every report in the
+folder and ``summary.csv`` with each report's numbers. A failing report is recorded (in the
+index, the CSV and on stderr) and the batch goes on.
 
-File names keep Chinese names readable (``team_华东一组.html``) but can never leave the output
-folder: path separators, characters Windows reserves, control characters and ``..`` are
-replaced, and a short hash of the original name is added whenever the name had to change or
-two names would meet in the same file.
+A batch behaves as a person expects of a folder of files (:mod:`devvolume.report._folder`):
+two runs into one folder never interleave (a lock; the second is refused); a rerun keeps the
+reports it does not remake, skips those whose source, parameters and package version have not
+changed (unless ``force``), and the index lists every report in the folder with the numbers of
+the run that wrote it; Ctrl-C stops the workers within about a second, writes an index that
+marks what did not finish and raises :class:`~devvolume.report._engine.Interrupted` (a
+``KeyboardInterrupt``). File names are unique and safe on every file system
+(:mod:`devvolume.report._names`).
 
-Report notebooks use :func:`~devvolume.report.load_company` to read their data and
-:func:`publish_summary` to give the index and ``summary.csv`` their numbers.
+The notebooks run in warm kernels, one per worker process (:mod:`devvolume.report._engine`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
 import sys
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from devvolume.core import period_window
-from devvolume.report._data import load_source, report_day
-from devvolume.report._engine import SUMMARY_MIMETYPE, Task, run_tasks, write_atomic
-from devvolume.report._figures import SUMMARY_FIELDS
-from devvolume.report._index import INDEX_TEXT, SUMMARY_FILE, render_index, render_summary
+from devvolume.report._data import ReportData, load_source, report_day
+from devvolume.report._engine import Interrupted, Task, run_tasks
+from devvolume.report._folder import (
+    MARKER,
+    Entry,
+    FolderLock,
+    file_digest,
+    fingerprint,
+    prepare_folder,
+    read_manifest,
+    write_manifest,
+)
+from devvolume.report._index import INDEX_TEXT, write_index, write_problems
+from devvolume.report._names import safe_file_names
 
 #: The notebook that makes each kind of report, and whom it is for.
 KINDS: dict[str, tuple[str, str]] = {
@@ -46,19 +54,17 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 PERIODS = ("W", "M", "Q", "Y")
 LANGS = ("zh", "en")
-#: A file in the output folder that says devvolume made it (and may write there again).
-MARKER = ".devvolume-reports"
-#: Longest readable part of a file name, in characters (CJK is 3 bytes in UTF-8; limit 255).
-MAX_NAME_CHARS = 60
-HASH_CHARS = 8
 #: Where the report notebooks are looked for: inside the package, then the source tree.
 NOTEBOOK_DIRS: tuple[Path, ...] = (
     Path(__file__).resolve().parent / "report_notebooks",
     Path(__file__).resolve().parents[3] / "notebooks" / "reports",
 )
+#: Parameters build_reports sets itself (the notebooks have them all).
+MANAGED = frozenset({"source", "team", "rep", "period", "lang", "as_of", "skip_invalid", "targets"})
 
-_UNSAFE = re.compile(r'(?:[\\/:*?"<>|\x00-\x1f\x7f]|\.\.)+')
 _WHO = {"team": ("团队", "team"), "rep": ("销售员", "rep")}
+
+__all__ = ["KINDS", "LANGS", "MARKER", "PERIODS", "ReportBatch", "ReportResult", "build_reports"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,13 @@ class ReportResult:
     summary: dict[str, Any] = field(default_factory=dict)
     #: The report's row of ``summary.csv`` (:data:`SUMMARY_FIELDS`), as the report shows it.
     figures: dict[str, Any] = field(default_factory=dict)
+    #: The PDF beside the HTML, when one was asked for.
+    pdf: Path | None = None
+    #: Kept from an earlier run: same source, parameters and package version.
+    unchanged: bool = False
+    #: Ctrl-C stopped the batch before this report was written.
+    interrupted: bool = False
+    pdf_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,9 @@ class ReportBatch:
     results: tuple[ReportResult, ...]
     summary: Path
     as_of: dt.date
+    #: Rows of the work log left out (``skip_invalid``), and the pages listing them.
+    skipped_rows: int = 0
+    problems: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -94,7 +110,7 @@ class ReportBatch:
 
     @property
     def failed(self) -> list[ReportResult]:
-        """The reports that failed."""
+        """The reports that failed (or did not finish)."""
         return [result for result in self.results if not result.ok]
 
 
@@ -112,14 +128,17 @@ def build_reports(
     lang: Literal["zh", "en"] = "zh",
     progress: bool = True,
     parameters: dict[str, Any] | None = None,
+    skip_invalid: bool = False,
+    targets: str | os.PathLike[str] | None = None,
+    stalled_days: int | None = None,
+    pdf: bool = False,
 ) -> ReportBatch:
     """Write a report for every team or rep in a work log, an index page and ``summary.csv``.
 
     Every report is cut at the same report day ``as_of`` and computes its numbers on the whole
     company's log up to that day, then keeps its own team's or rep's rows. ``summary.csv``
-    (UTF-8 with a BOM, so Excel reads the Chinese) has one row per report: ``name, kind,
-    period, as_of, contacted, qualified, signed, won, target, attainment, status``, with the
-    numbers the report shows (this period up to ``as_of``; team rows add up to the company's).
+    (UTF-8 with a BOM, so Excel reads the Chinese) has one row per report in the folder
+    (:data:`~devvolume.report.SUMMARY_COLUMNS`), with the numbers that report shows.
 
     Parameters
     ----------
@@ -128,8 +147,9 @@ def build_reports(
         name of a dataset (:func:`devvolume.list_datasets`).
     out : str or path
         Output folder. It is created if missing. A folder that is not empty and was not made by
-        this function is refused unless ``force``; only report files, ``index.html`` and
-        ``summary.csv`` are ever written, nothing is deleted.
+        this function is refused unless ``force``; only report files, ``index.html``,
+        ``summary.csv``, ``problems.html``/``.csv`` and devvolume's own hidden files are ever
+        written, nothing is deleted. Reports already there from earlier runs are kept.
     by : {"team", "rep"}
         One report per team or per rep.
     kind : {"team", "meeting", "rep"}, optional
@@ -146,63 +166,170 @@ def build_reports(
     jobs : int
         Worker processes, each with its own warm kernel.
     force : bool
-        Write into a non-empty folder that devvolume did not make.
+        Write into a non-empty folder that devvolume did not make, and remake reports that are
+        unchanged since the last run.
     lang : {"zh", "en"}
         Language of the reports' labels and of the index.
     progress : bool
         Show a progress bar on stderr.
     parameters : dict, optional
-        More notebook parameters for every report, e.g. ``{"stalled_days": 21}``; see
-        ``papermill --help-notebook`` for each notebook's list.
+        More notebook parameters for every report; see ``papermill --help-notebook``.
+    skip_invalid : bool
+        Report on the valid rows of a work log with bad rows. Every report and the index say
+        how many rows were left out; ``problems.html`` and ``problems.csv`` list each problem.
+    targets : str or path, optional
+        A targets file (``.csv``/``.xlsx`` with ``rep, team, period, target``; Chinese headers
+        ``销售员, 团队, 月份, 目标`` accepted; ``devvolume template --targets`` writes one).
+    stalled_days : int, optional
+        Days without activity after which a customer counts as stalled (default 14).
+    pdf : bool
+        Also print each report to an A4 PDF beside its HTML (needs Playwright and Chromium).
 
     Returns
     -------
     ReportBatch
-        ``results`` (one per report, in name order), ``index`` (the index page), ``summary``
-        (``summary.csv``), ``as_of`` and ``ok``.
 
     Raises
     ------
     ValueError
-        For an unknown source, ``by``/``kind`` combination, period, language or ``jobs``, or a
-        report day that is not a date within the data.
+        For an unknown source, option or parameter, a report day outside the data, or a work
+        log with bad rows without ``skip_invalid`` (a :class:`devvolume.WorklogError`).
     FileExistsError
         For a non-empty output folder not made by devvolume, without ``force``.
+    FolderBusyError
+        When another run is writing into the same folder.
+    RuntimeError
+        For ``pdf`` when no PDF renderer is installed.
+    Interrupted
+        On Ctrl-C, after the index (marking what did not finish) is written; ``.batch`` holds
+        the :class:`ReportBatch`.
     """
     kind = kind or by
     notebook = _check_options(by, kind, period, lang, jobs)
     extra = _check_parameters(notebook, parameters or {})
-    data = load_source(source)
+    if stalled_days is not None:
+        extra["stalled_days"] = _check_days(stalled_days)
+    if pdf:
+        from devvolume.report._pdf import check_renderer
+
+        check_renderer()
+    data = load_source(source, skip_invalid=skip_invalid, targets=targets)
     day = report_day(data.worklog, as_of)
     names = sorted(data.worklog[by].dropna().unique())
     wanted, unknown = _select(names, only)
-    out_dir = _prepare_out(Path(out), force=force)
-    files = safe_file_names(wanted, prefix=kind)
-    tasks = [
-        Task(index, name, str(notebook),
-             {**extra, **_parameters(kind, data.source, name, period, lang, day)},
-             str(_inside(out_dir, files[name])), f"{name} · {INDEX_TEXT[lang]['kinds'][kind]}")
-        for index, name in enumerate(wanted)
-    ]  # fmt: skip
-    results = [ReportResult(name, kind, None, False, _unknown_message(name, names, by))
-               for name in unknown]  # fmt: skip
-    for result in results:
-        print(result.error, file=sys.stderr)
-    outcomes = run_tasks(tasks, jobs=jobs, progress=progress, label=f"{kind} reports")
-    for task in tasks:
-        outcome = outcomes[task.index]
-        results.append(ReportResult(task.name, kind, Path(task.html) if outcome.ok else None,
-                                    outcome.ok, outcome.error, outcome.seconds, outcome.summary,
-                                    outcome.figures))  # fmt: skip
-    results.sort(key=lambda result: result.name)
-    index = out_dir / "index.html"
-    shown_period = "W" if kind == "meeting" else period
-    write_atomic(index, render_index(results, source=data.source, by=by, kind=kind,
-                                     period=shown_period, lang=lang, as_of=day))  # fmt: skip
-    summary = out_dir / SUMMARY_FILE
-    first = period_window(day, shown_period).first
-    write_atomic(summary, render_summary(results, period=first, as_of=day))
-    return ReportBatch(out_dir, index, tuple(results), summary, day)
+    out_dir = prepare_folder(Path(out), force=force)
+    with FolderLock(out_dir):
+        entries = read_manifest(out_dir)
+        own = {entry.file: entry.name for entry in entries.values()
+               if entry.kind == kind and entry.file}  # fmt: skip
+        files = safe_file_names(names, prefix=kind, reserved=own)
+        shared = {"version": _version(), "notebook": file_digest(notebook),
+                  "source": _source_digest(data), "targets": file_digest(targets), "pdf": pdf,
+                  "skip_invalid": skip_invalid}  # fmt: skip
+        run = f"{dt.datetime.now().isoformat(timespec='seconds')}#{os.getpid()}"
+        tasks: list[Task] = []
+        kept: list[Entry] = []
+        for name in wanted:
+            parameters_ = {**extra, **_parameters(kind, data.source, name, period, lang, day,
+                                                  skip_invalid, targets)}  # fmt: skip
+            file = files[name]
+            mark = fingerprint(parameters=parameters_, **shared)
+            entry = entries.get(_key(kind, name))
+            if not force and _unchanged(entry, out_dir, mark, pdf):
+                assert entry is not None
+                kept.append(entry)
+                continue
+            html = out_dir / file
+            tasks.append(Task(len(tasks), name, str(notebook), parameters_, str(html),
+                              f"{name} · {INDEX_TEXT[lang]['kinds'][kind]}",
+                              str(html.with_suffix(".pdf")) if pdf else "", mark))  # fmt: skip
+        problems = write_problems(out_dir, data.skipped, source=data.source, lang=lang)
+        stop: Interrupted | None = None
+        try:
+            outcomes = run_tasks(tasks, jobs=jobs, progress=progress, label=f"{kind} reports")
+        except Interrupted as interrupted:
+            stop, outcomes = interrupted, interrupted.outcomes
+        missing = [_unknown_result(name, names, by, kind) for name in unknown]
+        for result in missing:
+            print(result.error, file=sys.stderr)
+        results = list(missing)
+        for task in tasks:
+            outcome = outcomes[task.index]
+            entry = Entry(task.name, kind, Path(task.html).name,
+                          "ok" if outcome.ok else "interrupted" if outcome.interrupted else "error",
+                          day.isoformat(), "W" if kind == "meeting" else period, data.source, lang,
+                          Path(task.pdf).name if task.pdf and outcome.ok else "",
+                          task.fingerprint if outcome.ok else "",
+                          run, dt.datetime.now().isoformat(timespec="seconds"),
+                          data.skipped.rows if data.skipped else 0, outcome.error,
+                          round(outcome.seconds, 2), outcome.summary, outcome.figures)  # fmt: skip
+            old = entries.get(_key(kind, task.name))
+            if not outcome.ok and old is not None:
+                entry.previous = _previous(old, out_dir)
+            entries[_key(kind, task.name)] = entry
+            results.append(_result(entry, out_dir, outcome.seconds, outcome.pdf_seconds))
+        results += [_result(entry, out_dir, 0.0, 0.0, unchanged=True) for entry in kept]
+        results.sort(key=lambda result: result.name)
+        write_manifest(out_dir, entries)
+        index, summary = write_index(
+            out_dir, entries, unknown=missing,
+            run={"source": data.source, "by": by, "kind": kind, "lang": lang, "as_of": day,
+                 "period": "W" if kind == "meeting" else period, "problems": problems,
+                 "skipped": data.skipped.rows if data.skipped else 0,
+                 "rows_read": data.skipped.rows_read if data.skipped else 0})  # fmt: skip
+        batch = ReportBatch(out_dir, index, tuple(results), summary, day,
+                            data.skipped.rows if data.skipped else 0, problems)  # fmt: skip
+    if stop is not None:
+        stop.batch = batch  # type: ignore[attr-defined]
+        raise stop
+    return batch
+
+
+def _key(kind: str, name: str) -> str:
+    return f"{kind}:{name}"
+
+
+def _unchanged(entry: Entry | None, out: Path, mark: str, pdf: bool) -> bool:
+    if entry is None or entry.status != "ok" or entry.fingerprint != mark:
+        return False
+    if not (out / entry.file).is_file():
+        return False
+    return not pdf or bool(entry.pdf and (out / entry.pdf).is_file())
+
+
+def _previous(old: Entry, out: Path) -> dict[str, Any] | None:
+    """Return the last good report of a name, if its file is still there."""
+    if old.status == "ok" and old.file and (out / old.file).is_file():
+        return {"file": old.file, "as_of": old.as_of, "period": old.period, "run": old.run}
+    return old.previous
+
+
+def _result(entry: Entry, out: Path, seconds: float, pdf_seconds: float, *,
+            unchanged: bool = False) -> ReportResult:  # fmt: skip
+    ok = entry.status == "ok"
+    return ReportResult(entry.name, entry.kind, out / entry.file if ok else None, ok,
+                        entry.error, seconds, entry.summary, entry.figures,
+                        out / entry.pdf if ok and entry.pdf else None, unchanged,
+                        entry.status == "interrupted", pdf_seconds)  # fmt: skip
+
+
+def _version() -> str:
+    from devvolume import __version__
+
+    return str(__version__)
+
+
+def _source_digest(data: ReportData) -> str:
+    path = Path(data.source)
+    return file_digest(path) if path.is_file() else f"dataset:{data.source}"
+
+
+def _check_days(days: Any) -> int:
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        msg = (f"stalled_days={days!r} 无效 / is not valid.\nHint: 写一个正整数，例如 14 / give a "
+               "whole number of days, e.g. 14.")  # fmt: skip
+        raise ValueError(msg)
+    return days
 
 
 def _check_options(by: str, kind: str, period: str, lang: str, jobs: int) -> Path:
@@ -233,12 +360,11 @@ def _check_parameters(notebook: Path, parameters: dict[str, Any]) -> dict[str, A
     source = next(("".join(cell["source"]) for cell in cells
                    if "parameters" in cell.get("metadata", {}).get("tags", [])), "")  # fmt: skip
     known = set(re.findall(r"^(\w+)\s*(?::|=)", source, flags=re.MULTILINE))
-    managed = {"source", "team", "rep", "period", "lang", "as_of"}
-    wrong = sorted(set(parameters) - (known - managed))
+    wrong = sorted(set(parameters) - (known - MANAGED))
     if wrong:
         msg = (f"报告笔记本 {notebook.stem} 不接受参数 / does not take the parameters {wrong}. "
-               f"Parameters it takes: {', '.join(sorted(known - managed))} "
-               f"({', '.join(sorted(managed & known))} are set by build_reports).")  # fmt: skip
+               f"Parameters it takes: {', '.join(sorted(known - MANAGED))} "
+               f"({', '.join(sorted(MANAGED & known))} are set by build_reports).")  # fmt: skip
         raise ValueError(msg)
     return dict(parameters)
 
@@ -254,116 +380,20 @@ def _select(names: list[str], only: Sequence[str] | None) -> tuple[list[str], li
     return wanted, unknown
 
 
-def _unknown_message(name: str, names: list[str], by: str) -> str:
+def _unknown_result(name: str, names: list[str], by: str, kind: str) -> ReportResult:
     zh, en = _WHO[by]
-    return (f"没有名为“{name}”的{zh} / no {en} named {name!r}. "
-            f"现有{zh} / existing {en}s: {'、'.join(names)}.\n"
-            f"Hint: 检查 --only 的拼写（与工作日志表“{zh}”列一致）/ check the spelling in --only.")  # fmt: skip
+    error = (f"没有名为“{name}”的{zh} / no {en} named {name!r}. "
+             f"现有{zh} / existing {en}s: {'、'.join(names)}.\n"
+             f"Hint: 检查 --only 的拼写（与工作日志表“{zh}”列一致）/ check the spelling in --only.")  # fmt: skip
+    return ReportResult(name, kind, None, False, error)
 
 
-def _parameters(kind: str, source: str, name: str, period: str, lang: str, day: dt.date
-                ) -> dict[str, Any]:  # fmt: skip
+def _parameters(kind: str, source: str, name: str, period: str, lang: str, day: dt.date,
+                skip_invalid: bool, targets: str | os.PathLike[str] | None) -> dict[str, Any]:  # fmt: skip
     who = KINDS[kind][1]
     parameters: dict[str, Any] = {"source": source, who: name, "lang": lang,
-                                  "as_of": day.isoformat()}  # fmt: skip
+                                  "as_of": day.isoformat(), "skip_invalid": skip_invalid,
+                                  "targets": str(Path(targets).resolve()) if targets else ""}  # fmt: skip
     if kind != "meeting":
         parameters["period"] = period
     return parameters
-
-
-def publish_summary(figures: Mapping[str, Any], /, **shown: Any) -> None:
-    """Give the batch this report's numbers: ``figures`` for ``summary.csv``, ``shown`` for the index.
-
-    Call it once, at the end of a report notebook. The output is taken out of the report
-    before export, so it never shows in the HTML.
-
-    Parameters
-    ----------
-    figures : mapping
-        The machine-readable row: keys among ``period, as_of, contacted, qualified, signed,
-        won, target, attainment`` (e.g. :meth:`PeriodFigures.summary`), the numbers the page
-        shows.
-    **shown
-        Headline numbers for the index page, under human labels (``成交=8``).
-
-    Raises
-    ------
-    ValueError
-        For a key of ``figures`` that ``summary.csv`` has no column for.
-    """
-    from IPython.display import display
-
-    unknown = sorted(set(figures) - set(SUMMARY_FIELDS))
-    if unknown:
-        msg = (f"summary.csv 没有这些列 / summary.csv has no columns {unknown}.\n"
-               f"Hint: use {', '.join(SUMMARY_FIELDS)}.")  # fmt: skip
-        raise ValueError(msg)
-
-    def plain(value: Any) -> Any:
-        return value.item() if hasattr(value, "item") else value
-
-    payload = {"figures": {key: plain(value) for key, value in figures.items()},
-               "shown": {label: plain(value) for label, value in shown.items()}}  # fmt: skip
-    display({SUMMARY_MIMETYPE: payload}, raw=True)
-
-
-# --- file names and the output folder ----------------------------------------------------------
-
-
-def safe_file_names(names: Iterable[str], *, prefix: str) -> dict[str, str]:
-    r"""Map each name to a file name that is safe on every system and still readable.
-
-    Chinese and other letters stay. Path separators, characters Windows reserves
-    (``\\ / : * ? " < > |``), control characters and ``..`` become ``_`` (a run of them one
-    ``_``), leading and trailing dots and spaces go, and the name is cut
-    to :data:`MAX_NAME_CHARS`. When that changed the name, or two names would give the same
-    file (ignoring case, as Windows and macOS do), a short hash of the original name is added.
-
-    Examples
-    --------
-    >>> safe_file_names(["华东一组", "../../x", "a/b"], prefix="team")
-    {'华东一组': 'team_华东一组.html', '../../x': 'team__x-9bdbf20b.html', 'a/b': 'team_a_b-3ec69c85.html'}
-    """
-    names = list(dict.fromkeys(names))
-    stems = {name: _clean(name) for name in names}
-    seen: dict[str, int] = {}
-    for stem in stems.values():
-        seen[stem.casefold()] = seen.get(stem.casefold(), 0) + 1
-    files = {}
-    for name, stem in stems.items():
-        if stem != name or seen[stem.casefold()] > 1:
-            digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:HASH_CHARS]
-            stem = f"{stem}-{digest}"
-        files[name] = f"{prefix}_{stem}.html"
-    return files
-
-
-def _clean(name: str) -> str:
-    text = _UNSAFE.sub("_", unicodedata.normalize("NFC", str(name)))
-    text = text.strip(" .")[:MAX_NAME_CHARS].strip(" .")
-    return text or "_"
-
-
-def _inside(folder: Path, file_name: str) -> Path:
-    """Return the file in folder; refuse anything that would resolve outside it."""
-    path = folder / file_name
-    if path.resolve().parent != folder.resolve():
-        msg = f"unsafe report file name {file_name!r} (would leave {folder})"
-        raise ValueError(msg)
-    return path
-
-
-def _prepare_out(out: Path, *, force: bool) -> Path:
-    if out.exists() and not out.is_dir():
-        msg = f"输出位置不是文件夹 / --out is not a folder: {out}\nHint: give a folder path."
-        raise ValueError(msg)
-    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()) and not force:
-        msg = (f"输出文件夹不是空的，也不是 devvolume 生成的 / the output folder {out} is not empty "
-               "and was not made by devvolume report, so its files could be overwritten.\n"
-               "Hint: choose a new or empty folder, or pass --force (force=True) to write into it.")
-        raise FileExistsError(msg)
-    out.mkdir(parents=True, exist_ok=True)
-    marker = out / MARKER
-    if not marker.is_file():
-        write_atomic(marker, "Made by `devvolume report`; it may overwrite report files here.\n")
-    return out

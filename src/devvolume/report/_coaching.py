@@ -1,313 +1,458 @@
-"""Coaching: turn a team's or a rep's numbers into what to do next week.
+"""Coaching from evidence: what a team (or rep) does well, where it falls behind, what to do.
 
-The reports compare a team's (or rep's) funnel with the company's: both rows of
-:func:`devvolume.funnel` on the whole company's reached levels, by cohort credit, so they are
-like with like (:func:`step_table`). The step where the team falls furthest behind is the
-**bottleneck**, and each bottleneck maps to the syllabus's improvement strategies
-(四、客户开发量的提升策略): 精准定位 (precise targeting), 优化流程 (a leaner sales process),
-培训 (training) and 数字营销 (digital marketing tools). The advice is concrete: it names the
-step, the gap and a first action. Peers in a personal report are shown as 同事A, 同事B…
-(:func:`anonymise`).
+:func:`coach` reads an :class:`~devvolume.report._evidence.Evidence` (the group against the
+rest of the company, every gap tested) and says:
+
+- **what the team does well**: measures where it is materially and significantly better;
+- **where it falls behind**: only gaps that are material *and* not chance. A team that is not
+  behind anywhere gets no bottleneck and no prescription, and is told so;
+- **what the numbers cannot say**: steps the log never records (a 成交 row implies 意向 and 签约,
+  so their rates are 100 % by construction), and stretches of periods with no new customer,
+  with what the team did instead (activities on customers it already had) and whether the whole
+  company ran out of new names too (a saturated customer base);
+- **what to do**: each action follows from a finding and quotes its numbers, mapped to the
+  syllabus's improvement strategies (四、客户开发量的提升策略): 精准定位 (precise targeting), 优化流程
+  (a leaner sales process), 培训 (training) and 数字营销 (digital marketing).
+
+The same function serves the team report, the rep report (the rest is every other rep) and
+the meeting pack.
 """
 
 from __future__ import annotations
 
-import itertools
-import string
-from collections.abc import Mapping, Sequence
+import html
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
-from devvolume.core import LEVELS, period_window
-from devvolume.report._figures import PeriodFigures, window_labels
+from devvolume.report._evidence import Evidence, GroupTest, Stretch, compare_rates, holm
+from devvolume.report._money import Money
+from devvolume.report._tables import STEP_NAMES
 
-#: A team whose new contacts per rep are below this share of the company's lacks leads: the
-#: bottleneck is the top of the funnel, whatever the step rates say.
-LOW_CONTACTS_SHARE = 0.8
-
-_STEP_NAMES = {
-    "zh": {"contacted": "获取新客户（首次接触）", "qualified": "首次接触 → 意向",
-           "signed": "意向 → 签约", "won": "签约 → 成交"},
-    "en": {"contacted": "finding new customers (first contacts)",
-           "qualified": "contacted → qualified", "signed": "qualified → signed",
-           "won": "signed → won"},
-}  # fmt: skip
-
-_ADVICE = {
+_T: dict[str, dict[str, Any]] = {
     "zh": {
-        "contacted": [
-            ("数字营销", "新客户来源不足。用企业微信、线上表单和行业社群先把潜在客户聚起来，"
-                         "每人每周至少新增 {goal} 个首次接触。"),
-            ("精准定位", "把陌拜的时间转到转化最好的渠道“{channel}”，"
-                         "先列出 20 家最像已成交客户的公司。"),
-        ],
-        "qualified": [
-            ("精准定位", "接触了却没有意向：名单不够准。对照已成交客户的行业和规模重写目标客户画像，"
-                         "优先跟进“{channel}”来的线索。"),
-            ("数字营销", "首次接触前先发一份案例或产品短视频，电话里就有话题，意向率更高。"),
-        ],
-        "signed": [
-            ("培训", "有意向却签不下来：安排一次需求挖掘和方案演示的专项培训，"
-                     "每周例会做一轮角色演练。"),
-            ("优化流程", "客户表示意向后 48 小时内给出方案和报价，减少等待中流失的客户。"),
-        ],
-        "won": [
-            ("优化流程", "签约后迟迟不成交：理清从签约到交付、回款的每一步，签约后 7 天内必须回访；"
-                         "现在有 {stalled} 个签约客户停滞。"),
-            ("培训", "练习促成与异议处理，特别是价格和付款条件的谈判。"),
-        ],
+        "team": "本团队", "team_rest": "其他团队", "rep_rest": "其他销售员",
+        "step:qualified": "首次接触 → 意向", "step:signed": "意向 → 签约", "step:won": "签约 → 成交",
+        "win_rate": "赢单率（成交 ÷ 成交与流失）", "contacts_per_rep": "人均新接触客户（近 {days} 天）",
+        "activities_per_rep": "人均活动次数（近 {days} 天）", "cycle_days": "首次接触到成交的天数（中位数）",
+        "stalled_share": "在谈客户中停滞的比例", "channel_mix": "新客户来自“{channel}”的比例",
+        "attainment": "本期目标达成率（成交 ÷ 目标）",
+        "a_attainment": ("优化流程", "本期目标达成率 {g}，{rest} {r}：周会上逐人对照目标和在谈客户，先跟进最接近成"
+                                 "交的客户。"),
+        "targets_missed": "全公司本期目标达成率只有 {a}（成交 {won} 个，目标 {target} 个）：目标普遍没有达成，不是"
+                          "{who}独有的问题，值得讨论目标本身是否合理。",
+        "weaker": "明显较弱", "stronger": "明显较强", "small": "有差别但不大", "similar": "差距可能只是偶然",
+        "too_few": "数据太少，无法判断",
+        "measure": "指标", "p": "p 值（已按项数校正）", "verdict": "结论",
+        "behind": "{measure}：{who} {g}，{rest} {r}（p {p}），差距明显，不太可能是偶然。",
+        "ahead": "{measure}：{who} {g}，{rest} {r}（p {p}）。",
+        "none_behind": "与{rest}相比，开发结果（新客户、各环节转化、赢单、周期、停滞）"
+                       "没有哪一项差距既明显又能排除偶然，"
+                       "所以这里不指定瓶颈、不开药方。",
+        "efficient": "{who_sp}的活动次数明显少于{rest}（人均 {g}，{rest} {r}），但新接触客户并不少：活动少不是问题，"
+                     "不必为了活动数而加活动。",
+        "none_ahead": "没有哪一项明显好于{rest}。",
+        "largest": "差距最大的一项是{measure}：{who} {g}，{rest} {r}，但可能只是偶然，下一期再看是否持续。",
+        "implied": "工作日志里没有“{levels}”的记录：这些阶段只能由后面的成交行推出，比例必然是 100%，所以不比较相"
+                   "关的环节。",
+        "empty_contacted": "{who_sp}已连续 {n}（自 {since} 起）没有新接触的客户{last}。",
+        "empty_won": "{who_sp}已连续 {n}（自 {since} 起）没有新成交的客户{last}。",
+        "last_new": "，上一个新客户在 {when}",
+        "still_worked": "这段时间里仍有 {acts} 条活动记录，{latest}跟进了 {k} 个已有客户：精力都放在已有客户身上。",
+        "others_found": "同一时间，全公司其他人找到了 {m} 个新客户。",
+        "not_worked": "这段时间里没有任何活动记录：请先确认工作日志是否还在填写。",
+        "saturated": "全公司在这段时间也没有新的首次接触：日志里的 {total} 个客户早已全部接触过，客户基础已经饱和"
+                     "，新的开发量只能来自新的客户名单。",
+        "count_W": "{n} 周", "count_M": "{n} 个月", "count_Q": "{n} 个季度", "count_Y": "{n} 年",
+        "latest_W": "最近一周", "latest_M": "最近一个月", "latest_Q": "最近一个季度", "latest_Y": "最近一年",
+        "a_stretch": ("精准定位", "连续 {n}没有新接触的客户，而全公司其他人这段时间找到了 {m} 个：每周留出固定时段"
+                              "开发新客户{hint}，周会上检查新接触的数量。"),
+        "a_saturated": ("精准定位", "现有客户名单已经用完。和团队一起列一份新的目标客户名单（新行业、新区域或新渠"
+                                "道），先给每人每周定一个新接触的数量，周会上检查。"),
+        "a_contacts_effort": ("优化流程", "新接触少，活动也少（人均 {ag} 次，{rest} {ar} 次）：每人每周固定两个半"
+                                      "天只做新客户开发，周会逐人检查下周的拜访名单。"),
+        "a_contacts_focus": ("精准定位", "活动不少（人均 {ag} 次，{rest} {ar} 次），新接触却少：时间多花在已接触的客户"
+                                     "身上。每周留出固定时段开发新客户{hint}，先列出 20 家最像已成交客户的公司。"),
+        "channel_hint": "，优先“{channel}”渠道（全公司这个渠道的客户成交率 {x}，其他渠道 {y}）",
+        "a_qualified": ("精准定位", "接触了却很少转为意向（{g}，{rest} {r}）：名单不够准。对照已成交客户的行业和规"
+                                "模重写目标客户画像，首次接触前先发一份案例或产品短视频。"),
+        "a_signed": ("培训", "有意向却签不下来（{g}，{rest} {r}）：安排一次需求挖掘和方案演示的专项培训，每周例会"
+                           "做一轮角色演练；客户表示意向后 48 小时内给出方案和报价。"),
+        "a_won": ("优化流程", "签约后成交的少（{g}，{rest} {r}）：理清从签约到交付、回款的每一步，签约后 7 天内必"
+                          "须回访。{money}"),
+        "a_win_rate": ("培训", "赢单率偏低（{g}，{rest} {r}）：逐一复盘最近流失的客户，练习价格和付款条件的异议处理。"),
+        "a_cycle": ("优化流程", "成交周期长（中位数 {g}，{rest} {r}）：给每个阶段定一个最长停留天数，超过的客户拿"
+                            "到周会上讨论下一步。"),
+        "a_stalled": ("优化流程", "在谈客户中停滞的多（{g}，{rest} {r}）：本周先联系停滞最久的 {n} 个客户：{names}。"),
+        "a_channel": ("数字营销", "“{channel}”来的客户成交率 {x}（其他渠道 {y}），但{who}只有 {g} 的新客户来自这个渠道"
+                              "（{rest} {r}）：把更多开发时间和线上投放放到这个渠道。"),
+        "a_follow_up": ("优化流程", "日常跟进：{n} 个在谈客户已 {days} 天以上无人联系，本周先联系停滞最久的：{name"
+                                "s}。"),
+        "a_keep": ("保持", "没有证据表明哪个环节比{rest}差，不必为此改变做法；把例会时间用在停滞客户和下周计划上。"),
+        "money_open": "目前还有 {n} 个签约客户未成交，记录的金额合计 {value:,.0f} 元。",
+        "days": "{v:.0f} 天", "per_rep": "{v:.1f}",
     },
     "en": {
-        "contacted": [
-            ("Digital marketing", "Too few new leads. Gather prospects through WeChat Work, web "
-                                  "forms and trade groups; aim for at least {goal} first contacts "
-                                  "per rep per week."),
-            ("Precise targeting", "Move cold-call time to the channel that converts best "
-                                  "(\u201c{channel}\u201d); list 20 companies that look like "
-                                  "customers already won."),
-        ],
-        "qualified": [
-            ("Precise targeting", "Contacts do not become interested: the list is off. Redraw the "
-                                  "ideal-customer profile from the customers won, and follow up "
-                                  "leads from \u201c{channel}\u201d first."),
-            ("Digital marketing", "Send a case study or a short product video before the first "
-                                  "call, so the call has something to talk about."),
-        ],
-        "signed": [
-            ("Training", "Interest does not become contracts: run a training on needs discovery "
-                         "and demos, with a role-play round in every weekly meeting."),
-            ("Streamlined process", "Send the proposal and quote within 48 hours of a customer "
-                                    "showing interest."),
-        ],
-        "won": [
-            ("Streamlined process", "Signed customers do not close: map every step from contract "
-                                    "to delivery and payment, and call back within 7 days of "
-                                    "signing; {stalled} signed customers are stalled now."),
-            ("Training", "Practise closing and objection handling, especially on price and "
-                         "payment terms."),
-        ],
+        "team": "the team", "team_rest": "the other teams", "rep_rest": "the other reps",
+        "step:qualified": "contacted → qualified", "step:signed": "qualified → signed",
+        "step:won": "signed → won", "win_rate": "win rate (won ÷ won and lost)",
+        "contacts_per_rep": "new customers contacted per rep (last {days} days)",
+        "activities_per_rep": "activities per rep (last {days} days)",
+        "cycle_days": "days from first contact to won (median)",
+        "stalled_share": "share of open customers stalled",
+        "channel_mix": "share of new customers from \u201c{channel}\u201d",
+        "attainment": "target attainment this period (won ÷ target)",
+        "a_attainment": ("Streamlined process", "Target attainment {g} this period, {rest} {r}: go "
+                         "through each rep's target and open customers in the meeting, and follow up "
+                         "the customers closest to winning first."),
+        "targets_missed": "The whole company reached only {a} of this period's targets ({won} won, "
+                          "target {target}): targets are missed across the board, not by {who} alone; "
+                          "worth discussing whether they are realistic.",
+        "weaker": "clearly weaker", "stronger": "clearly stronger", "small": "real but small",
+        "similar": "possibly just chance",
+        "too_few": "too few cases to tell", "measure": "Measure", "p": "p-value (adjusted)",
+        "verdict": "Verdict",
+        "behind": "{measure}: {who} {g}, {rest} {r} (p {p}); a clear gap, unlikely to be chance.",
+        "ahead": "{measure}: {who} {g}, {rest} {r} (p {p}).",
+        "efficient": "{who_cap} logs clearly fewer activities than {rest} ({g} per rep, {rest} {r}) "
+                     "yet contacts no fewer new customers: fewer activities are not a problem here; "
+                     "no need to add activity for its own sake.",
+        "none_behind": "Against {rest}, no result (new customers, step rates, wins, cycle, stalled "
+                       "customers) shows a gap both large and beyond chance, so no bottleneck is "
+                       "named and nothing is prescribed.",
+        "none_ahead": "Nothing is clearly better than {rest}.",
+        "largest": "The largest gap is {measure} ({who} {g}, {rest} {r}), but it may be chance: "
+                   "look again next period.",
+        "implied": "The work log has no \u201c{levels}\u201d rows: those stages are only implied by "
+                   "later won rows (100 % by construction), so those steps are not compared.",
+        "empty_contacted": "{who_cap} has contacted no new customer for {n} in a row (since "
+                           "{since}){last}.",
+        "empty_won": "{who_cap} has won no new customer for {n} in a row (since {since}){last}.",
+        "last_new": "; the last new one was in {when}",
+        "still_worked": " Meanwhile there were {acts} activities, and {k} existing customers were "
+                        "worked in the {latest}: the effort goes to customers already known.",
+        "others_found": " In the same time the rest of the company found {m} new customers.",
+        "not_worked": " No activity was logged in that time: check that the work log is still kept.",
+        "saturated": " The whole company made no new first contact in that time either: all {total} "
+                     "customers in the log were contacted long ago. The customer base is saturated; "
+                     "new volume can only come from a new list of prospects.",
+        "count_W": "{n} weeks", "count_M": "{n} months", "count_Q": "{n} quarters", "count_Y": "{n} years",
+        "latest_W": "latest week", "latest_M": "latest month", "latest_Q": "latest quarter",
+        "latest_Y": "latest year",
+        "a_stretch": ("Precise targeting", "No new contacts for {n}, while the rest of the company "
+                      "found {m} in that time: set fixed hours each week for new customers{hint}, "
+                      "and count the new contacts in every weekly meeting."),
+        "a_saturated": ("Precise targeting", "The customer list is used up. Draw a new list of "
+                        "prospects with the team (new industries, regions or channels) and set each "
+                        "rep a weekly number of first contacts, checked in the weekly meeting."),
+        "a_contacts_effort": ("Streamlined process", "Few new contacts and few activities ({ag} per "
+                              "rep, {rest} {ar}): block two half-days a week per rep for new "
+                              "customers only, and check each rep's visit list in the meeting."),
+        "a_contacts_focus": ("Precise targeting", "Plenty of activity ({ag} per rep, {rest} {ar}) "
+                             "but few new contacts: the time goes to customers already contacted. "
+                             "Set fixed hours for new customers{hint}, starting with 20 companies "
+                             "that look like customers already won."),
+        "channel_hint": ", first from \u201c{channel}\u201d (company-wide {x} of its customers are "
+                        "won, {y} from other channels)",
+        "a_qualified": ("Precise targeting", "Contacts rarely become interested ({g}, {rest} {r}): "
+                        "the list is off. Redraw the ideal-customer profile from the customers won, "
+                        "and send a case study before the first call."),
+        "a_signed": ("Training", "Interest rarely becomes a contract ({g}, {rest} {r}): run a "
+                     "training on needs discovery and demos, role-play in every weekly meeting, and "
+                     "send the proposal within 48 hours of a customer showing interest."),
+        "a_won": ("Streamlined process", "Signed customers rarely close ({g}, {rest} {r}): map every "
+                  "step from contract to delivery and payment, and call back within 7 days of "
+                  "signing.{money}"),
+        "a_win_rate": ("Training", "Low win rate ({g}, {rest} {r}): review each recently lost "
+                       "customer and practise handling objections on price and payment terms."),
+        "a_cycle": ("Streamlined process", "Long sales cycle (median {g}, {rest} {r}): set a "
+                    "longest stay for every stage and discuss every customer past it."),
+        "a_stalled": ("Streamlined process", "Many open customers stalled ({g}, {rest} {r}): call the "
+                      "{n} longest-stalled this week: {names}."),
+        "a_channel": ("Digital marketing", "Customers from \u201c{channel}\u201d are won more often "
+                      "({x}, other channels {y}), yet only {g} of {who}'s new customers come from it "
+                      "({rest} {r}): move prospecting time and online spend there."),
+        "a_follow_up": ("Streamlined process", "Routine follow-up: {n} open customers have had no "
+                        "contact for {days}+ days; call the longest-stalled first: {names}."),
+        "a_keep": ("Keep going", "Nothing shows a step weaker than {rest}'s, so there is no reason to "
+                   "change how it is done; spend the meeting on stalled customers and next week's plan."),
+        "money_open": " {n} signed customers are not won yet, worth {value:,.0f} as recorded.",
+        "days": "{v:.0f} days", "per_rep": "{v:.1f}",
     },
 }  # fmt: skip
+
+#: Weaknesses in the order a manager should tackle them.
+_ORDER = ("contacts_per_rep", "attainment", "step:qualified", "step:signed", "step:won", "win_rate",
+          "cycle_days", "stalled_share", "channel_mix")  # fmt: skip
+_ADVICE = {"attainment": "a_attainment", "step:qualified": "a_qualified", "step:signed": "a_signed",
+           "step:won": "a_won", "win_rate": "a_win_rate", "cycle_days": "a_cycle", "stalled_share": "a_stalled",
+           "channel_mix": "a_channel"}  # fmt: skip
+#: Below this company-wide attainment, targets are said to be missed across the board.
+TARGETS_MISSED = 0.8
+#: A gap below this relative size is not worth naming as "the largest", even as a maybe.
+LARGEST_WORTH_SAYING = 0.1
+#: Stalled customers named in an action.
+NAMED_STALLED = 3
 
 
 @dataclass(frozen=True)
-class Bottleneck:
-    """The funnel step where a team (or rep) falls furthest behind the company.
+class Coaching:
+    """What the coaching section says: strengths, weaknesses (tested), notes and actions."""
 
-    ``level`` is the level the step leads to (``"qualified"`` is contacted → qualified);
-    ``"contacted"`` means too few new contacts. ``rate`` and ``company_rate`` are the step's
-    conversion (for ``"contacted"``: new contacts per rep), ``ratio`` is rate ÷ company_rate.
+    strengths: tuple[str, ...]
+    weaknesses: tuple[str, ...]
+    notes: tuple[str, ...]
+    advice: tuple[tuple[str, str], ...]
+    #: The first weakness, in a few words (for the index); ``""`` when there is none.
+    bottleneck: str
+    table: pd.DataFrame
+
+    def html(self, *, lang: str = "zh") -> str:
+        """Return the section as HTML: what goes well, what falls behind, notes and actions."""
+        esc = html.escape
+        heads = ({"good": "做得好的地方", "bad": "需要改进的地方（差距明显且不太可能是偶然）",
+                  "notes": "数字背后的情况", "todo": "建议"} if lang == "zh" else
+                 {"good": "What goes well", "bad": "Where it falls behind (a clear gap, unlikely "
+                  "to be chance)", "notes": "Behind the numbers", "todo": "What to do"})  # fmt: skip
+        colon = "：" if lang == "zh" else ": "
+        parts = []
+        for key, items in (("notes", self.notes), ("good", self.strengths), ("bad", self.weaknesses)):
+            if items:
+                parts.append(f"<p><b>{esc(heads[key])}</b></p><ul>"
+                             + "".join(f"<li>{esc(item)}</li>" for item in items) + "</ul>")  # fmt: skip
+        parts.append(f"<p><b>{esc(heads['todo'])}</b></p><ol>" + "".join(
+            f"<li><b>{esc(strategy)}</b>{colon}{esc(action)}</li>" for strategy, action in self.advice)
+            + "</ol>")  # fmt: skip
+        return "\n".join(parts)
+
+
+def coach(evidence: Evidence, *, lang: str = "zh", period: str = "M", money: Money | None = None,
+          stalled_days: int = 14, who_label: str = "",
+          attainment: tuple[int, int, int, int] | None = None) -> Coaching:  # fmt: skip
+    """Turn the evidence about one team or rep into coaching (see the module docstring).
+
+    ``who_label`` names the group in sentences (default "本团队" / "the team"; a rep's name).
+    ``attainment`` is ``(won, target, company_won, company_target)`` for this period so far,
+    when there are targets: the group's attainment is tested against the rest's, and targets
+    missed across the whole company are said to be so.
     """
-
-    level: str
-    rate: float
-    company_rate: float
-    ratio: float
-
-    def step_name(self, lang: str = "zh") -> str:
-        """Name the step in words."""
-        return _STEP_NAMES[lang][self.level]
-
-
-def find_bottleneck(
-    funnel: pd.DataFrame,
-    company_funnel: pd.DataFrame,
-    *,
-    reps: int = 1,
-    company_reps: int = 1,
-) -> Bottleneck:
-    """Find the step where ``funnel`` falls furthest behind ``company_funnel``.
-
-    Parameters
-    ----------
-    funnel, company_funnel : pandas.DataFrame
-        :func:`devvolume.core.funnel` results (``level``, ``customers``).
-    reps, company_reps : int
-        Reps behind each funnel, to compare new contacts per rep.
-
-    Returns
-    -------
-    Bottleneck
-        Too few contacts per rep (below :data:`LOW_CONTACTS_SHARE` of the company's) comes
-        first; otherwise the step with the lowest ratio of step conversions.
-
-    Examples
-    --------
-    >>> team = pd.DataFrame({"level": ["contacted", "qualified", "signed", "won"],
-    ...                      "customers": [100, 40, 10, 8]})
-    >>> company = pd.DataFrame({"level": ["contacted", "qualified", "signed", "won"],
-    ...                         "customers": [500, 200, 100, 80]})
-    >>> find_bottleneck(team, company, reps=2, company_reps=10)
-    Bottleneck(level='signed', rate=0.25, company_rate=0.5, ratio=0.5)
-    """
-    counts = _counts(funnel)
-    company = _counts(company_funnel)
-    per_rep = counts["contacted"] / max(reps, 1)
-    company_per_rep = company["contacted"] / max(company_reps, 1)
-    if company_per_rep and per_rep < LOW_CONTACTS_SHARE * company_per_rep:
-        return Bottleneck("contacted", per_rep, company_per_rep, per_rep / company_per_rep)
-    worst: Bottleneck | None = None
-    for previous, level in itertools.pairwise(LEVELS):
-        rate = counts[level] / counts[previous] if counts[previous] else 0.0
-        company_rate = company[level] / company[previous] if company[previous] else 0.0
-        ratio = rate / company_rate if company_rate else 1.0
-        if worst is None or ratio < worst.ratio:
-            worst = Bottleneck(level, rate, company_rate, ratio)
-    assert worst is not None
-    return worst
-
-
-def _counts(funnel: pd.DataFrame) -> dict[str, int]:
-    table = funnel.set_index("level")["customers"]
-    return {level: int(table.get(level, 0)) for level in LEVELS}
+    t = _T[lang]
+    who = who_label or t["team"]
+    rest = t[f"{evidence.who}_rest"]
+    spaced = who + " " if lang == "zh" and who[-1:].isascii() else who
+    words = {"who": who, "rest": rest, "who_cap": who[:1].upper() + who[1:], "who_sp": spaced}
+    tests = _tests(evidence, attainment)
+    strengths: list[str] = []
+    weaknesses: list[str] = []
+    advice: list[tuple[str, str]] = []
+    notes = _notes(evidence, t, words, period)
+    if attainment is not None and _missed_everywhere(*attainment):
+        notes = (*notes, t["targets_missed"].format(a=_pct(attainment[2] / attainment[3]),
+                                                    won=attainment[2], target=attainment[3], **words))
+    for stretch in evidence.empty:
+        if stretch.level != "contacted":
+            continue
+        if stretch.company_new == 0:
+            advice.append(t["a_saturated"])
+        else:
+            strategy, action = t["a_stretch"]
+            advice.append((strategy, action.format(n=t[f"count_{period}"].format(n=stretch.periods),
+                                                   m=stretch.company_new, hint=_channel_hint(evidence, t))))
+    for measure in (*_ORDER, "activities_per_rep"):
+        test = tests.get(measure)
+        if test is None:
+            continue
+        shown = _shown(test, t, evidence)
+        label = _measure(measure, t, evidence)
+        if test.verdict == "stronger":
+            strengths.append(t["ahead"].format(measure=label, **shown, **words))
+        elif test.verdict == "weaker" and measure != "activities_per_rep":
+            weaknesses.append(t["behind"].format(measure=label, **shown, **words))
+            advice.append(_action(measure, test, evidence, t, words, money, stalled_days))
+    if tests["activities_per_rep"].verdict == "weaker" and tests["contacts_per_rep"].verdict != "weaker":
+        notes = (*notes, t["efficient"].format(**_shown(tests["activities_per_rep"], t, evidence), **words))
+    if not weaknesses:
+        weaknesses_note = t["none_behind"].format(**words)
+        largest = _largest(tests)
+        extra = ([t["largest"].format(measure=_measure(largest.measure, t, evidence),
+                                      **_shown(largest, t, evidence), **words)]
+                 if largest is not None else [])  # fmt: skip
+        notes = (*notes, weaknesses_note, *extra)
+        if not advice:
+            advice.append((t["a_keep"][0], t["a_keep"][1].format(**words)))
+    if not strengths:
+        notes = (*notes, t["none_ahead"].format(**words))
+    stalled = evidence.stalled_list
+    if len(stalled) and not any(m == "stalled_share" for m in _weak(tests)):
+        names = "、".join(stalled["customer"].head(NAMED_STALLED).astype(str)) if lang == "zh" else \
+            ", ".join(stalled["customer"].head(NAMED_STALLED).astype(str))
+        strategy, action = t["a_follow_up"]
+        advice.append((strategy, action.format(n=len(stalled), days=stalled_days, names=names)))
+    first = next((m for m in _ORDER if m in _weak(tests)), "")
+    bottleneck = _measure(first, t, evidence).split("（")[0].split(" (")[0] if first else ""
+    return Coaching(tuple(strengths), tuple(weaknesses), tuple(notes), tuple(advice), bottleneck,
+                    evidence_table(evidence, lang=lang, who_label=who, attainment=attainment))  # fmt: skip
 
 
-def recommendations(
-    bottleneck: Bottleneck,
-    *,
-    best_channel: str = "",
-    stalled: int = 0,
-    weekly_contacts_goal: int = 5,
-    lang: str = "zh",
-) -> list[tuple[str, str]]:
-    """Turn a bottleneck into two concrete actions: ``(strategy, action)`` pairs.
-
-    Parameters
-    ----------
-    bottleneck : Bottleneck
-        From :func:`find_bottleneck`.
-    best_channel : str
-        The channel whose contacts convert best, named in targeting advice.
-    stalled : int
-        Stalled signed customers, named in process advice.
-    weekly_contacts_goal : int
-        First contacts per rep per week to aim for.
-    lang : {"zh", "en"}
-        Language.
-
-    Examples
-    --------
-    >>> advice = recommendations(Bottleneck("won", 0.5, 0.8, 0.625), stalled=3)
-    >>> [strategy for strategy, _ in advice]
-    ['优化流程', '培训']
-    >>> "3 个签约客户停滞" in advice[0][1]
-    True
-    """
-    channel = best_channel or ("转介绍" if lang == "zh" else "referrals")
-    return [
-        (strategy, text.format(channel=channel, stalled=stalled, goal=weekly_contacts_goal))
-        for strategy, text in _ADVICE[lang][bottleneck.level]
-    ]
-
-
-def anonymise(names: Sequence[str], *, keep: str = "", lang: str = "zh") -> dict[str, str]:
-    """Map peers to 同事A, 同事B… (in name order); ``keep`` keeps its own name.
-
-    Examples
-    --------
-    >>> anonymise(["王芳", "李强", "陈静"], keep="陈静")
-    {'李强': '同事A', '王芳': '同事B', '陈静': '陈静'}
-    >>> anonymise(["b", "a"], lang="en")
-    {'a': 'Peer A', 'b': 'Peer B'}
-    """
-    prefix = "同事" if lang == "zh" else "Peer "
-    letters = string.ascii_uppercase
-    mapping = {}
-    peers = sorted(name for name in set(names) if name != keep)
-    for number, name in enumerate(peers):
-        suffix = letters[number % 26] + (str(number // 26) if number >= 26 else "")
-        mapping[name] = f"{prefix}{suffix}"
-    if keep in set(names):
-        mapping[keep] = keep
-    return mapping
-
-
-def period_target(targets: pd.DataFrame | None, *, day: Any, period: str, **where: str
-                  ) -> int | None:  # fmt: skip
-    """Sum the targets of one team or rep (``where``) whose period lies in the report period.
-
-    Targets are set per rep and month: a team's target is the sum of its reps' targets, a
-    quarter's the sum of its months'. A week has no target (a monthly target cannot be cut into
-    weeks), and neither has a period with no target rows: both give ``None``.
-
-    Examples
-    --------
-    >>> plan = pd.DataFrame({"rep": ["A", "B", "A"], "team": ["T", "T", "T"],
-    ...                      "period": pd.to_datetime(["2026-03-01", "2026-04-01", "2026-04-01"]),
-    ...                      "target": [5, 7, 2]})
-    >>> period_target(plan, day="2026-04-18", period="M", team="T")
-    9
-    >>> period_target(plan, day="2026-04-18", period="Q", rep="A"), period_target(plan, day="2026-04-18", period="W")
-    (2, None)
-    """
-    if targets is None or period == "W":
-        return None
-    window = period_window(day, period)
-    inside = targets[(targets["period"] >= pd.Timestamp(window.first))
-                     & (targets["period"] <= pd.Timestamp(window.last))]  # fmt: skip
-    for column, value in where.items():
-        inside = inside[inside[column] == value]
-    return int(inside["target"].sum()) if not inside.empty else None
-
-
-def volume_table(figures: PeriodFigures, *, text: dict[str, str], lang: Literal["zh", "en"] = "zh",
-                 levels: Sequence[str] = LEVELS) -> pd.DataFrame:  # fmt: skip
-    """Tabulate each level's volume this period against the comparison window, and won against target.
-
-    The two window columns are labelled by :func:`~devvolume.report.window_labels`: "本期至今"
-    and "上期同样天数" while the period is running, "本期" and "上期" once it is over. ``text``
-    holds the other column labels (keys ``level, delta, target, attain``).
-
-    Examples
-    --------
-    >>> from devvolume.report._data import load_company
-    >>> from devvolume.report._figures import period_figures
-    >>> figures = period_figures(load_company("software", as_of="2025-03-18"), period="M",
-    ...                          team="华东一组", target=8)
-    >>> labels = {key: key for key in ("level", "delta", "target", "attain")}
-    >>> list(volume_table(figures, text=labels, levels=["won"]).columns)
-    ['本期至今', '上期同样天数', 'delta', 'target', 'attain']
-    """
-    from devvolume.viz import label
-
-    now_label, before_label = window_labels(figures.comparison, period=figures.period, lang=lang)
+def evidence_table(evidence: Evidence, *, lang: str = "zh", who_label: str = "",
+                   attainment: tuple[int, int, int, int] | None = None) -> pd.DataFrame:  # fmt: skip
+    """Every measure compared: the group, the rest, the p-value and the verdict."""
+    t = _T[lang]
+    who = who_label or t["team"]
     rows = []
-    for level in levels:
-        now, before = figures.now[level], figures.before[level]
-        goal = figures.target if level == "won" else None
-        rows.append({
-            text["level"]: label(level, lang), now_label: now, before_label: before,
-            text["delta"]: now - before, text["target"]: "—" if goal is None else goal,
-            text["attain"]: "—" if not goal else f"{now / goal:.0%}",
-        })  # fmt: skip
-    return pd.DataFrame(rows).set_index(text["level"])
+    for measure, test in _tests(evidence, attainment).items():
+        shown = _shown(test, t, evidence)
+        rows.append({t["measure"]: _measure(measure, t, evidence), who: shown["g"],
+                     t[f"{evidence.who}_rest"]: shown["r"], t["p"]: shown["p"].lstrip("= "),
+                     t["verdict"]: t[test.verdict]})  # fmt: skip
+    return pd.DataFrame(rows).set_index(t["measure"])
 
 
-def step_table(funnels: Mapping[str, pd.DataFrame], win_rates: Mapping[str, float | None], *,
-               step: str, win_rate: str, lang: Literal["zh", "en"] = "zh") -> pd.DataFrame:  # fmt: skip
-    """Tabulate the funnel's step rates (and the win rate) side by side, one column per funnel.
+def _tests(evidence: Evidence, attainment: tuple[int, int, int, int] | None = None
+           ) -> dict[str, GroupTest]:  # fmt: skip
+    tests: dict[str, GroupTest] = {"contacts_per_rep": evidence.contacts,
+                              "activities_per_rep": evidence.activities}  # fmt: skip
+    if attainment is not None and attainment[1]:
+        won, target, company_won, company_target = attainment
+        tests["attainment"] = compare_rates("attainment", won, target, company_won - won,
+                                            company_target - target)  # fmt: skip
+    recorded = set(evidence.recorded) | {"contacted"}
+    for level, test in evidence.steps.items():
+        previous = {"qualified": "contacted", "signed": "qualified", "won": "signed"}[level]
+        if level in recorded and previous in recorded:
+            tests[f"step:{level}"] = test
+    tests.update({"win_rate": evidence.win_rate, "cycle_days": evidence.cycle,
+                  "stalled_share": evidence.stalled})  # fmt: skip
+    if evidence.channel is not None and evidence.channel.won_share.verdict == "stronger":
+        tests["channel_mix"] = evidence.channel.mix
+    return holm(tests)
 
-    ``funnels`` maps a column label to a :func:`devvolume.funnel` result (one group's rows, or
-    the company's); ``win_rates`` the same labels to a win rate. ``step`` and ``win_rate`` are
-    the labels of the first column and of the last row.
 
-    Examples
-    --------
-    >>> company = pd.DataFrame({"level": ["contacted", "qualified", "signed", "won"],
-    ...                         "from_previous": [None, 0.5, 0.5, 0.8]})
-    >>> table = step_table({"全公司": company}, {"全公司": 0.3}, step="环节", win_rate="赢单率")
-    >>> table["全公司"].to_dict()
-    {'首次接触 → 意向': '50.0%', '意向 → 签约': '50.0%', '签约 → 成交': '80.0%', '赢单率': '30.0%'}
-    """
-    def share(value: Any) -> str:
-        return "—" if value is None or pd.isna(value) else f"{value:.1%}"
+def _missed_everywhere(won: int, target: int, company_won: int, company_target: int) -> bool:
+    """Whether the company, and the rest of it without the group, both missed their targets."""
+    rest_target = company_target - target
+    if not company_target or not rest_target:
+        return False
+    return (company_won / company_target < TARGETS_MISSED
+            and (company_won - won) / rest_target < TARGETS_MISSED)  # fmt: skip
 
-    names = [_STEP_NAMES[lang][level] for level in LEVELS[1:]]
-    table = pd.DataFrame({step: [*names, win_rate]})
-    for column, frame in funnels.items():
-        rates = frame.set_index("level")["from_previous"]
-        table[column] = [*(share(rates.get(level)) for level in LEVELS[1:]),
-                         share(win_rates.get(column))]  # fmt: skip
-    return table.set_index(step)
+
+def _weak(tests: dict[str, GroupTest]) -> list[str]:
+    return [measure for measure, test in tests.items() if test.verdict == "weaker"]
+
+
+def _largest(tests: dict[str, GroupTest]) -> GroupTest | None:
+    gaps = [(abs(test.group / test.rest - 1), measure) for measure, test in tests.items()
+            if test.verdict in ("similar", "small") and test.rest and test.rest == test.rest
+            and test.group == test.group and test.group != test.rest]  # fmt: skip
+    gaps = [gap for gap in gaps if gap[0] >= LARGEST_WORTH_SAYING]
+    return tests[max(gaps)[1]] if gaps else None
+
+
+def _measure(measure: str, t: dict[str, Any], evidence: Evidence) -> str:
+    if not measure:
+        return ""
+    channel = evidence.channel.channel if evidence.channel else ""
+    return str(t[measure]).format(days=evidence.recent.days, channel=channel)
+
+
+def _share(x: float, n: float) -> str:
+    return f"{x / n:.1%}（{int(x)}/{int(n)}）" if n else "—"
+
+
+def _shown(test: GroupTest, t: dict[str, Any], evidence: Evidence) -> dict[str, str]:
+    (x1, n1), (x2, n2) = test.counts
+    if test.measure == "attainment":
+        g, r = _share(x1, n1), _share(x2, n2)
+        if t is _T["en"]:
+            g, r = g.replace("（", " (").replace("）", ")"), r.replace("（", " (").replace("）", ")")
+    elif test.measure == "cycle_days":
+        g, r = t["days"].format(v=test.group), t["days"].format(v=test.rest)
+    elif test.measure.endswith("_per_rep"):
+        g, r = t["per_rep"].format(v=test.group), t["per_rep"].format(v=test.rest)
+    else:
+        g, r = _share(x1, n1), _share(x2, n2)
+        if "（" in g and t is _T["en"]:
+            g, r = g.replace("（", " (").replace("）", ")"), r.replace("（", " (").replace("）", ")")
+    p = "< 0.001" if test.p_value < 0.001 else f"= {test.p_value:.3f}"
+    return {"g": g, "r": r, "p": p}
+
+
+def _action(measure: str, test: GroupTest, evidence: Evidence, t: dict[str, Any], words: dict[str, str],
+            money: Money | None, stalled_days: int) -> tuple[str, str]:  # fmt: skip
+    shown = _shown(test, t, evidence)
+    if measure == "contacts_per_rep":
+        acts = _shown(evidence.activities, t, evidence)
+        hint = _channel_hint(evidence, t)
+        key = "a_contacts_effort" if evidence.activities.verdict == "weaker" else "a_contacts_focus"
+        strategy, action = t[key]
+        return strategy, action.format(ag=acts["g"], ar=acts["r"], hint=hint, **words)
+    strategy, action = t[_ADVICE[measure]]
+    extra: dict[str, Any] = {}
+    if measure == "step:won":
+        extra["money"] = (t["money_open"].format(n=money.open_signed, value=money.open_value)
+                          if money is not None and money.open_valued else "")  # fmt: skip
+    if measure == "stalled_share":
+        names = evidence.stalled_list["customer"].head(NAMED_STALLED).astype(str)
+        extra.update(n=min(NAMED_STALLED, len(names)), names="、".join(names))
+    if measure == "channel_mix" and evidence.channel is not None:
+        extra.update(channel=evidence.channel.channel, x=_pct(evidence.channel.won_share.group),
+                     y=_pct(evidence.channel.won_share.rest))  # fmt: skip
+    return strategy, action.format(**shown, **words, **extra)
+
+
+def _channel_hint(evidence: Evidence, t: dict[str, Any]) -> str:
+    channel = evidence.channel
+    if channel is None or channel.won_share.verdict != "stronger":
+        return ""
+    return str(t["channel_hint"]).format(channel=channel.channel, x=_pct(channel.won_share.group),
+                                         y=_pct(channel.won_share.rest))  # fmt: skip
+
+
+def _pct(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def _notes(evidence: Evidence, t: dict[str, Any], words: dict[str, str], period: str
+           ) -> tuple[str, ...]:  # fmt: skip
+    notes = []
+    missing = [level for level in ("qualified", "signed") if level not in evidence.recorded]
+    if missing:
+        names = [STEP_NAMES["zh" if t is _T["zh"] else "en"][level].split(" → ")[-1]
+                 for level in missing]  # fmt: skip
+        notes.append(t["implied"].format(levels="、".join(names) if t is _T["zh"] else ", ".join(names)))
+    for stretch in evidence.empty:
+        notes.append(_stretch_text(stretch, t, words, period, evidence))
+    return tuple(notes)
+
+
+def _when(day: Any, period: str, lang: str) -> str:
+    """Name a period by its first day: 2017 年 1 月, the week of 2016-12-26, Q1 2017…."""
+    if lang == "zh":
+        return {"W": f"{day} 那一周", "M": f"{day.year} 年 {day.month} 月",
+                "Q": f"{day.year} 年第 {(day.month - 1) // 3 + 1} 季度", "Y": f"{day.year} 年"}[period]
+    return {"W": f"the week of {day}", "M": f"{day:%B %Y}", "Q": f"Q{(day.month - 1) // 3 + 1} {day.year}",
+            "Y": f"{day.year}"}[period]  # fmt: skip
+
+
+def _stretch_text(stretch: Stretch, t: dict[str, Any], words: dict[str, str], period: str,
+                  evidence: Evidence) -> str:  # fmt: skip
+    lang = "zh" if t is _T["zh"] else "en"
+    last = ("" if stretch.last_new is None
+            else t["last_new"].format(when=_when(stretch.last_new, period, lang)))  # fmt: skip
+    text = t[f"empty_{stretch.level}"].format(n=t[f"count_{period}"].format(n=stretch.periods),
+                                              since=stretch.since, last=last, **words)  # fmt: skip
+    if stretch.level != "contacted":
+        return text
+    if stretch.activities:
+        text += t["still_worked"].format(acts=stretch.activities, k=stretch.customers_worked,
+                                         latest=t[f"latest_{period}"])  # fmt: skip
+    else:
+        text += t["not_worked"]
+    if stretch.company_new == 0:
+        total = evidence.steps["qualified"].counts[0][1] + evidence.steps["qualified"].counts[1][1]
+        text += t["saturated"].format(total=int(total))
+    else:
+        text += t["others_found"].format(m=stretch.company_new)
+    return text

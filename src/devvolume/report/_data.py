@@ -1,5 +1,9 @@
 """What a report reads: the work log (and targets) of a source, cut at the report day.
 
+A work log with bad rows is refused, with a hint to ``--skip-invalid``; with ``skip_invalid``
+the report uses the valid rows (:func:`devvolume.check_worklog`) and says how many rows were
+left out (:class:`Skipped`). Targets come with a dataset, or from a targets file.
+
 Every report of a batch is about one team or rep, but its numbers are decided on the whole
 company's log: :func:`load_company` reads the source, keeps the rows up to the report day (a cut
 by date is legitimate: "first time" up to a day does not depend on later rows) and computes the
@@ -29,13 +33,50 @@ _WHO = {"team": ("团队", "team"), "rep": ("销售员", "rep")}
 _ISO_DAY = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 
 
+#: What the refusal of a work log with bad rows suggests.
+SKIP_HINT = ("Hint: 改正这些行后重新运行；或者加 --skip-invalid（Python 里 skip_invalid=True），"
+             "只用没有问题的行生成报告，每份报告都会注明跳过了多少行 / fix these rows and run again, "
+             "or pass --skip-invalid (skip_invalid=True) to report on the valid rows only; every "
+             "report then says how many rows were skipped.")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """The rows of a work log left out because they have problems (``--skip-invalid``).
+
+    ``rows`` is the number of rows left out, ``rows_read`` the number of data rows in the file
+    and ``problems`` the table of :func:`devvolume.check_worklog` (``row, column, header,
+    value, problem``), one line per problem.
+    """
+
+    rows: int
+    rows_read: int
+    problems: pd.DataFrame
+
+    def notice(self, lang: str = "zh") -> str:
+        """Say on a page how many rows were left out, and where they are listed.
+
+        Examples
+        --------
+        >>> Skipped(3, 120, pd.DataFrame()).notice()
+        '注意：工作日志表共 120 行，其中 3 行有问题，没有计入本报告（明细见同一文件夹中的 problems.html）。'
+        """
+        if lang == "zh":
+            return (f"注意：工作日志表共 {self.rows_read} 行，其中 {self.rows} 行有问题，没有计入本报告"
+                    "（明细见同一文件夹中的 problems.html）。")
+        row = "row" if self.rows == 1 else "rows"
+        return (f"Note: {self.rows} of the work log's {self.rows_read} rows have problems and are "
+                f"not counted in this report ({row} listed in problems.html in the same folder).")
+
+
 @dataclass(frozen=True)
 class ReportData:
-    """What a report notebook reads: the work log and, for a dataset, its targets."""
+    """What a report notebook reads: the work log, the targets and the rows left out."""
 
     source: str
     worklog: pd.DataFrame
     targets: pd.DataFrame | None
+    skipped: Skipped | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +94,13 @@ class Company:
     reached: pd.DataFrame
     targets: pd.DataFrame | None
     names: dict[str, tuple[str, ...]]
+    #: The rows left out with ``skip_invalid`` (``None``: none were).
+    skipped: Skipped | None = None
+
+    @property
+    def has_amounts(self) -> bool:
+        """True when the log has a 金额 (amount) on some row: the money figures can be shown."""
+        return "amount" in self.reached.columns and bool(self.log["amount"].notna().any())
 
     def check(self, column: str, name: str) -> None:
         """Refuse a team or rep that is not in the source, or has no row up to the report day.
@@ -76,19 +124,32 @@ class Company:
             raise ValueError(msg)
 
 
-def load_source(source: str | os.PathLike[str]) -> ReportData:
+def load_source(source: str | os.PathLike[str], *, skip_invalid: bool = False,
+                targets: str | os.PathLike[str] | None = None) -> ReportData:  # fmt: skip
     """Load a work-log file or a dataset for a report (cached; every call returns fresh copies).
 
     Parameters
     ----------
     source : str or path
         A work-log file (``.xlsx``, ``.csv``) or a dataset name.
+    skip_invalid : bool
+        Use the valid rows of a work log with bad rows (``skipped`` says how many were left
+        out) instead of refusing it.
+    targets : str or path, optional
+        A targets file (``rep, team, period, target``; Chinese headers accepted); for a dataset
+        it replaces the dataset's own targets.
 
     Returns
     -------
     ReportData
-        ``source`` (the absolute file path or the dataset name), ``worklog`` and ``targets``
-        (``None`` for a work-log file).
+        ``source`` (the absolute file path or the dataset name), ``worklog``, ``targets``
+        (``None`` for a work-log file without a targets file) and ``skipped``.
+
+    Raises
+    ------
+    devvolume.WorklogError
+        For a work log with bad rows without ``skip_invalid`` (the message suggests it), and
+        for a file that cannot be read at all, or a targets file with problems.
 
     Examples
     --------
@@ -96,12 +157,14 @@ def load_source(source: str | os.PathLike[str]) -> ReportData:
     >>> data.source, sorted(data.worklog["team"].unique())[:1], data.targets is not None
     ('software', ['华东一组'], True)
     """
-    data = _load(*_key(source))
-    targets = None if data.targets is None else data.targets.copy()
-    return ReportData(data.source, data.worklog.copy(), targets)
+    data = _load(*_key(source), skip_invalid, *_targets_key(targets))
+    targets_frame = None if data.targets is None else data.targets.copy()
+    return ReportData(data.source, data.worklog.copy(), targets_frame, data.skipped)
 
 
-def load_company(source: str | os.PathLike[str] | pd.DataFrame, *, as_of: Any = "") -> Company:
+def load_company(source: str | os.PathLike[str] | pd.DataFrame, *, as_of: Any = "",
+                 skip_invalid: bool = False, targets: str | os.PathLike[str] | None = None
+                 ) -> Company:  # fmt: skip
     """Load a source as the whole company up to the report day, with its reached-levels table.
 
     Parameters
@@ -112,6 +175,10 @@ def load_company(source: str | os.PathLike[str] | pd.DataFrame, *, as_of: Any = 
     as_of : str or date, optional
         The report day (``YYYY-MM-DD``), inside the data's dates; empty means the last day in
         the data. Rows after it are left out.
+    skip_invalid : bool
+        Report on the valid rows of a work log with bad rows (see :func:`load_source`).
+    targets : str or path, optional
+        A targets file (see :func:`load_source`).
 
     Returns
     -------
@@ -131,20 +198,19 @@ def load_company(source: str | os.PathLike[str] | pd.DataFrame, *, as_of: Any = 
     ['customer', 'level', 'date']
     """
     if isinstance(source, pd.DataFrame):
-        from devvolume.inputs import read_worklog
-
-        data = ReportData("<DataFrame>", read_worklog(source), None)
+        data = _read("<DataFrame>", source, skip_invalid, _read_targets(targets))
         day = report_day(data.worklog, as_of)
         log = _up_to(data.worklog, day)
-        reached = reached_levels(log)
+        reached = _reached(log)
     else:
-        key = _key(source)
+        key = (*_key(source), skip_invalid, *_targets_key(targets))
         data = _load(*key)
         day = report_day(data.worklog, as_of)
         log, reached = _company(*key, day)
     names = {column: tuple(sorted(data.worklog[column].dropna().unique())) for column in _WHO}
-    targets = None if data.targets is None else data.targets.copy()
-    return Company(data.source, day, log.copy(), reached.copy(), targets, names)
+    targets_frame = None if data.targets is None else data.targets.copy()
+    return Company(data.source, day, log.copy(), reached.copy(), targets_frame, names,
+                   data.skipped)  # fmt: skip
 
 
 def report_day(worklog: pd.DataFrame, as_of: Any = "") -> dt.date:
@@ -229,23 +295,80 @@ def _key(source: str | os.PathLike[str]) -> tuple[str, int, int]:
     return str(source), -1, -1
 
 
+def _targets_key(targets: str | os.PathLike[str] | None) -> tuple[str, int, int]:
+    if not targets:
+        return "", -1, -1
+    path = Path(targets)
+    if not path.is_file():
+        msg = (f"找不到目标文件 / no targets file {str(targets)!r}.\nHint: 给出 .csv 或 .xlsx 文件的路径；"
+               "用 devvolume template --targets 目标.xlsx 生成空白目标表 / give the path of a .csv or "
+               ".xlsx file; devvolume template --targets targets.xlsx writes a blank one.")  # fmt: skip
+        raise ValueError(msg)
+    stat = path.stat()
+    return str(path.resolve()), stat.st_size, stat.st_mtime_ns
+
+
+def _read_targets(targets: str | os.PathLike[str] | None) -> pd.DataFrame | None:
+    if not targets:
+        return None
+    from devvolume.inputs import read_targets
+
+    return read_targets(targets)
+
+
+def _read(source: str, worklog: Any, skip_invalid: bool, targets: pd.DataFrame | None
+          ) -> ReportData:  # fmt: skip
+    """Read and check a work log: refuse bad rows, or keep the valid ones and count the rest."""
+    from devvolume.inputs import WorklogError, check_worklog, read_worklog
+
+    if not skip_invalid:
+        try:
+            return ReportData(source, read_worklog(worklog), targets)
+        except WorklogError as exc:
+            if (exc.problems["row"] > 0).any():  # row problems: the valid rows could be used
+                msg = f"{exc}\n{SKIP_HINT}"
+                raise WorklogError(msg, exc.problems, exc.source,
+                                   sheet=exc.sheet) from None  # fmt: skip
+            raise
+    check = check_worklog(worklog)
+    skipped = None
+    if not check.ok:
+        skipped = Skipped(len(check.bad_rows), check.rows_read, check.problems)
+    return ReportData(source, check.valid, targets, skipped)
+
+
 @lru_cache(maxsize=4)
-def _load(source: str, size: int, mtime_ns: int) -> ReportData:
+def _load(source: str, size: int, mtime_ns: int, skip_invalid: bool = False, targets: str = "",
+          targets_size: int = -1, targets_mtime_ns: int = -1) -> ReportData:  # fmt: skip
+    own_targets = _read_targets(targets)
     if size < 0:
         from devvolume.sim import load_dataset
 
         dataset = load_dataset(source)
-        return ReportData(source, dataset.worklog, dataset.targets)
-    from devvolume.inputs import read_worklog
-
-    return ReportData(source, read_worklog(source), None)
+        return ReportData(source, dataset.worklog,
+                          dataset.targets if own_targets is None else own_targets)  # fmt: skip
+    return _read(source, source, skip_invalid, own_targets)
 
 
 @lru_cache(maxsize=8)
-def _company(source: str, size: int, mtime_ns: int, day: dt.date
+def _company(source: str, size: int, mtime_ns: int, skip_invalid: bool, targets: str,
+             targets_size: int, targets_mtime_ns: int, day: dt.date
              ) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
-    log = _up_to(_load(source, size, mtime_ns).worklog, day)
-    return log, reached_levels(log)
+    data = _load(source, size, mtime_ns, skip_invalid, targets, targets_size, targets_mtime_ns)
+    log = _up_to(data.worklog, day)
+    return log, _reached(log)
+
+
+def _reached(log: pd.DataFrame) -> pd.DataFrame:
+    """Compute the company's reached levels; with amounts, each level's row carries its 金额.
+
+    ``amount`` is credited like a name (the row that set the level's date gives it, after rep,
+    team and channel in the tie-break, so the credit is the same as without it): at ``won`` it
+    is the value of the customer's first order.
+    """
+    if "amount" in log.columns and log["amount"].notna().any():
+        return reached_levels(log, by="amount")
+    return reached_levels(log)
 
 
 def _up_to(worklog: pd.DataFrame, day: dt.date) -> pd.DataFrame:

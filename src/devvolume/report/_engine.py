@@ -16,14 +16,17 @@ others, and report ``("start" | "done", worker, task, outcome)`` on another.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import multiprocessing
 import os
 import queue
+import signal
 import sys
+import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,6 +77,10 @@ class Task:
     parameters: dict[str, Any]
     html: str
     title: str = ""
+    #: Where to print the report as a PDF (A4) beside its HTML; empty for no PDF.
+    pdf: str = ""
+    #: What the report is made from (see :func:`devvolume.report._folder.fingerprint`).
+    fingerprint: str = ""
 
 
 @dataclass
@@ -88,6 +95,10 @@ class Outcome:
     #: Headline numbers for the index page, and the report's row of ``summary.csv``.
     summary: dict[str, Any] = field(default_factory=dict)
     figures: dict[str, Any] = field(default_factory=dict)
+    #: Ctrl-C stopped the batch before this report was written.
+    interrupted: bool = False
+    #: Seconds spent printing the PDF (0 without one).
+    pdf_seconds: float = 0.0
 
 
 def _engine_class() -> type:
@@ -178,6 +189,7 @@ class WarmWorker:
         self._notebooks: dict[str, Any] = {}
         self.km: Any = None
         self.kc: Any = None
+        self._pdf: Any = None
         self._start_kernel()
 
     def _start_kernel(self) -> None:
@@ -201,6 +213,13 @@ class WarmWorker:
             raise
         # The client stays open for every report: starting one costs 0.2 s.
         self.kc = client.kc
+
+    @property
+    def kernel_pid(self) -> int | None:
+        """The kernel's process id, so the parent can kill it if this worker is killed."""
+        provisioner = getattr(self.km, "provisioner", None)
+        pid = getattr(provisioner, "pid", None)
+        return int(pid) if pid else None
 
     def _kernel_alive(self) -> bool:
         from jupyter_core.utils import run_sync
@@ -235,8 +254,22 @@ class WarmWorker:
         except Exception as exc:  # e.g. a page that would load from the network
             return Outcome(False, time.perf_counter() - started,
                            f"{type(exc).__name__}: {exc}", traceback.format_exc())  # fmt: skip
+        pdf_seconds = 0.0
+        if task.pdf:
+            try:
+                pdf_seconds = self._printer().print_pdf(Path(task.html), Path(task.pdf))
+            except Exception as exc:
+                return Outcome(False, time.perf_counter() - started,
+                               f"PDF: {type(exc).__name__}: {exc}", traceback.format_exc())  # fmt: skip
         return Outcome(True, time.perf_counter() - started, summary=published.get("shown", {}),
-                       figures=published.get("figures", {}))  # fmt: skip
+                       figures=published.get("figures", {}), pdf_seconds=pdf_seconds)  # fmt: skip
+
+    def _printer(self) -> Any:
+        if self._pdf is None:
+            from devvolume.report._pdf import PdfPrinter
+
+            self._pdf = PdfPrinter()
+        return self._pdf
 
     def _notebook(self, path: str) -> Any:
         import nbformat
@@ -246,7 +279,11 @@ class WarmWorker:
         return copy.deepcopy(self._notebooks[path])
 
     def close(self) -> None:
-        """Shut the kernel down."""
+        """Shut the kernel (and the PDF printer's browser) down."""
+        if self._pdf is not None:
+            pdf, self._pdf = self._pdf, None
+            with contextlib.suppress(Exception):
+                pdf.close()
         if self.kc is not None:
             self.kc.stop_channels()
             self.kc = None
@@ -302,30 +339,66 @@ def _strip_ansi(text: str) -> str:
 
 
 def _exporter() -> Callable[..., str]:
+    from devvolume.report._pdf import add_print_style
     from devvolume.viz import export_html
 
-    return export_html
+    def export(notebook: Any, *, title: str) -> str:
+        return add_print_style(export_html(notebook, title=title))
+
+    return export
 
 
 def worker_main(worker_id: int, tasks: Any, results: Any, cwd: str) -> None:
-    """Entry point of a worker process: start a warm kernel, then run tasks until ``None``."""
+    """Entry point of a worker process: start a warm kernel, then run tasks until ``None``.
+
+    The worker ignores Ctrl-C (the parent decides what an interrupt means and stops it), and
+    on ``SIGTERM`` shuts its kernel down before it exits.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_term)
+    worker: WarmWorker | None = None
     try:
-        worker = WarmWorker(cwd=cwd)
-        export = _exporter()
-    except BaseException:
-        results.put(("failed", worker_id, -1, traceback.format_exc()))
-        return
-    results.put(("ready", worker_id, -1, None))
-    try:
+        try:
+            worker = WarmWorker(cwd=cwd)
+            export = _exporter()
+        except BaseException:
+            results.put(("failed", worker_id, -1, traceback.format_exc()))
+            return
+        results.put(("ready", worker_id, -1, worker.kernel_pid))
         while (task := tasks.get()) is not None:
-            results.put(("start", worker_id, task.index, None))
+            results.put(("start", worker_id, task.index, worker.kernel_pid))
             results.put(("done", worker_id, task.index, worker.run(task, export)))
+    except SystemExit:
+        pass
     finally:
-        worker.close()
+        if worker is not None:
+            worker.close()
+
+
+def _exit_on_term(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a batch; ``outcomes`` has an outcome for every task (unfinished ones marked)."""
+
+    def __init__(self, outcomes: dict[int, Outcome], seconds: float) -> None:
+        super().__init__()
+        self.outcomes = outcomes
+        #: Seconds from the interrupt to every worker and kernel being gone.
+        self.seconds = seconds
 
 
 def run_tasks(tasks: list[Task], *, jobs: int, progress: bool, label: str) -> dict[int, Outcome]:
-    """Run the tasks in ``jobs`` worker processes; every task gets an outcome."""
+    """Run the tasks in ``jobs`` worker processes; every task gets an outcome.
+
+    Raises
+    ------
+    Interrupted
+        On Ctrl-C (``KeyboardInterrupt``): the workers and their kernels are stopped (within
+        :data:`STOP_SECONDS`), and the exception carries the outcomes so far, every unfinished
+        task marked ``interrupted``.
+    """
     from tqdm.auto import tqdm
 
     outcomes: dict[int, Outcome] = {}
@@ -333,6 +406,8 @@ def run_tasks(tasks: list[Task], *, jobs: int, progress: bool, label: str) -> di
         return outcomes
     context = multiprocessing.get_context("spawn")
     todo, done = context.Queue(), context.Queue()
+    for queue_ in (todo, done):  # never wait at exit for a queue nobody reads any more
+        queue_.cancel_join_thread()
     for task in tasks:
         todo.put(task)
     workers = [
@@ -342,8 +417,10 @@ def run_tasks(tasks: list[Task], *, jobs: int, progress: bool, label: str) -> di
     ]  # fmt: skip
     for _ in workers:
         todo.put(None)
-    for worker in workers:
-        worker.start()
+    kernels: dict[int, int] = {}
+    with _sigint_ignored():  # the workers start with Ctrl-C ignored: the parent handles it
+        for worker in workers:
+            worker.start()
     names = {task.index: task.name for task in tasks}
     running: dict[int, int] = {}
     gone: dict[int, str] = {}
@@ -363,8 +440,11 @@ def run_tasks(tasks: list[Task], *, jobs: int, progress: bool, label: str) -> di
             if event == "failed":
                 gone[number] = f"report worker could not start: {payload.strip().splitlines()[-1]}"
                 print(payload, file=sys.stderr)
-            elif event == "start":
-                running[number] = index
+            elif event in ("ready", "start"):
+                if payload:
+                    kernels[number] = payload
+                if event == "start":
+                    running[number] = index
             elif event == "done":
                 running.pop(number, None)
                 outcomes[index] = payload
@@ -374,6 +454,15 @@ def run_tasks(tasks: list[Task], *, jobs: int, progress: bool, label: str) -> di
                     bar.write(f"报告失败 / report failed: {names[index]}: {payload.error}"
                               f"{chr(10) + payload.detail if payload.detail else ''}",
                               file=sys.stderr)  # fmt: skip
+    except KeyboardInterrupt:
+        started = time.perf_counter()
+        with _sigint_ignored():
+            bar.close()
+            _stop(workers, kernels)
+            _drain(done, outcomes)
+            for task in tasks:
+                outcomes.setdefault(task.index, Outcome(False, 0.0, INTERRUPTED, interrupted=True))
+        raise Interrupted(outcomes, time.perf_counter() - started) from None
     finally:
         bar.close()
         for worker in workers:
@@ -381,6 +470,53 @@ def run_tasks(tasks: list[Task], *, jobs: int, progress: bool, label: str) -> di
             if worker.is_alive():
                 worker.terminate()
     return outcomes
+
+
+#: The error of a report that Ctrl-C stopped before it was written.
+INTERRUPTED = "已中断，未完成 / interrupted before it was written"
+#: Seconds a worker gets to shut its kernel down after ``SIGTERM`` before it is killed.
+STOP_SECONDS = 1.0
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C inside the block (main thread only; elsewhere a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _stop(workers: list[Any], kernels: dict[int, int]) -> None:
+    """Stop every worker (``SIGTERM``: it shuts its kernel down), then kill what is left."""
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()
+    deadline = time.monotonic() + STOP_SECONDS
+    for worker in workers:
+        worker.join(timeout=max(0.0, deadline - time.monotonic()))
+    for worker in workers:
+        if worker.is_alive():
+            worker.kill()
+            worker.join(timeout=1.0)
+    for pid in kernels.values():  # a kernel whose worker was killed before it could shut it down
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _drain(done: Any, outcomes: dict[int, Outcome]) -> None:
+    """Keep the reports that finished while the workers were being stopped."""
+    while True:
+        try:
+            event, _, index, payload = done.get_nowait()
+        except Exception:  # empty, or a message cut short by the stop
+            return
+        if event == "done":
+            outcomes[index] = payload
 
 
 def _check_workers(workers: list[Any], running: dict[int, int], gone: dict[int, str],

@@ -27,13 +27,13 @@ from devvolume.core import (
     compare_periods,
     development_volume,
     forecast,
-    funnel,
     like_for_like,
 )
 from devvolume.report._data import Company
 
 #: The fields of a report's row in ``summary.csv`` (besides name, kind and status).
-SUMMARY_FIELDS = ("period", "as_of", *LEVELS, "target", "attainment")
+SUMMARY_FIELDS = ("period", "as_of", *LEVELS, "target", "attainment", "first_order_value",
+                  "open_signed_value")
 
 
 def pick(frame: pd.DataFrame, **where: Any) -> pd.DataFrame:
@@ -154,22 +154,6 @@ def period_figures(
     before = {level: change.before[0] for level, change in changes.items()}
     return PeriodFigures(dict(where), period, comparison, volumes, now, before, changes, target,
                          outlook)  # fmt: skip
-
-
-def best_channel(company: Company, **where: str) -> str:
-    """Name the channel whose customers (credited to ``where``) are won most often, or ``""``.
-
-    From ``dv.funnel(company.reached, by=[*where, "channel"])``: the share of the channel's
-    cohort that was won, by anyone.
-    """
-    if "channel" not in company.reached.columns:
-        return ""
-    by_channel = funnel(company.reached, by=[*where, "channel"])
-    won = pick(by_channel, level="won", **where).dropna(subset=["channel", "from_first"])
-    if won.empty:
-        return ""
-    won = won.sort_values(["from_first", "channel"], ascending=[False, True])
-    return str(won["channel"].iloc[0])
 
 
 # --- wording -----------------------------------------------------------------------------------

@@ -17,8 +17,10 @@ from typing import Any
 import pandas as pd
 
 from devvolume.core import (
+    Comparison,
     Window,
     activity_counts,
+    compare_periods,
     development_volume,
     like_for_like,
     reached_levels,
@@ -189,3 +191,35 @@ def review_chart(review: pd.DataFrame, *, measure: str = "新接触", title: str
     return (chart.properties(title=title or f"本周与上周：{measure}", width=480, height=260)
             .configure(font=FONT_STACK).configure_title(anchor="start", fontSize=15)
             .configure_view(stroke=None))  # fmt: skip
+
+
+def rep_changes(reached: Any, comparison: Comparison, *, team: str, reps: list[str],
+                level: str = "contacted") -> pd.DataFrame:  # fmt: skip
+    """Test each rep's change in new customers between the two windows of a meeting review.
+
+    Every count is a slice (``where={"team": team, "rep": rep}``) of the company-wide reached
+    table, tested with :func:`devvolume.compare_periods` (the core's Poisson rate test): a
+    meeting should ask why a number moved only when the move is unlikely to be chance.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rep, before, after, p_value, significant``, one row per rep, in ``reps`` order.
+
+    Examples
+    --------
+    >>> from devvolume.core import like_for_like
+    >>> log = pd.DataFrame({"date": pd.to_datetime(["2025-06-02", "2025-06-10"]),
+    ...                     "rep": ["A", "A"], "team": ["T", "T"], "customer": ["C1", "C2"],
+    ...                     "stage": ["contacted", "contacted"]})
+    >>> rep_changes(log, like_for_like("2025-06-15", "W"), team="T", reps=["A"])
+      rep  before  after  p_value  significant
+    0   A       1      1      1.0        False
+    """
+    rows = []
+    for rep in reps:
+        change = compare_periods(reached, before=comparison.previous, after=comparison.current,
+                                 metric="volume", level=level, where={"team": team, "rep": rep})  # fmt: skip
+        rows.append({"rep": rep, "before": change.before[0], "after": change.after[0],
+                     "p_value": round(change.p_value, 4), "significant": change.significant})  # fmt: skip
+    return pd.DataFrame(rows, columns=["rep", "before", "after", "p_value", "significant"])

@@ -5,11 +5,13 @@ changed at all. :func:`month_over_month` puts a month next to the one before it 
 :func:`devvolume.compare_periods` whether the difference is more than chance; a team's counts
 are its slice of the company's (``where={"team": ...}``). A month the data stop inside is
 compared day for day with the same days of the month before (:func:`devvolume.like_for_like`),
-and the headline says so. :class:`ChangeChecker` is its widget (a team and a month drop-down).
+and the headline says so. :class:`ChangeChecker` is its widget (team, month and level
+drop-downs).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 from dataclasses import dataclass
@@ -19,6 +21,8 @@ import ipywidgets as widgets
 import pandas as pd
 
 from devvolume.core import (
+    LEVELS,
+    STAGE_LABELS,
     Comparison,
     PeriodComparison,
     compare_periods,
@@ -28,6 +32,7 @@ from devvolume.core import (
     reached_levels,
 )
 from devvolume.teach._views import check_team
+from devvolume.teach._widgets import Described
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class MonthChange:
     growth: float
     comparison: PeriodComparison
     windows: Comparison
+    level: str = "won"
+    everyone: str = "全公司"
 
     @property
     def basis(self) -> str:
@@ -55,13 +62,14 @@ class MonthChange:
     @property
     def headline(self) -> str:
         """One line: the change in new customers, the days compared, and the verdict."""
-        scope = self.team or "全公司"
+        scope = self.team or self.everyone
         growth = "—" if pd.isna(self.growth) else f"{self.growth:+.0%}"
         days = ""
         if self.windows.partial:
             days = (f"（本月数据只到 {self.windows.current.last:%m-%d}，"
                     f"与上月同样的前 {self.windows.current.days} 天比较）")
-        return (f"{scope} {self.month:%Y-%m}：新成交客户 {self.before} → {self.after}（{growth}）"
+        return (f"{scope} {self.month:%Y-%m}：新{STAGE_LABELS[self.level]}客户 {self.before} → "
+                f"{self.after}（{growth}）"
                 f"{days}。"
                 + ("很可能是真实变化。" if self.comparison.significant else "可能只是随机波动。"))
 
@@ -125,41 +133,56 @@ def month_over_month(
     before, after = comparison.before[0], comparison.after[0]
     growth = after / before - 1 if before else float("nan")
     return MonthChange(month=pd.Timestamp(whole.first), team=team, before=before, after=after,
-                       growth=growth, comparison=comparison, windows=windows)  # fmt: skip
+                       growth=growth, comparison=comparison, windows=windows,
+                       level=level)  # fmt: skip
 
 
-class ChangeChecker(widgets.VBox):
-    """Pick a team and a month; see its change against the month before and the test's verdict.
+class ChangeChecker(Described, widgets.VBox):
+    """Pick a team, a month and a level; see the change against the month before and the verdict.
 
     The company's reached-levels table is computed once; the callback calls
-    :func:`month_over_month` with it.
+    :func:`month_over_month` with it. ``everyone`` names the whole log in the team drop-down and
+    the headline (全公司 for a case, 全部团队 for a manager's own file).
     """
 
-    def __init__(self, log: pd.DataFrame, *, team: str = "", level: str = "won") -> None:
+    what = "环比检验小工具"
+
+    def __init__(self, log: pd.DataFrame, *, team: str = "", level: str = "won",
+                 everyone: str = "全公司") -> None:
         self.worklog = log
         self.reached = reached_levels(log)
-        self.level = level
+        self.everyone = everyone
         teams = sorted(log["team"].dropna().unique())
-        months = period_starts(log["date"].min(), log["date"].max(), "M")[1:]
-        self.team = widgets.Dropdown(options=[("全公司", ""), *((t, t) for t in teams)],
+        starts = period_starts(log["date"].min(), log["date"].max(), "M")
+        months = starts[1:] or starts  # a log of one month has no month before: compare with 0
+        style = {"description_width": "4em"}
+        self.team = widgets.Dropdown(options=[(everyone, ""), *((t, t) for t in teams)],
                                      value=check_team(log, team), description="团队",
-                                     style={"description_width": "4em"})  # fmt: skip
-        self.month = widgets.Dropdown(
-            options=[(f"{m:%Y-%m}", m) for m in months],
-            value=months[-1], description="月份",
-            style={"description_width": "4em"})  # fmt: skip
+                                     style=style)  # fmt: skip
+        self.month = widgets.Dropdown(options=[(f"{m:%Y-%m}", m) for m in months],
+                                      value=months[-1], description="月份", style=style)
+        self.level_choice = widgets.Dropdown(
+            options=[(f"{STAGE_LABELS[c]}（{c}）", c) for c in LEVELS], value=level,
+            description="阶段", style=style)  # fmt: skip
         self.headline = widgets.HTML()
         self.headline.add_class("dv-month-change")
         self.details = widgets.HTML()
-        for control in (self.team, self.month):
+        for control in (self.team, self.month, self.level_choice):
             control.observe(self._on_change, names="value")
-        super().__init__([widgets.HBox([self.team, self.month]), self.headline, self.details])
+        super().__init__([widgets.HBox([self.team, self.month, self.level_choice]), self.headline,
+                          self.details])
         self.refresh()
+
+    @property
+    def level(self) -> str:
+        """The level chosen."""
+        return str(self.level_choice.value)
 
     def refresh(self) -> MonthChange:
         """Recompute and update the text; returns the comparison."""
         change = month_over_month(self.worklog, month=self.month.value, team=self.team.value,
                                   level=self.level, reached=self.reached)  # fmt: skip
+        change = dataclasses.replace(change, everyone=self.everyone)
         self.headline.value = f"<h3 style='margin:4px 0'>{html.escape(change.headline)}</h3>"
         self.details.value = f"<p>{html.escape(change.comparison.message)}</p>"
         return change

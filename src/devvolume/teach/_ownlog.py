@@ -1,16 +1,23 @@
-"""Load a manager's own 工作日志表 from an upload, and describe it or its problems in Chinese.
+"""Load a manager's own 工作日志表 by path or upload, and describe it or its problems in Chinese.
 
-The pure half of :func:`devvolume.teach.worklog_picker`: an upload arrives as a file name and
-bytes; :func:`load_uploaded` checks it with :func:`devvolume.check_worklog` through a private
-temporary copy and reports every problem against the name the manager knows. The summary and
-problems tables (bilingual headers) are what the picker shows.
+The pure half of :func:`devvolume.teach.worklog_picker`. A typed path is found by
+:func:`resolve_path`: a relative path starts in the folder JupyterLab was started in (the top of
+its file browser, which is what 右键 → 复制路径 / Copy Path gives), then in the notebook's own
+folder; when neither holds the file, the error names every absolute path it tried. An upload
+arrives as a file name and bytes; :func:`load_uploaded` checks it with
+:func:`devvolume.check_worklog` through a private temporary copy and reports every problem
+against the name the manager knows. The summary and problems tables (bilingual headers) are
+what the picker shows.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import html
+import json
+import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +30,107 @@ MAX_PROBLEMS_SHOWN = 50
 
 _PROBLEM_HEADERS = {"row": "行号 row", "column": "列 column", "header": "表头 header",
                     "value": "内容 value", "problem": "问题 problem"}  # fmt: skip
+
+
+def lab_root() -> Path | None:
+    """Return the folder the running JupyterLab serves (the top of its file browser), if any.
+
+    A kernel started by a Jupyter server carries the server's process id in ``JPY_PARENT_PID``;
+    the server describes itself, its ``root_dir`` included, in ``jpserver-<pid>.json`` in the
+    Jupyter runtime folder. Outside a Jupyter server (a script, a notebook build) this is None.
+    """
+    pid = os.environ.get("JPY_PARENT_PID", "")
+    if not pid.isdigit():
+        return None
+    try:
+        from jupyter_core.paths import jupyter_runtime_dir
+    except ImportError:  # a kernel always has jupyter_core; a bare interpreter may not
+        return None
+    info = Path(jupyter_runtime_dir()) / f"jpserver-{pid}.json"
+    try:
+        root = json.loads(info.read_text(encoding="utf-8")).get("root_dir")
+    except (OSError, ValueError):
+        return None
+    return Path(root) if isinstance(root, str) and Path(root).is_dir() else None
+
+
+def start_folders() -> list[Path]:
+    """Where a relative path is looked for, in order: JupyterLab's folder, then this folder.
+
+    The second is the current folder: the notebook's own folder in a Jupyter kernel.
+    """
+    folders = [lab_root(), Path.cwd()]
+    unique: list[Path] = []
+    for folder in folders:
+        if folder is not None and folder.resolve() not in unique:
+            unique.append(folder.resolve())
+    return unique
+
+
+def resolve_path(text: str, *, folders: Sequence[Path] | None = None) -> Path:
+    r"""Find the file a manager typed: absolute as it is, relative from the start folders.
+
+    Quotes around a pasted path and spaces are dropped, and ``~`` is the home folder.
+
+    Parameters
+    ----------
+    text : str
+        The path as typed, e.g. ``"我的数据/三月.xlsx"`` or ``"D:/数据/三月.csv"``.
+    folders : sequence of Path, optional
+        Where to look for a relative path, in order; default :func:`start_folders`.
+
+    Returns
+    -------
+    Path
+        The absolute path of the file.
+
+    Raises
+    ------
+    WorklogError
+        If no such file exists; the message names every absolute path tried (Chinese first).
+
+    Examples
+    --------
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "log.csv").write_text("日期\n", encoding="utf-8")
+    >>> resolve_path(' "log.csv" ', folders=[folder]) == (folder / "log.csv").resolve()
+    True
+    >>> resolve_path("nope.csv", folders=[folder])
+    Traceback (most recent call last):
+    ...
+    devvolume.inputs._errors.WorklogError: 找不到文件 / file not found: nope.csv
+    ...
+    """
+    typed = text.strip().strip("\"'“”‘’").strip()
+    path = Path(typed).expanduser()
+    tried = ([path] if path.is_absolute()
+             else [(folder / path).resolve() for folder in (folders or start_folders())])
+    for candidate in tried:
+        if candidate.is_file():
+            return candidate.resolve()
+    raise _not_found(typed, tried)
+
+
+def _not_found(typed: str, tried: list[Path]) -> WorklogError:
+    places = "\n".join(f"  - {p}" for p in tried)
+    root = lab_root()
+    if Path(typed).is_absolute():
+        rule = ""
+    elif root is not None:
+        rule = (f"相对路径先从启动 JupyterLab 的文件夹找（左侧文件浏览器的最上层：{root}），"
+                "再从笔记本所在的文件夹找。\n")
+    else:
+        rule = "相对路径从当前文件夹找。\n"
+    message = (
+        f"找不到文件 / file not found: {typed}\n"
+        f"找过这些地方 / looked for:\n{places}\n{rule}"
+        "提示 / Hint: 在左侧文件浏览器里右键这个文件 → “复制路径”（Copy Path），粘贴到路径框里；"
+        "或者点“上传文件”。文件名要带扩展名（.xlsx 或 .csv）。"
+    )
+    problems = pd.DataFrame([{"row": 0, "column": "", "header": "", "value": typed,
+                              "problem": "找不到文件 / file not found: "
+                                         + "、".join(map(str, tried))}])
+    return WorklogError(message, problems, typed)
 
 
 def load_uploaded(name: str, content: bytes) -> WorklogCheck:
@@ -119,18 +227,34 @@ def check_summary_html(report: WorklogCheck) -> str:
     name = html.escape(report.source)
     if report.ok:
         summary = describe_worklog(report.valid).to_html(index=False)
-        return (f"<p style='color:#1b7f3b'><b>✅ 已载入 {name}</b>：没有发现问题。"
-                f"现在可以运行下面的单元格，用 <code>picker.worklog</code> 分析你的数据。</p>"
+        return (f"<p style='color:#1b7f3b'><b>✅ 已载入 {name}</b>：没有发现问题。</p>"
                 f"{summary}")
     bad = len(report.bad_rows)
     more = len(report.problems) - MAX_PROBLEMS_SHOWN
     tail = f"<p>……另有 {more} 个问题没有列出（完整列表见 <code>picker.check.problems</code>）。</p>" \
         if more > 0 else ""
+    usable = len(report.valid)
+    go_on = (f"也可以点下面的按钮，先用没有问题的 {usable} 行继续（有问题的行不算进去）。"
+             if usable else "没有一行可以直接用。")
     return (f"<p style='color:#b00020'><b>❌ {name} 有 {bad} 行数据有问题</b>"
             f"（共读入 {report.rows_read} 行）。/ {bad} of {report.rows_read} rows have problems."
-            "</p><p>请在 Excel 里按行号改正这些单元格，保存后再点“加载”。"
-            "没有问题的行已放在 <code>picker.check.valid</code>，可以先用它们试一试。</p>"
+            f"</p><p>请在 Excel 里按行号改正这些单元格，保存后再点“加载”。{go_on}</p>"
             f"{problems_table(report.problems).to_html(index=False)}{tail}")
+
+
+def partial_html(report: WorklogCheck) -> str:
+    """Return the note above a view of only the rows without problems: how many are left out.
+
+    Examples
+    --------
+    >>> name, content = example_problem_file()
+    >>> "有 3 行有问题" in partial_html(load_uploaded(name, content))
+    True
+    """
+    name = html.escape(report.source)
+    return (f"<p style='color:#8a5a00'><b>⚠️ 正在使用 {name} 里没有问题的 {len(report.valid)} 行</b>："
+            f"有 {len(report.bad_rows)} 行有问题，没有算进来（见下面的列表）。改正后重新加载，"
+            "数字才完整。</p>")
 
 
 def error_html(error: WorklogError) -> str:

@@ -371,7 +371,10 @@ HEADERS: dict[str, str] = {
     "activities_per_new": "每个新成交客户的活动次数", "when": "培训", "method": "口径",
     "date": "日期", "customer": "客户", "stage": "阶段", "activity": "活动类型", "amount": "金额",
     "note": "备注", "retention": "保留率", "churn": "流失率", "last_date": "最后一次活动",
-    "idle_days": "没人跟进的天数",
+    "idle_days": "没人跟进的天数", "previous": "上一期", "growth": "环比增长", "target": "目标",
+    "actual": "实际", "attainment": "达成率", "start": "期初客户 S", "end": "期末客户 E",
+    "visits": "拜访次数", "level_rows": "该阶段的行数", "active_customers": "活跃客户",
+    "start_date": "开始日期", "end_date": "结束日期", "days": "天数", "payout": "奖金（元）",
 }  # fmt: skip
 
 #: The three ways of counting, as shown in the comparison chart's legend.

@@ -30,6 +30,7 @@ import pandas as pd
 from devvolume.core import development_volume, incentive_payout, reached_levels
 from devvolume.sim import Projection, SalesModel, project
 from devvolume.teach._views import check_team
+from devvolume.teach._widgets import Described
 from devvolume.viz import ChartView
 
 #: The four strategies of syllabus section 四: slider code → label.
@@ -274,7 +275,7 @@ def project_strategies(
     )  # fmt: skip
 
 
-class StrategySimulator(widgets.VBox):
+class StrategySimulator(Described, widgets.VBox):
     """Four strategy sliders, a headline label, a table and a chart, for one :class:`Baseline`.
 
     Moving a slider calls :func:`project_strategies` and redraws; the headline label carries
@@ -282,6 +283,8 @@ class StrategySimulator(widgets.VBox):
     slider carries the class ``dv-strategy-<code>`` (``dv-strategy-training`` …), so a browser
     test can find it.
     """
+
+    what = "策略模拟器"
 
     def __init__(self, baseline: Baseline, *, title: str = "方案与现状对比") -> None:
         self.baseline = baseline
@@ -485,11 +488,13 @@ def incentive_payouts(
     return IncentivePlan(per_customer=per_customer, accelerator=accelerator, table=table)
 
 
-class IncentivePlanner(widgets.VBox):
+class IncentivePlanner(Described, widgets.VBox):
     """Bonus and accelerator sliders (and a period menu) over an attainment table.
 
     Moving a control calls :func:`incentive_payouts` and redraws the payout chart.
     """
+
+    what = "激励方案小工具"
 
     def __init__(self, attained: pd.DataFrame, *, title: str = "每位销售员的奖金") -> None:
         self.attained = attained

@@ -1,4 +1,4 @@
-"""Data shared by the exercises: the case dataset, two small hand-countable logs, and row pickers.
+"""Data shared by the exercises: the case dataset, three small hand-countable logs, and row pickers.
 
 Every expected answer is a core result (:mod:`devvolume.core`) computed on the whole company's
 log; the helpers here only pick the row of one period (named by its first day) and one group out
@@ -136,10 +136,13 @@ def toy_worklog() -> pd.DataFrame:
 
 
 def practice_worklog() -> pd.DataFrame:
-    """Return a 16-row work log for exercise 01: the same traps as the toy log, new faces.
+    """Return an 18-row work log for exercise 01: the toy log's traps, new faces, and a hand-over.
 
     The lesson counts :func:`toy_worklog` (April) in the open; the exercise asks the same
-    questions of this log (May), so the answer is not on the lesson's page.
+    questions of this log (May), so the answer is not on the lesson's page. Besides repeat
+    contacts, implied stages and customers lost at the first contact, one customer is handed
+    over: 陈晨 makes the first contact with 富源建材, 赵敏 takes it on to 意向, so crediting the
+    rep who brought a customer furthest gives another answer than crediting the first contact.
     """
     rows = [
         ("2026-04-28", "陈晨", "百川机械", "contacted", "电话"),
@@ -156,10 +159,42 @@ def practice_worklog() -> pd.DataFrame:
         ("2026-05-19", "赵敏", "嘉禾电子", "qualified", "拜访"),
         ("2026-05-20", "陈晨", "百川机械", "signed", "拜访"),
         ("2026-05-21", "赵敏", "安泰食品", "won", "拜访"),
+        ("2026-05-22", "陈晨", "富源建材", "contacted", "电话"),
+        ("2026-05-26", "赵敏", "富源建材", "qualified", "拜访"),
         ("2026-05-27", "赵敏", "永安物流", "qualified", "电话"),
         ("2026-06-02", "陈晨", "隆兴汽配", "won", "拜访"),
     ]
     return _frame(rows, team="华南一组")
+
+
+def weekend_worklog() -> pd.DataFrame:
+    """Return a 16-row work log of a trade-fair team that works weekends (exercise 02, q1).
+
+    The case data has no weekend rows, so a week that starts on Sunday counts the same as the
+    ISO week there. This team meets customers at fairs on Saturdays and Sundays, around ISO
+    week 14 of 2026 (Monday 2026-03-30 to Sunday 2026-04-05): the ISO week, a week from Sunday,
+    a week "from the 1st to the 7th", the contact rows and the active customers of that week
+    are five different numbers.
+    """
+    rows = [
+        ("2026-03-20", "周凯", "远航电器", "contacted", "电话"),
+        ("2026-03-29", "周凯", "鼎盛家具", "contacted", "展会"),
+        ("2026-03-30", "孙丽", "华美灯饰", "contacted", "电话"),
+        ("2026-03-31", "孙丽", "华美灯饰", "contacted", "拜访"),
+        ("2026-04-01", "周凯", "鼎盛家具", "qualified", "拜访"),
+        ("2026-04-02", "孙丽", "顺达五金", "contacted", "电话"),
+        ("2026-04-02", "孙丽", "华美灯饰", "contacted", "微信"),
+        ("2026-04-03", "周凯", "远航电器", "signed", "拜访"),
+        ("2026-04-03", "孙丽", "顺达五金", "contacted", "微信"),
+        ("2026-04-04", "周凯", "金鼎陶瓷", "contacted", "展会"),
+        ("2026-04-04", "周凯", "金鼎陶瓷", "contacted", "微信"),
+        ("2026-04-05", "孙丽", "恒通机电", "contacted", "展会"),
+        ("2026-04-05", "孙丽", "百盛超市", "won", "展会"),
+        ("2026-04-06", "周凯", "新华文具", "contacted", "电话"),
+        ("2026-04-07", "孙丽", "顺达五金", "qualified", "拜访"),
+        ("2026-04-07", "孙丽", "天成纺织", "contacted", "电话"),
+    ]
+    return _frame(rows, team="会展一组")
 
 
 def _frame(rows: list[tuple[str, str, str, str, str]], *, team: str) -> pd.DataFrame:

@@ -25,6 +25,9 @@ LESSONS: dict[str, tuple[str, str]] = {
 
 #: The code of an incorrect answer no known mistake matched.
 UNDIAGNOSED = "undiagnosed"
+#: The codes every question can give after its own known mistakes (no lesson section of their own).
+GENERIC_CODES = ("wrong_type", "empty_table", "empty_selection", "not_a_number",
+                 "percent_not_share")
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Misconception:
 _S01_RULES = "3. 四条数数规则：先在一张小表上练手"
 _S01_SCALE = "4. 恍然大悟的时刻：在真实规模的数据上比一比"
 _S02_PERIOD = "边界上的两个坑"
+_S02_SLICES = "为什么新客户数可以放心地相加"
 _S03_CONVERSION = "2. 转化率：跟踪同一批客户"
 _S03_RATES = "3. 赢单率，以及“把比率平均”的陷阱"
 _S03_RETENTION = "4. 保留率与流失率：开发来的客户留得住吗"
@@ -68,18 +72,26 @@ _ALL = (
     Misconception("contacted_rows_only", "只看了写着“首次接触”的行", "01", _S01_RULES),
     Misconception("distinct_not_first", "去了重，却没看是不是第一次", "01", _S01_SCALE),
     Misconception("wrong_level", "数错了阶段（签约、成交混淆）", "01", "1. 一句话定义"),
+    Misconception("credit_swapped", "功劳记错了人（没有记在定下日期那一行的销售员名下）", "01",
+                  _S01_RULES),
     Misconception("wrong_boundary", "周期的边界算错（周从周一开始，月是自然月）", "02", _S02_PERIOD),
+    Misconception("sunday_week", "把周日当成一周的第一天（本课程的周从周一开始）", "02", _S02_PERIOD),
+    Misconception("whole_company", "交了全公司的数，没有取出所问团队或个人的那一份", "02", _S02_SLICES),
     Misconception("dropped_zero", "漏掉了开发量为 0 的周期", "02", "别漏掉为 0 的周期"),
-    Misconception("summed_active", "把各月的活跃客户数相加", "02", "为什么新客户数可以放心地相加"),
+    Misconception("summed_active", "把各月的活跃客户数相加", "02", _S02_SLICES),
     Misconception("period_not_cohort", "用期间口径代替队列转化率", "03", _S03_CONVERSION),
     Misconception("conversion_not_win_rate", "把转化率当成赢单率", "03", _S03_RATES),
     Misconception("win_rate_not_conversion", "把赢单率当成转化率", "03", _S03_RATES),
     Misconception("mean_of_rates", "把各组的比率直接平均，没有合并计算", "03", _S03_RATES),
+    Misconception("loss_rate", "算成了输单的比例（流失 ÷ 有结果的客户）", "03", _S03_RATES),
     Misconception("mean_of_monthly_rates", "把各月的比率直接平均", "06", _S06_POOLED),
     Misconception("ignored_new", "算保留率时没有减去新客户", "03", _S03_RETENTION),
     Misconception("churn_not_retention", "把流失率当成保留率", "03", _S03_RETENTION),
+    Misconception("wrong_denominator", "保留率的分母用错（应是期初客户数 S）", "03", _S03_RETENTION),
     Misconception("per_contacted", "投入产出比用错了分母（接触客户而非新成交客户）", "04", _S04_TEAM),
     Misconception("visits_only", "只把拜访算作投入", "04", _S04_TEAM),
+    Misconception("inverted_ratio", "投入产出比算反了（新客户 ÷ 活动，而不是活动 ÷ 新客户）", "04",
+                  _S04_TEAM),
     Misconception("no_split", "比较培训效果时没有按培训日期分批", "04", _S04_TRAINING),
     Misconception("before_not_after", "比较前后时取错了那一批客户", "04", _S04_TRAINING),
     Misconception("total_not_extra", "给了方案的总数，而不是比现状多出的部分", "05", _S05_EXAMPLE),
@@ -96,6 +108,10 @@ _ALL = (
     Misconception("all_accelerated", "超额月份把所有客户都按加速倍数算", "06", _S06_BONUS),
     Misconception("accelerator_swapped", "把加速倍数用反了", "06", _S06_BONUS),
     Misconception("wrong_type", "答案的格式不对（要数字却交了表，或反过来）"),
+    Misconception("empty_table", "交了一张空表（筛选条件一行也没选中）"),
+    Misconception("empty_selection", "答案是 0：筛选条件一行也没选中"),
+    Misconception("not_a_number", "答案是 NaN（除以 0，或筛选结果为空）"),
+    Misconception("percent_not_share", "写成了百分数，题目要小数"),
     Misconception(UNDIAGNOSED, "未识别的错误（没有匹配任何已知错误）"),
 )
 

@@ -13,14 +13,17 @@ every check, hint and solution in the learner's local progress file
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import html
 import inspect
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from devvolume.teach._progress import record
@@ -164,6 +167,8 @@ class Question:
         if answer is ____ or answer is None or answer is Ellipsis:
             return Feedback(Outcome.NOT_ATTEMPTED,
                             f"把答案赋给变量 {self.variable}，再运行 check()。")
+        if _is_empty(answer):
+            return Feedback(Outcome.INCORRECT, EMPTY_TABLE, mistake="empty_table")
         try:
             given = _normalise(answer, self.kind)
         except (TypeError, ValueError) as exc:
@@ -173,11 +178,7 @@ class Question:
         for mistake in self.mistakes:
             if _same(given, _normalise(mistake.answer(), self.kind)):
                 return Feedback(Outcome.INCORRECT, mistake.message, mistake=mistake.name)
-        if self.kind == "table" and isinstance(given, dict) and isinstance(self._expected, dict):
-            message = _table_difference(given, self._expected)
-        else:
-            message = "数字和正确答案不一致。检查统计口径和时间段，或者用 hint() 看提示。"
-        return Feedback(Outcome.INCORRECT, message, mistake=None)
+        return _generic_diagnosis(given, self._expected)
 
     def hint(self, level: int | None = None) -> Feedback:
         """Show the next hint of the ladder (or hint number ``level``, from 1)."""
@@ -251,7 +252,12 @@ def _normalise(answer: Any, kind: str) -> Any:
 
 
 def _key(key: Any) -> str:
-    if isinstance(key, pd.Timestamp):
+    """Write a table key as text; a day (Timestamp, date, a period) as its first day."""
+    if isinstance(key, pd.Period):
+        key = key.start_time
+    if isinstance(key, np.datetime64):
+        key = pd.Timestamp(key)
+    if isinstance(key, dt.date):  # pandas Timestamps and datetimes are dates too
         return key.strftime("%Y-%m-%d")
     return str(key)
 
@@ -268,9 +274,43 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= max(ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE * abs(b))
 
 
+#: Messages of the diagnoses every question makes, after its own known mistakes.
+EMPTY_TABLE = ("你交的是一张空表，一行也没有。多半是筛选条件一行也没选中：检查日期、团队或人名是不是和表里"
+               "写得完全一样（例如 '2025-3-1' 对不上 2025-03-01），先把筛选出来的表显示出来看一看。")
+EMPTY_SELECTION = ("你的答案是 0。多半是筛选条件一行也没选中，求和就得到了 0：检查日期、团队或人名是不是"
+                   "和表里写得完全一样，先把筛选出来的行显示出来看一看。")
+NOT_A_NUMBER = ("你的答案是 NaN（不是一个数）。常见原因：除以了 0，或者筛选出来的行是空的。"
+                "先把算式里的每一部分单独显示出来看一看。")
+PERCENT_NOT_SHARE = "你写的是百分数，题目要的是小数：把百分数除以 100 再交（例如 25% 写成小数）。"
+GENERIC_NUMBER = "数字和正确答案不一致。检查统计口径和时间段，或者用 hint() 看提示。"
+
+
+def _generic_diagnosis(given: Any, expected: Any) -> Feedback:
+    """Diagnose what no known mistake of the question matched: blanks, NaN, percents, tables."""
+    if isinstance(expected, dict):
+        return Feedback(Outcome.INCORRECT, _table_difference(given, expected), mistake=None)
+    if math.isnan(given):
+        return Feedback(Outcome.INCORRECT, NOT_A_NUMBER, mistake="not_a_number")
+    if given == 0 and not _close(0.0, expected):
+        return Feedback(Outcome.INCORRECT, EMPTY_SELECTION, mistake="empty_selection")
+    if 0 < abs(expected) <= 1 and _close(given, 100 * expected):
+        return Feedback(Outcome.INCORRECT, PERCENT_NOT_SHARE, mistake="percent_not_share")
+    return Feedback(Outcome.INCORRECT, GENERIC_NUMBER, mistake=None)
+
+
+def _is_empty(answer: Any) -> bool:
+    """Tell an empty table, column or mapping: a filter that kept nothing."""
+    if isinstance(answer, pd.DataFrame | pd.Series | dict | list | tuple):
+        return len(answer) == 0
+    return False
+
+
 def _table_difference(given: dict[str, float], expected: dict[str, float]) -> str:
     missing = [k for k in expected if k not in given]
     extra = [k for k in given if k not in expected]
+    if missing and not set(given) & set(expected):
+        return (f"表里的行和题目问的对不上：题目要的是 {'、'.join(list(expected)[:3])} 这样的行，"
+                f"你的表是 {'、'.join(list(given)[:3])}。检查第一列是不是题目要的分组（人、团队或周期的第一天）。")
     if missing:
         return f"表里少了这些行：{'、'.join(missing[:5])}。是不是把数量为 0 的时间段或人漏掉了？"
     if extra:

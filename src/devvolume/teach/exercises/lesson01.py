@@ -1,21 +1,28 @@
 """Exercises for lesson 01: what counts as a newly developed customer.
 
-q1 and q2 use the 16-row practice log (:func:`practice_worklog`), small enough to count by hand;
+q1 and q2 use the 18-row practice log (:func:`practice_worklog`), small enough to count by hand;
 the lesson works through the toy log (:func:`toy_worklog`) with the same traps. q3 and q4 use
 the ``directsales`` case. Expected answers come from the core (:func:`development_volume`);
 the row count and the active-customer count come from :func:`activity_counts`. The other
 mistakes look at the wrong rows (only 首次接触 rows, no 流失 rows, …): their answers are the
 core's count on the rows that mistake looks at, so the module never decides "first time" itself.
+A credit mistake (the rep who took the customer furthest instead of the first contact) reads
+the core's reached-levels table.
+
+Every question's data separate its mistakes: each gives another answer than the right one and
+than each other (q4 asks about the second quarter: in the data's first quarter every customer
+active at 签约 is new, so that mistake could not be told apart there).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from devvolume.core import activity_counts, development_volume
+from devvolume.core import STAGE_RANK, activity_counts, development_volume, reached_levels
 from devvolume.teach.exercises._cases import (
     per_group,
     practice_worklog,
+    reached,
     toy_worklog,
     value_of,
     worklog,
@@ -28,7 +35,7 @@ __all__ = ["QUESTIONS", "practice_worklog", "q1", "q2", "q3", "q4", "toy_worklog
 MONTH = "2026-05-01"
 #: The month and quarter of q3 and q4 (first days).
 MARCH = "2025-03-01"
-FIRST_QUARTER = "2025-01-01"
+SECOND_QUARTER = "2025-04-01"
 
 ROW_COUNT = ("你数的是行数（活动记录的条数），不是客户数。同一个客户被联系了好几次，就被你算了好几次。"
              "客户开发量要数“人头”，每个客户只算一次。")
@@ -59,7 +66,7 @@ def _mistake_new_on_rows(stages: tuple[str, ...]) -> float:
 
 q1 = Question(
     variable="may_new_contacted",
-    prompt="看练习用的 16 行小工作日志：2026 年 5 月，这个团队新接触了几位客户？",
+    prompt="看练习用的 18 行小工作日志：2026 年 5 月，这个团队新接触了几位客户？",
     expected=_new_contacted,
     hints=[
         "“新接触”指客户第一次被接触的那一天落在 5 月。4 月就接触过的客户，5 月再联系也不算新。",
@@ -102,6 +109,32 @@ def _by_rep_mistake(column: str) -> dict[str, float]:
     return {rep: counts.get(rep, 0.0) for rep in _by_rep_new()}
 
 
+def _by_rep_on_rows(stages: tuple[str, ...]) -> dict[str, float]:
+    """Count new contacts per rep the mistaken way: only rows whose stage is in ``stages``."""
+    log = practice_worklog()
+    seen = log[log["stage"].isin(stages)]
+    table = development_volume(seen, level="contacted", period="M", by="rep")
+    counts = per_group(table, "rep", "volume", MONTH)
+    return {rep: counts.get(rep, 0.0) for rep in _by_rep_new()}
+
+
+def _by_rep_furthest() -> dict[str, float]:
+    """Credit May's new contacts the mistaken way: to the rep who took each customer furthest.
+
+    The core's reached-levels table says who set each level's date; this mistake reads the
+    credit of each new customer's highest level instead of its contact level.
+    """
+    table = reached_levels(practice_worklog())
+    table = table[table["level"] != "lost"]
+    ranked = table.assign(rank=table["level"].map(STAGE_RANK))
+    furthest = ranked.sort_values(["customer", "rank"]).drop_duplicates("customer", keep="last")
+    contacted = table[table["level"] == "contacted"]
+    in_may = contacted["date"].between(pd.Timestamp(MONTH), pd.Timestamp("2026-05-31"))
+    new = furthest[furthest["customer"].isin(contacted.loc[in_may, "customer"])]
+    counts = new["rep"].value_counts()
+    return {rep: float(counts.get(rep, 0)) for rep in _by_rep_new()}
+
+
 q2 = Question(
     variable="may_by_rep",
     prompt="还是这份练习日志：5 月的新接触客户，分别记在陈晨和赵敏名下各几位？"
@@ -125,6 +158,21 @@ q2 = Question(
                 lambda: _by_rep_mistake("level_rows")),
         Mistake("active_not_new", "你按销售员数的是 5 月有动静的客户，把 4 月就接触过的老客户也算进来了。",
                 lambda: _by_rep_mistake("active_customers")),
+        Mistake("credit_swapped",
+                "功劳记错了人：你把客户记在了把他推进到最远一步的销售员名下。新接触客户记在第一次接触他的"
+                "那一行的销售员名下，哪怕后来是别人接手、把他推进到了意向。",
+                _by_rep_furthest),
+        Mistake("ignored_implied",
+                "你漏掉了没有“首次接触”行、直接写着签约或成交的客户，这些客户的接触是隐含的，"
+                "也要记在那一行的销售员名下。",
+                lambda: _by_rep_on_rows(("contacted", "lost"))),
+        Mistake("lost_not_contact",
+                "你漏掉了第一次见面就流失的客户。流失行也是一次接触，要记在写下它的销售员名下。",
+                lambda: _by_rep_on_rows(("contacted", "qualified", "signed", "won"))),
+        Mistake("contacted_rows_only",
+                "你只看了阶段写着“首次接触”的行，漏掉了直接写着签约、成交的客户（接触是隐含的），"
+                "和第一次见面就流失的客户（流失行也是一次接触）。",
+                lambda: _by_rep_on_rows(("contacted",))),
     ],
 )
 
@@ -171,42 +219,41 @@ q3 = Question(
 )
 
 
-def _first_quarter_by_team(level: str) -> dict[str, float]:
-    table = development_volume(worklog(), level=level, period="Q", by="team")
-    return per_group(table, "team", "volume", FIRST_QUARTER)
+def _second_quarter_by_team(level: str) -> dict[str, float]:
+    table = development_volume(reached(), level=level, period="Q", by="team")
+    return per_group(table, "team", "volume", SECOND_QUARTER)
 
 
-def _mistake_signed_rows_only() -> dict[str, float]:
-    """Count new signings the mistaken way: on 签约 rows only (成交 rows imply a signing)."""
-    log = worklog()
-    signed_rows = log[log["stage"] == "signed"]
-    table = development_volume(signed_rows, level="signed", period="Q", by="team")
-    counts = per_group(table, "team", "volume", FIRST_QUARTER)
-    return {team: counts.get(team, 0.0) for team in _first_quarter_by_team("signed")}
+def _active_signed_by_team() -> dict[str, float]:
+    """Count the mistaken way: customers with a 签约 or 成交 row in the quarter, old ones too."""
+    table = activity_counts(worklog(), period="Q", level="signed", by="team")
+    counts = per_group(table, "team", "active_customers", SECOND_QUARTER)
+    return {team: counts.get(team, 0.0) for team in _second_quarter_by_team("signed")}
 
 
 q4 = Question(
-    variable="q1_signed_by_team",
-    prompt="2025 年第一季度，每个团队各新签约了多少位客户？（一张表：团队 → 新签约客户数）",
-    expected=lambda: _first_quarter_by_team("signed"),
+    variable="q2_signed_by_team",
+    prompt="2025 年第二季度（4–6 月），每个团队各新签约了多少位客户？（一张表：团队 → 新签约客户数）",
+    expected=lambda: _second_quarter_by_team("signed"),
     kind="table",
     hints=[
-        "“新签约”：客户第一次达到签约这一级的日期落在一季度（1 月 1 日到 3 月 31 日）。",
+        "“新签约”：客户第一次达到签约这一级的日期落在二季度（4 月 1 日到 6 月 30 日）。"
+        "一季度就签了约、二季度才成交的客户，不是二季度的新签约客户。",
         "有的客户签约当天就成交，日志里只写了一行“成交”：他也签了约。达到签约“或更后面”的阶段都算。",
         "dv.development_volume(log, level='signed', period='Q', by='team')，"
-        "取 period 为 2025-01-01 的行。",
+        "取 period 为 2025-04-01 的行。",
     ],
     answer_code=(
         "signed = dv.development_volume(log, level='signed', period='Q', by='team')\n"
-        "first_quarter = signed[signed['period'] == '2025-01-01']\n"
-        "q1_signed_by_team = dict(zip(first_quarter['team'], first_quarter['volume']))"
+        "second_quarter = signed[signed['period'] == '2025-04-01']\n"
+        "q2_signed_by_team = dict(zip(second_quarter['team'], second_quarter['volume']))"
     ),
     mistakes=[
-        Mistake("ignored_implied",
-                "你只数了阶段写着“签约”的行，漏掉了直接写“成交”的客户。成交一定签过约，"
-                "签约是隐含的，要一起算。", _mistake_signed_rows_only),
+        Mistake("active_not_new",
+                "你数的是二季度里有签约或成交记录的客户，其中有些在一季度就已经签了约，二季度只是成交。"
+                "只数第一次达到签约的日期落在二季度的客户。", _active_signed_by_team),
         Mistake("wrong_level", "你数的是新成交客户（won），题目问的是新签约客户（signed）。",
-                lambda: _first_quarter_by_team("won")),
+                lambda: _second_quarter_by_team("won")),
     ],
 )
 

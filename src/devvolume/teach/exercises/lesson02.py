@@ -1,8 +1,11 @@
 """Exercises for lesson 02: counting development volume by period, collecting and adding it up.
 
-All questions use the ``directsales`` case. The mistakes are the ones people make with
-calendars (a week read as "the 1st to the 7th", a month of 30 days), with zero periods (left
-out of a table) and with sums (adding up monthly *active* customers double-counts people).
+q1 uses a small hand log of a team that works weekends (:func:`weekend_worklog`): the case data
+has no weekend rows, so a week that starts on Sunday would count the same as the ISO week
+there. q2–q4 use the ``directsales`` case. The mistakes are the ones people make with
+calendars (a week from Sunday, a week read as "the 1st to the 7th", a month of 30 days), with
+zero periods (left out of a table) and with sums (adding up monthly *active* customers
+double-counts people).
 Expected answers are the core's whole periods (:func:`development_volume`); row and active
 counts come from :func:`activity_counts`; a mistaken calendar counts the core's first dates
 inside the wrong window (:func:`~devvolume.teach.exercises._cases.new_between`).
@@ -12,23 +15,24 @@ from __future__ import annotations
 
 import pandas as pd
 
-from devvolume.core import activity_counts, development_volume, period_starts
+from devvolume.core import activity_counts, development_volume, period_starts, reached_levels
 from devvolume.teach.exercises._cases import (
     new_between,
     reached,
     rows_of,
     value_of,
+    weekend_worklog,
     worklog,
 )
 from devvolume.teach.exercises._question import Mistake, Question, numbered
 
-__all__ = ["QUESTIONS", "q1", "q2", "q3", "q4"]
+__all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "weekend_worklog"]
 
 ROW_COUNT = ("你数的是“首次接触”的行数，不是客户数。一个客户一周里被联系三次，就被算了三次。"
              "每个客户只算一次，而且只在第一次接触的那个时间段里算。")
 
-#: The periods asked about, each named by its first day.
-WEEK_14 = "2025-03-31"
+#: The periods asked about, each named by its first day (week 14 of 2026 in the weekend log).
+WEEK_14 = "2026-03-30"
 JULY = "2025-07-01"
 SECOND_QUARTER = "2025-04-01"
 
@@ -50,25 +54,51 @@ def _mistake_new_between(first: str, last: str) -> float:
     return float(new_between(reached(), level="contacted", first=first, last=last))
 
 
+def _weekend(column: str = "volume") -> float:
+    """Count the weekend team's new contacts (``volume``), contact rows or active customers."""
+    log = weekend_worklog()
+    if column == "volume":
+        table = development_volume(log, level="contacted", period="W")
+    else:
+        table = activity_counts(log, period="W", level="contacted")
+    return value_of(table, column, WEEK_14)
+
+
+def _weekend_between(first: str, last: str) -> float:
+    """Count the weekend team's new contacts in a mistaken window (the core decides who is new)."""
+    return float(new_between(reached_levels(weekend_worklog()), level="contacted", first=first,
+                             last=last))  # fmt: skip
+
+
 q1 = Question(
     variable="week14_new",
-    prompt="2025 年第 14 周（ISO 周：3 月 31 日星期一 至 4 月 6 日星期日），全公司新接触了多少位客户？",
-    expected=lambda: _new("W", WEEK_14),
+    prompt="会展一组周末也在展会上接触客户（见上面的 16 行日志）。2026 年第 14 周"
+           "（ISO 周：3 月 30 日星期一 至 4 月 5 日星期日），这个团队新接触了几位客户？",
+    expected=_weekend,
     hints=[
-        "本课程的“周”从星期一开始、到星期日结束（ISO 周）。这一周跨了两个月：3 月 31 日也在这一周里。",
-        "看每个客户第一次接触的日期，落在 2025-03-31 到 2025-04-06 之间就算。",
-        "dv.development_volume(log, level='contacted', period='W')，取 period 为 2025-03-31 的那一行。",
+        "本课程的“周”从星期一开始、到星期日结束（ISO 周）。这一周跨了两个月：3 月 30、31 日也在这一周里；"
+        "3 月 29 日是星期日，属于上一周。",
+        "看每个客户第一次接触的日期（流失、成交的行也算接触），落在 2026-03-30 到 2026-04-05 之间就算。"
+        "周末的行也要算。",
+        "dv.development_volume(weekend, level='contacted', period='W')，取 period 为 2026-03-30 的那一行。",
     ],
     answer_code=(
-        "weekly = dv.development_volume(log, level='contacted', period='W')\n"
-        "week14_new = weekly.loc[weekly['period'] == '2025-03-31', 'volume'].sum()"
+        "weekly = dv.development_volume(weekend, level='contacted', period='W')\n"
+        "week14_new = weekly.loc[weekly['period'] == '2026-03-30', 'volume'].sum()"
     ),
     mistakes=[
+        Mistake("sunday_week",
+                "你用的是“从星期日开始”的周（3 月 29 日星期日到 4 月 4 日星期六）。本课程的周从星期一开始、"
+                "到星期日结束：3 月 29 日属于上一周，4 月 5 日星期日属于这一周。",
+                lambda: _weekend_between("2026-03-29", "2026-04-04")),
         Mistake("wrong_boundary",
                 "你把这一周当成了 4 月 1 日到 4 月 7 日（按“每月 1 号起算”的周）。"
-                "本课程的周从星期一开始：这一周的第一天是 3 月 31 日，最后一天是 4 月 6 日。",
-                lambda: _mistake_new_between("2025-04-01", "2025-04-07")),
-        Mistake("row_count", ROW_COUNT, lambda: _activity("W", "level_rows", WEEK_14)),
+                "本课程的周从星期一开始：这一周的第一天是 3 月 30 日，最后一天是 4 月 5 日。",
+                lambda: _weekend_between("2026-04-01", "2026-04-07")),
+        Mistake("row_count", ROW_COUNT, lambda: _weekend("level_rows")),
+        Mistake("active_not_new",
+                "你数的是这一周里有活动记录的客户（活跃客户），其中有的在这一周之前就接触过了。"
+                "只数这一周里第一次被接触的客户。", lambda: _weekend("active_customers")),
     ],
 )
 

@@ -49,6 +49,13 @@ def _row_ratio(period: str, first_day: str, **groups: str) -> float:
             / value_of(contacted, "level_rows", first_day, **groups))  # fmt: skip
 
 
+def _first_quarter_monthly_mean() -> float:
+    """Average the mistaken way: the plain mean of January's, February's and March's cohort rates."""
+    monthly = _conversion("M")
+    inside = monthly["period"] < pd.Timestamp("2025-04-01")
+    return float(monthly.loc[inside, "conversion"].mean())
+
+
 q1 = Question(
     variable="q1_cohort_conversion",
     prompt="2025 年一季度第一次接触的客户，最后有多大比例成交了（首次接触 → 成交的队列转化率，写成小数）？",
@@ -73,6 +80,14 @@ q1 = Question(
         Mistake("row_count",
                 "你用的是行数之比（成交行 ÷ 首次接触行）。一个客户被联系多次就有多行，分母被放大了。"
                 "转化率的分子、分母都要数客户。", lambda: _row_ratio("Q", FIRST_QUARTER)),
+        Mistake("mean_of_monthly_rates",
+                "你把 1、2、3 月各自的队列转化率取了平均。每个月接触的客户数不同，简单平均让小月和大月"
+                "分量一样。把一季度的客户合起来算：这批人里后来成交的 ÷ 这批人。",
+                _first_quarter_monthly_mean),
+        Mistake("win_rate_not_conversion",
+                "你算的是一季度的赢单率（成交 ÷ (成交 + 流失)），题目问的是转化率：分母是这一季度第一次接触的"
+                "所有客户，包括还在跟进、没有结果的。",
+                lambda: value_of(win_rate(reached(), period="Q"), "win_rate", FIRST_QUARTER)),
     ],
 )
 
@@ -107,6 +122,9 @@ q2 = Question(
                 "已有结果（成交或流失）的客户，还在跟进的客户不算。", _won_over_contacted),
         Mistake("mean_of_rates", MEAN_OF_RATES + "（这里是每位销售员的赢单率被平均了。）",
                 _mean_rep_win_rate),
+        Mistake("loss_rate",
+                "你算的是输单的比例（流失 ÷ (成交 + 流失)），题目问的是赢下来的比例：分子是成交客户。",
+                lambda: 1 - _company_win_rate()),
     ],
 )
 
@@ -144,6 +162,10 @@ q3 = Question(
         Mistake("row_count",
                 "你用的是行数之比（成交行 ÷ 首次接触行）。一个客户被联系多次就有多行，分母被放大了。"
                 "转化率的分子、分母都要数客户。", lambda: _row_ratio("Y", YEAR, team=TEAM)),
+        Mistake("whole_company",
+                f"你算的是全公司的转化率，题目问的是{TEAM}：从全公司按团队拆开的结果里，取这个团队的那一行"
+                "（或这个团队 6 位销售员的行）。",
+                lambda: value_of(_conversion("Y"), "conversion", YEAR)),
     ],
 )
 
@@ -179,6 +201,10 @@ q4 = Question(
         Mistake("churn_not_retention",
                 "你算出来的是流失率（1 − 保留率），题目问的是保留率。",
                 lambda: float(_june()["churn"])),
+        Mistake("wrong_denominator",
+                "分母用错了：你除以的是期末客户数 E。保留率问的是“期初的老客户留下了多少”，"
+                "分母是期初客户数 S：(E − N) ÷ S。",
+                lambda: float((_june()["end"] - _june()["new"]) / _june()["end"])),
     ],
 )
 

@@ -82,6 +82,9 @@ q1 = Question(
                 "你算的是赢单率（成交 ÷ (成交 + 流失)），题目问的是转化率：分母是所有接触过的客户，"
                 "包括还在跟进的。",
                 lambda: value_of(win_rate(reached(), by="channel"), "win_rate", channel=CHANNEL)),
+        Mistake("whole_company",
+                f"你算的是全公司所有渠道合起来的转化率，题目只问“{CHANNEL}”来的客户。",
+                lambda: value_of(conversion_rate(reached(), period="Y"), "conversion", YEAR)),
     ],
 )
 
@@ -117,6 +120,14 @@ q2 = Question(
         Mistake("visits_only",
                 "你只数了“拜访”。电话、微信、演示……每一行都是一次活动，都要算进投入。",
                 lambda: _effort("won", "visits_per_new")),
+        Mistake("inverted_ratio",
+                "你把比值倒过来了：算的是“每次活动换来几个新成交客户”。题目问的是每换来一个新成交客户"
+                "要做多少次活动：活动次数 ÷ 新成交客户数。",
+                lambda: 1 / _effort("won", "activities_per_new")),
+        Mistake("whole_company",
+                f"你算的是全公司平均每个新成交客户的活动次数，题目问的是{BUSY_REP}一个人的。",
+                lambda: value_of(activity_efficiency(worklog(), level="won", period="Y"),
+                                 "activities_per_new", YEAR)),
     ],
 )
 
@@ -124,20 +135,25 @@ NEW_HIRE = "刘洋"
 TRAINED_ON = "2025-05-12"
 
 
-def _windows() -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
-    """2025 up to the eve of the training, and from the training day to the end of the year."""
+def _windows(after_from: int = 0) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
+    """Return 2025 up to the eve of the training, and from the training day to the year's end.
+
+    ``after_from`` days later than the training day is a mistake's window.
+    """
     year = period_window(TRAINED_ON, "Y")
     trained = dt.date.fromisoformat(TRAINED_ON)
-    return (year.first, trained - dt.timedelta(days=1)), (trained, year.last)
+    return ((year.first, trained - dt.timedelta(days=1)),
+            (trained + dt.timedelta(days=after_from), year.last))  # fmt: skip
 
 
-def _split(metric: Literal["volume", "conversion"] = "conversion") -> PeriodComparison:
+def _split(metric: Literal["volume", "conversion"] = "conversion", *,
+           after_from: int = 0) -> PeriodComparison:  # fmt: skip
     """Compare the new hire's cohorts (or new wins) before and after the training (core).
 
     ``before`` and ``after`` are ``(converted, cohort)`` for conversion, ``(new wins, days)``
     for volume; the cohort is the customers credited to him at first contact, converted by anyone.
     """
-    before, after = _windows()
+    before, after = _windows(after_from)
     return compare_periods(reached(), before=before, after=after, metric=metric, level="won",
                            where={"rep": NEW_HIRE})  # fmt: skip
 
@@ -178,6 +194,9 @@ q3 = Question(
                                  YEAR, rep=NEW_HIRE)),
         Mistake("before_not_after", "你算的是培训之前那一批客户的转化率，题目问的是培训之后。",
                 lambda: _share(_split().before)),
+        Mistake("wrong_boundary",
+                f"你的“之后”从培训的第二天算起，漏掉了培训当天（{TRAINED_ON}）第一次接触的客户。"
+                "题目问的是培训当天及以后。", lambda: _share(_split(after_from=1).after)),
     ],
 )
 

@@ -90,6 +90,10 @@ q1 = Question(
                 "你的时间范围多算了一天：把下周一也包括进来了。一周是周一到周日，"
                 "筛选时用“小于下周一”，不要用“小于等于下周一”。",
                 _mistake_week_into_next_monday),
+        Mistake("whole_company",
+                f"你数的是全公司这一周的新接触客户，题目问的是{TEAM}：在按团队拆开的结果里取这个团队的那一行。",
+                lambda: value_of(development_volume(reached(), level="contacted", period="W"),
+                                 "volume", WEEK)),
     ],
 )
 
@@ -168,6 +172,14 @@ def _pooled(rows: pd.DataFrame) -> float:
     return float(rows["actual"].sum() / rows["target"].sum())
 
 
+def _company_quarter() -> float:
+    """Return the whole company's attainment in the quarter (a mistake: a team is asked)."""
+    table = _attained()
+    quarter = period_window(QUARTER, "Q")
+    inside = table["period"].between(pd.Timestamp(quarter.first), pd.Timestamp(quarter.last))
+    return _pooled(table[inside])
+
+
 def _mean_of_rep_rates() -> float:
     per_rep = _quarter_rows().groupby("rep")[["target", "actual"]].sum()
     return float((per_rep["actual"] / per_rep["target"]).mean())
@@ -202,6 +214,9 @@ q3 = Question(
         Mistake("wrong_level",
                 "你数的是签约客户（signed），而目标考核的是新成交客户（won）。",
                 lambda: _pooled(_quarter_rows("signed"))),
+        Mistake("whole_company",
+                f"你算的是全公司二季度的达成率，题目问的是{QUARTER_TEAM}：只取这个组的销售员那几行。",
+                _company_quarter),
     ],
 )
 
