@@ -116,3 +116,30 @@ def test_spark_takes_the_reached_table(spark, shared_log):
         where={"team": "A"},
     )
     assert comparison.before == (1, 2)
+
+
+def test_lakehouse_round_trip(spark, tmp_path):
+    """docs/spark.md's recipe: read a Parquet work log, compute once, write per-team metrics back."""
+    log = shared_company(rows=400)
+    spark.createDataFrame(log).write.parquet(str(tmp_path / "worklog"))
+
+    worklog = spark.read.parquet(str(tmp_path / "worklog"))
+    reached = dv.reached_levels(worklog).cache()  # "first time" decided once, company-wide
+    volume = dv.development_volume(reached, level="won", period="M", by="team")
+    funnel = dv.funnel(reached, by="team")
+    volume.write.mode("overwrite").parquet(str(tmp_path / "team_volume"))
+    funnel.write.mode("overwrite").parquet(str(tmp_path / "team_funnel"))
+    reached.unpersist()
+
+    for name, expected in (
+        ("team_volume", dv.development_volume(log, level="won", period="M", by="team")),
+        ("team_funnel", dv.funnel(log, by="team")),
+    ):
+        back = pd.read_parquet(tmp_path / name)
+        order = list(expected.columns)
+        assert plain(back[order].sort_values(order, ignore_index=True)) == plain(
+            expected.sort_values(order, ignore_index=True)
+        ), name
+    company = dv.development_volume(log, level="won", period="M")
+    team_sum = pd.read_parquet(tmp_path / "team_volume").groupby("period")["volume"].sum()
+    assert team_sum.sort_index().tolist() == company.sort_values("period")["volume"].tolist()

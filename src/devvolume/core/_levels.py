@@ -236,7 +236,9 @@ def _by_key(
         if i:
             parts.append(nw.lit(_KEY_SEPARATOR))
         parts.append(nw.col(column).fill_null(""))
-    key = nw.concat_str(parts) if credit else None
+    key = nw.col("_key") if credit else None
+    if credit:  # the key once per row: engines do not share it between the aggregations
+        rows = rows.with_columns(nw.concat_str(parts).alias("_key"))
     wide: list[nw.Expr] = []
     for name, where in _outcomes():
         wide.append(nw.when(where).then(nw.col("date")).min().alias(f"_date_{name}"))
