@@ -295,6 +295,17 @@ def test_formulas_without_saved_results(tmp_path: Path) -> None:
     assert report.problems["problem"].str.contains("formula saved without its result").all()
 
 
+def test_last_row_of_only_unsaved_formulas_is_not_lost(tmp_path: Path) -> None:
+    # Found by the fuzz suite: calamine sees such a row as empty, past the end of the sheet.
+    def formula_row(book: Any, ws: Any) -> None:
+        ws.append([None, None, None, None, "=0"])
+
+    report = dv.check_worklog(make_workbook(tmp_path / "last.xlsx", edit=formula_row))
+    last = report.rows_read + 1  # the header is row 1
+    assert last in report.bad_rows
+    assert "=0" in report.problems["value"].tolist()
+
+
 def test_excel_error_values(good_workbook: Path, tmp_path: Path) -> None:
     def error_cell(data: bytes) -> bytes:
         # F3 holds a cached #DIV/0! as Excel saves it.

@@ -45,6 +45,15 @@ class RawColumn:
         """Return the raw value of one record."""
         return self.values[int(self.codes[record])]
 
+    def grow(self, records: int) -> None:
+        """Add blank records at the end, up to ``records`` in all."""
+        extra = records - len(self.codes)
+        if extra > 0:
+            self.values.append(None)
+            blank = np.full(extra, len(self.values) - 1, dtype=self.codes.dtype)
+            self.codes = np.concatenate([self.codes, blank])
+            self.arrow, self._blank = None, None
+
     def put(self, record: int, value: Any) -> None:
         """Replace one record's value (used for markers: merged cells, unsaved formulas)."""
         self.values.append(value)
@@ -71,6 +80,15 @@ class RawTable:
     def records(self) -> int:
         """How many records (rows of the file) were read."""
         return len(self.rows)
+
+    def grow(self, records: int) -> None:
+        """Add blank records at the end (rows the fast reader did not see), up to ``records``."""
+        if records > self.records:
+            for column in self.columns:
+                column.grow(records)
+            first = int(self.rows[-1]) + 1 if self.records else 1
+            self.rows = np.concatenate(
+                [self.rows, np.arange(first, first + records - self.records, dtype=np.int64)])
 
     def record(self, index: int) -> list[Any]:
         """Return the raw cells of one record, in column order."""

@@ -220,6 +220,9 @@ def _mark_formulas(table: RawTable, path: Path) -> None:
             RuntimeError, ValueError):
         return  # calamine read the sheet; this only refines how empty cells are explained
     offset = table.first_column
+    inside = [row for row, column in marks if 0 <= column - offset < len(table.columns)]
+    # A last row holding only formulas without results is empty to calamine: add it back.
+    table.grow(max(inside, default=-1) + 1)
     for (row, column), marker in marks.items():
         index = column - offset
         if 0 <= index < len(table.columns) and row < table.records:
