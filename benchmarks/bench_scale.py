@@ -37,7 +37,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_metrics import generate  # noqa: E402
+from bench_metrics import generate
 
 STEPS = ("load CSV", "load Parquet", "pack", "reports")
 HEADERS = {"date": "日期", "rep": "销售员", "team": "团队", "customer": "客户", "stage": "阶段"}
