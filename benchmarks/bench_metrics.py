@@ -6,7 +6,7 @@ it twice: every metric from the raw log, and ``+table``, the way a consumer of s
 should: ``dv.reached_levels`` once (DuckDB: kept as a temporary table, as the hand SQL keeps its
 own; Spark: cached), then every metric on that table. ``spark+table`` runs in the Spark
 environment (``make spark`` builds ``.venv-spark``) on a ``local[2]`` session. Each case runs in
-its own subprocess so its peak resident memory (``ru_maxrss``; for Spark the Python driver only,
+its own subprocess so its peak resident memory (``VmHWM``; for Spark the Python driver only,
 not the JVM) is its own; the parent checks that all cases give identical numbers and prints a
 table.
 
@@ -212,13 +212,13 @@ def run_pack(case: str, log: object, con: object) -> dict[str, pd.DataFrame]:
 def child(case: str, path: Path, out: Path, repeat: int) -> None:
     """Run one case in this process and write timings, memory and results to ``out``."""
     log, con = load(case, path)
-    loaded_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    loaded_rss = peak_rss_kb()
     runs = []
     for _ in range(repeat):
         cpu_start, start = _cpu_seconds(), time.perf_counter()
         results = run_pack(case, log, con)
         runs.append((time.perf_counter() - start, _cpu_seconds() - cpu_start))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_rss_kb()
     seconds, cpu = min(runs)
     # Plain lists, not pandas objects: the Spark case's pandas (2.x) pickles differently.
     plain = {name: (list(frame.columns), frame.astype(object).values.tolist())
@@ -229,6 +229,20 @@ def child(case: str, path: Path, out: Path, repeat: int) -> None:
              "results": plain},
             fh,
         )  # fmt: skip
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident memory in kB: ``VmHWM`` of its own address space.
+
+    Not ``ru_maxrss``: Linux keeps that across ``execve``, so a child started by a big parent
+    reports the parent's peak.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _cpu_seconds() -> float:

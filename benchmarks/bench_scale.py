@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -37,7 +36,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_metrics import generate
+from bench_metrics import generate, peak_rss_kb
 
 STEPS = ("load CSV", "load Parquet", "pack", "reports")
 HEADERS = {"date": "日期", "rep": "销售员", "team": "团队", "customer": "客户", "stage": "阶段"}
@@ -70,7 +69,7 @@ def child(step: str, data: Path, out: Path) -> None:
         dv.sales_cycle(table)
         dv.funnel(table, by="team")
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_kb() / 1024
     out.write_text(json.dumps({"seconds": seconds, "peak_mb": peak}))
 
 
