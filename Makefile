@@ -18,9 +18,12 @@ DEBIAN_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji chromium libreoffice-ca
                    default-jre-headless
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# The wheel (with the course kit: datasets, lessons, exercises, report notebooks) and its sdist.
+DIST := build/dist
+
 NOTEBOOKS := $(wildcard notebooks/*.ipynb notebooks/reports/*.ipynb exercises/*.ipynb exercises/solutions/*.ipynb)
 
-.PHONY: help venv system lint typecheck test spark nbval notebooks reports lab clean
+.PHONY: help venv system lint typecheck test spark nbval wheel wheel-test notebooks reports lab clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -51,22 +54,42 @@ system: ## Install the Debian packages the tests need (skips those already insta
 	fi
 
 lint: $(STAMP) ## Ruff over the package, tests and benchmarks; the import contracts (layers)
-	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff check src tests benchmarks tools setup.py
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP) ## Mypy over src
 	$(BIN)/mypy
 
-test: $(STAMP) system lint typecheck ## Everything CI runs: ruff, import contracts, mypy, doctests, pytest, Spark, nbval
+test: $(STAMP) system lint typecheck ## Everything CI runs: ruff, import contracts, mypy, doctests, pytest, Spark, nbval, the wheel
 	$(BIN)/pytest --doctest-modules src tests
 	$(MAKE) --no-print-directory spark
 	$(MAKE) --no-print-directory nbval
+	$(MAKE) --no-print-directory wheel-test
 
 spark: $(SPARK_STAMP) system ## The metrics on a local Spark session (local[2]) against pandas
 	$(SPARK_VENV)/bin/pytest -m spark tests/core/test_spark.py
 
 nbval: $(STAMP) ## Run every notebook and compare with its stored outputs (strict)
 	$(if $(NOTEBOOKS),$(BIN)/pytest --nbval $(NOTEBOOKS),@echo "no notebooks yet")
+
+wheel: $(STAMP) ## Build the sdist, then from it the wheel (carrying the course kit), into build/dist/
+	rm -rf $(DIST)
+	$(BIN)/python -m build --quiet --outdir $(DIST) .
+	@ls -l $(DIST)
+
+# A fresh environment in a temporary folder outside the checkout. The dependencies come from the
+# package index (pip's cache makes a rerun quick; --no-compile halves the install time, what runs
+# is compiled when first imported). tools/check_wheel.py runs isolated (-I) from another temporary
+# folder, so nothing of the checkout can be imported.
+wheel-test: wheel ## Install the wheel in a fresh venv outside the checkout; use it as learners and instructors do
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	echo "fresh environment in $$tmp"; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install -q --disable-pip-version-check --no-compile \
+	  $(DIST)/devvolume-*.whl; \
+	mkdir "$$tmp/work"; cd "$$tmp/work"; \
+	"$$tmp/venv/bin/python" -I "$(CURDIR)/tools/check_wheel.py" "$(CURDIR)"/$(DIST)/devvolume-*.whl \
+	  --checkout "$(CURDIR)" --work "$$tmp/work"
 
 notebooks: $(STAMP) ## Rebuild all notebooks from their sources and store outputs (deterministic)
 	$(BIN)/python tools/build_notebooks.py

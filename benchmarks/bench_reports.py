@@ -21,14 +21,34 @@ Then, for the batch's own behaviour (issue 11):
 Usage: ``python benchmarks/bench_reports.py [--jobs 2] [--baseline-subset N] [--no-baseline]
 [--out DIR]``. ``--baseline-subset N`` runs the baseline on the first N reps only and
 extrapolates its time to all reps; the table says so. Without it the baseline runs in full.
+
+``--scale`` measures instead how a batch grows with the company (issue 15): it writes the
+``directsales`` model scaled to 60 teams × 8 reps (seed 7: 243,007 rows, 480 reps) as a work-log
+CSV and a targets CSV, then, with ``--jobs 2``:
+
+(f) per-report seconds of rep reports on the case (all 42 reps) and on the big log (``--sample``
+    reps, spread over the alphabet), back to back: the median and mean of each report's own
+    seconds (from the folder's manifest; a worker's first report also loads the company);
+(g) every rep report of the big log (``--scale-reports``, default all 480): total seconds and
+    peak memory (the summed RSS, and PSS, of the command, its workers and their kernels).
+
+``--before DIR`` runs (f), and (g) on ``--sample`` reps (time extrapolated), with the code in
+``DIR/src`` (and its notebooks in ``DIR/notebooks/reports``) as well, for a before/after table
+in the same run. Make ``DIR`` from the current tree with the report package of an older
+commit::
+
+    mkdir -p /tmp/before && cp -r src /tmp/before/ && ln -s "$PWD/datasets" /tmp/before/datasets
+    git archive HEAD src/devvolume/report notebooks/reports | tar -x -C /tmp/before
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,9 +57,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import psutil
 
 from devvolume import load_dataset
+from devvolume.sim import CASES, simulate, write_simulation
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "reports" / "rep_report.ipynb"
@@ -47,11 +69,18 @@ BIN = Path(sys.executable).parent
 SAMPLE_SECONDS = 0.1
 
 
+#: The big company of ``--scale``: the directsales model with 60 teams of 8 reps.
+SCALE_TEAMS, SCALE_REPS = 60, 8
+#: Every this many samples, also the summed PSS (shared pages split between their users).
+PSS_EVERY = 5
+
+
 class PeakTreeRSS:
-    """Sample the summed RSS of this process's descendants until stopped; keep the peak."""
+    """Sample the summed RSS (and PSS) of this process's descendants until stopped; keep the peaks."""
 
     def __init__(self) -> None:
         self.peak = 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -65,15 +94,36 @@ class PeakTreeRSS:
 
     def _run(self) -> None:
         me = psutil.Process()
+        sample = 0
         while not self._stop.is_set():
-            total = 0
+            total = pss = 0
             for child in me.children(recursive=True):
                 try:
                     total += child.memory_info().rss
-                except psutil.Error:
+                    if sample % PSS_EVERY == 0:
+                        pss += _pss(child.pid)
+                except (psutil.Error, OSError):
                     continue
             self.peak = max(self.peak, total)
+            self.peak_pss = max(self.peak_pss, pss)
+            sample += 1
             self._stop.wait(SAMPLE_SECONDS)
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size (shared pages split between their users) from Linux's smaps_rollup.
+
+    Cheaper than psutil's ``memory_full_info`` (which formats every mapping of the process);
+    0 where there is no such file.
+    """
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in text.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 @dataclass
@@ -141,6 +191,115 @@ def ctrl_c(out: Path, jobs: int) -> tuple[float, bool]:
     return seconds, process.returncode == 130 and "Traceback" not in stderr
 
 
+# --- --scale: a batch on a company 11.7 times the case ---------------------------------------
+
+
+@dataclass
+class Batch:
+    code: str
+    source: str
+    reports: int
+    seconds: float
+    peak_mb: float
+    peak_pss_mb: float
+    each: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.each)
+
+    @property
+    def mean(self) -> float:
+        return statistics.mean(self.each)
+
+
+def write_big_log(folder: Path) -> tuple[Path, Path, int]:
+    """Write the scaled directsales company (work log and targets CSV); return paths and rows."""
+    model = CASES["directsales"].model.replace(teams=SCALE_TEAMS, reps_per_team=SCALE_REPS)
+    sim = simulate(model)
+    write_simulation(sim, folder)
+    return folder / "worklog.csv", folder / "targets.csv", len(sim.worklog)
+
+
+def batch(code: str, tree: Path | None, source: str, out: Path, jobs: int, only: list[str],
+          *extra: str) -> Batch:
+    """Run ``devvolume report SOURCE --by rep`` (with the code in ``tree/src`` if given)."""
+    shutil.rmtree(out, ignore_errors=True)
+    env = {**os.environ}
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree / "src")
+    selection = [arg for name in only for arg in ("--only", name)]
+    started = time.perf_counter()
+    with PeakTreeRSS() as memory:
+        run([sys.executable, "-m", "devvolume", "report", source, "--by", "rep", "--kind", "rep",
+             "--out", str(out), "--jobs", str(jobs), "--no-progress", *selection, *extra],
+            env=env)
+    seconds = time.perf_counter() - started
+    manifest = json.loads((out / ".devvolume-manifest.json").read_text(encoding="utf-8"))
+    each = [entry["seconds"] for entry in manifest["reports"].values() if entry["status"] == "ok"]
+    assert len(each) == (len(only) or len(each)), f"{len(each)} of {len(only)} reports written"
+    row = Batch(code, source, len(each), seconds, memory.peak / 2**20, memory.peak_pss / 2**20, each)
+    print(f"  {code:<7} {Path(source).name:<14} {row.reports:>4} reports {seconds:7.1f} s, "
+          f"median {row.median:.2f} s, mean {row.mean:.2f} s, peak RSS {row.peak_mb:.0f} MB",
+          flush=True)
+    return row
+
+
+def spread(names: list[str], count: int) -> list[str]:
+    """``count`` names spread evenly over a sorted list."""
+    step = max(1, len(names) // count)
+    return names[::step][:count]
+
+
+def scale(args: argparse.Namespace, out: Path) -> int:
+    big, targets, rows = write_big_log(out / "big")
+    case_reps = sorted(load_dataset("directsales").worklog["rep"].unique())
+    big_reps = sorted(pd.read_csv(big, usecols=["rep"])["rep"].unique())
+    sample = spread(big_reps, args.sample)
+    print(f"big log: {rows:,} rows, {len(big_reps)} reps; {os.cpu_count()} CPUs; "
+          f"load average {os.getloadavg()}", flush=True)
+    codes: list[tuple[str, Path | None]] = [("after", None)]
+    if args.before:
+        codes.insert(0, ("before", args.before))
+    rows_: list[Batch] = []
+    for code, tree in codes:
+        rows_.append(batch(code, tree, "directsales", out / f"{code}_case", args.jobs, case_reps))
+        rows_.append(batch(code, tree, str(big), out / f"{code}_big", args.jobs, sample,
+                           "--targets", str(targets)))
+    everyone = big_reps[: args.scale_reports] if args.scale_reports else big_reps
+    full: list[tuple[Batch, str]] = []
+    if args.before:
+        measured = next(row for row in rows_ if row.code == "before" and row.source == str(big))
+        factor = len(everyone) / measured.reports
+        full.append((measured, f"measured on {measured.reports} reports, time ×{factor:.1f}"))
+    full.append((batch("after", None, str(big), out / "after_all", args.jobs, everyone,
+                       "--targets", str(targets)), ""))
+    print(f"\nload average after: {os.getloadavg()}\n")
+    print("per-report seconds (each report's own time; rep reports, --jobs 2):")
+    header = f"{'code':<7} {'source':<28} {'reports':>7} {'median':>7} {'mean':>6} {'× case':>7}"
+    print(header)
+    print("-" * len(header))
+    for code, _ in codes:
+        case = next(row for row in rows_ if row.code == code and row.source == "directsales")
+        for row in (row for row in rows_ if row.code == code):
+            label = ("directsales (20,841 rows)" if row.source == "directsales"
+                     else f"big ({rows:,} rows)")
+            print(f"{code:<7} {label:<28} {row.reports:>7} {row.median:>7.2f} {row.mean:>6.2f} "
+                  f"{row.median / case.median:>6.2f}×")
+    print(f"\nevery rep report of the big log ({len(everyone)}), --jobs {args.jobs}:")
+    header = (f"{'code':<7} {'reports':>7} {'seconds':>9} {'s/report':>8} {'peak RSS MB':>11} "
+              f"{'peak PSS MB':>11}")
+    print(header)
+    print("-" * len(header))
+    for row, note in full:
+        factor = len(everyone) / row.reports
+        print(f"{row.code:<7} {len(everyone):>7} {row.seconds * factor:>9.1f} "
+              f"{row.seconds / row.reports:>8.2f} {row.peak_mb:>11.0f} {row.peak_pss_mb:>11.0f}"
+              f"{'  (' + note + ')' if note else ''}")
+    print(f"\noutputs in {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
@@ -148,9 +307,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="run the baseline on the first N reps only and extrapolate")
     parser.add_argument("--no-baseline", action="store_true", help="skip the (slow) baseline")
     parser.add_argument("--out", type=Path, help="keep the outputs here (default: a temp dir)")
+    parser.add_argument("--scale", action="store_true",
+                        help="case against a 243,007-row company, and all its 480 rep reports")
+    parser.add_argument("--sample", type=int, default=48,
+                        help="--scale: reps of the big log for the per-report comparison")
+    parser.add_argument("--scale-reports", type=int, default=0,
+                        help="--scale: rep reports of the big log in the full run (default all)")
+    parser.add_argument("--before", type=Path,
+                        help="--scale: also run the code in DIR/src, for a before/after table")
     args = parser.parse_args(argv)
-    reps = sorted(load_dataset("directsales").worklog["rep"].unique())
     out = args.out or Path(tempfile.mkdtemp(prefix="bench_reports_"))
+    if args.scale:
+        return scale(args, out)
+    reps = sorted(load_dataset("directsales").worklog["rep"].unique())
     for folder in ("ours", "baseline", "pdf", "interrupted"):
         shutil.rmtree(out / folder, ignore_errors=True)
     print(f"{len(reps)} reps; {os.cpu_count()} CPUs; load average {os.getloadavg()}", flush=True)

@@ -1,4 +1,4 @@
-# %% [markdown]
+# %% [markdown] tags=["dv-run-first"]
 # > **先运行，再阅读。** 打开时看到的表格和图，是用课程自带的案例数据、按默认参数事先算好的示例；
 # > 小工具（下拉框、滑块、“加载”按钮）要运行以后才会出现。请先点菜单 **运行 → 运行全部单元格**
 # > （Run → Run All Cells），再从上往下读。改了参数、载入了你自己的工作日志表，下面的数字才会跟着变。
@@ -19,7 +19,7 @@
 # 5. 把自己团队的工作日志表放进来，用同样的口径数一遍。
 
 # %% tags=["parameters"]
-dataset: str = "directsales"  # 案例数据集：directsales / fmcg / software
+dataset: str = "directsales"  # 案例数据集 directsales / fmcg / software，或你自己的工作日志表的路径（.xlsx / .csv / .parquet）
 team: str = ""  # 只看某个团队，空字符串表示全公司
 period: str = "M"  # 统计周期：W 周、M 月、Q 季、Y 年
 level: str = "contacted"  # 开发到哪一步才算数：contacted 首次接触 / qualified 意向 / signed 签约 / won 成交
@@ -32,11 +32,12 @@ import devvolume as dv
 from devvolume.teach.exercises import lesson01
 
 dv.viz.setup()
-data = dv.load_dataset(dataset)
+data = dv.teach.lesson_data(dataset, team)  # 案例数据集，或你自己的工作日志表（只用没有问题的行）
 log = data.worklog  # 全公司的日志；选了团队时，团队的数字从全公司的结果里挑出来
-scope = dv.teach.check_team(log, team) or "全公司"
-print(f"案例：{dataset}，全公司共 {len(log)} 行活动记录，{log['customer'].nunique()} 位不同的客户，"
+scope = data.scope
+print(f"{data.label}，全公司共 {len(log)} 行活动记录，{log['customer'].nunique()} 位不同的客户，"
       f"{log['rep'].nunique()} 位销售员。下面看的范围：{scope}")
+data.banner()  # 用你自己的数据时：说明数据是谁的、跳过了哪些行
 
 # %% [markdown]
 # ## 1. 一句话定义
@@ -165,6 +166,11 @@ dv.teach.chinese(dv.teach.counting_comparison(toy, level="contacted", period="M"
 # “行数”和“活跃客户”数的是这个团队自己写下的那些行。
 
 # %%
+first_day, last_day = log["date"].min(), log["date"].max()
+data.note(f"“一整年、两万多行”说的是案例公司。你们的文件有 {len(log):,} 行，"
+          f"从 {first_day:%Y-%m-%d} 到 {last_day:%Y-%m-%d}；下面的表和图都是用它算的。")
+
+# %%
 comparison = dv.teach.counting_comparison(log, level=level, period=period, team=team)
 dv.teach.chinese(comparison)
 
@@ -188,6 +194,13 @@ print(f"数活跃客户，各期加起来会夸大到 {share_active:.1f} 倍。"
 #
 # 把阶段换成“成交”试试（下面的小工具里就能换）：每个客户只成交一次，行数和新客户数几乎一样，
 # 错误口径的危害主要在前面几级。
+
+# %%
+won_rows = dv.teach.counting_comparison(log, level="won", period=period, team=team)
+data.note(f"“行数和新客户数几乎一样”是案例数据的情况（每个客户只成交一次）。在你们的数据里，{scope}的成交这一级："
+          f"{won_rows['rows'].sum():,} 行“成交”，{won_rows['new'].sum():,} 位新成交客户"
+          + ("——同一位客户成交了好几次，数行数在这一级也会夸大。"
+             if won_rows["rows"].sum() > 1.2 * won_rows["new"].sum() else "，和案例一样相差不大。"))
 
 # %% [markdown]
 # ## 5. 动手试一试

@@ -1,4 +1,4 @@
-# %% [markdown]
+# %% [markdown] tags=["dv-run-first"]
 # > **先运行，再阅读。** 打开时看到的表格和图，是用课程自带的案例数据、按默认参数事先算好的示例；
 # > 小工具（下拉框、滑块、“加载”按钮）要运行以后才会出现。请先点菜单 **运行 → 运行全部单元格**
 # > （Run → Run All Cells），再从上往下读。改了参数、载入了你自己的工作日志表，下面的数字才会跟着变。
@@ -22,7 +22,7 @@
 # 4. 解释为什么新客户数可以相加，而活跃客户数不能。
 
 # %% tags=["parameters"]
-dataset: str = "directsales"  # 案例数据集：directsales / fmcg / software
+dataset: str = "directsales"  # 案例数据集 directsales / fmcg / software，或你自己的工作日志表的路径（.xlsx / .csv / .parquet）
 team: str = ""  # 只看某个团队，空字符串表示全公司
 period: str = "M"  # 统计周期：W 周、M 月、Q 季、Y 年
 level: str = "won"  # 数到哪一级：contacted 首次接触 / qualified 意向 / signed 签约 / won 成交
@@ -34,13 +34,14 @@ from IPython.display import display as show
 import devvolume as dv
 
 dv.viz.setup()
-data = dv.load_dataset(dataset)
+data = dv.teach.lesson_data(dataset, team)  # 案例数据集，或你自己的工作日志表（只用没有问题的行）
 log = data.worklog  # 全公司的日志；选了团队时，团队的数字从全公司的结果里挑出来
-scope = dv.teach.check_team(log, team) or "全公司"
+scope = data.scope
 reached = dv.reached_levels(log)  # 每位客户第一次到达每一级的日期和功劳，全公司只算这一次
 level_name = dv.STAGE_LABELS[level]
 period_name = dv.teach.PERIOD_LABELS[period]
-print(f"案例：{dataset}，范围：{scope}，阶段：{level_name}，统计周期：{period_name}")
+print(f"{data.label}，范围：{scope}，阶段：{level_name}，统计周期：{period_name}")
+data.banner()  # 用你自己的数据时：说明数据是谁的、跳过了哪些行
 
 # %% [markdown]
 # ## 1. 第一步：确定统计周期
@@ -94,19 +95,64 @@ if team:
     first_contact = first_contact[first_contact["team"] == team]
 
 
-def new_between(first: str, last: str) -> int:
+def new_between(first: object, last: object) -> int:
     """Customers first contacted from ``first`` to ``last`` (both included)."""
     return int(first_contact["date"].between(pd.Timestamp(first), pd.Timestamp(last)).sum())
 
 
+one_day = pd.Timedelta(days=1)
+
+
+def thirty_days(month: dv.Window) -> pd.Timestamp:
+    """The last day of a month that is wrongly taken to be 30 days long."""
+    return pd.Timestamp(month.first) + 29 * one_day
+
+
+def days_one_to_seven(week: dv.Window) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The 1st to the 7th of the month whose 1st is in ``week``: a week wrongly counted from the 1st."""
+    first_of_month = pd.Timestamp(week.last).replace(day=1)
+    return first_of_month, first_of_month + 6 * one_day
+
+
+first_day, last_day = log["date"].min(), log["date"].max()
+if data.is_case:  # 案例：2025 年 7 月，和 4 月 1 日所在的那一周
+    month, week = dv.period_window("2025-07-01", "M"), dv.period_window("2025-04-01", "W")
+else:  # 你的数据：日志里的完整月份，挑最近一个边界上数出来不一样的（都一样的话，就取最近的）
+    latest = dv.last_complete(last_day, "M").current.first
+    months = [dv.period_window(latest, "M", back=k) for k in range(36)]
+    months = [m for m in months if pd.Timestamp(m.first) >= first_day] or months[:1]
+    long_months = [m for m in months if m.days == 31] or months
+    month = next((m for m in long_months
+                  if new_between(m.first, m.last) != new_between(m.first, thirty_days(m))), long_months[0])
+    weeks = [dv.period_window(m.first, "W") for m in months if m.first.weekday() != 0]  # 跨两个月的周
+    week = next((w for w in weeks
+                 if new_between(w.first, w.last) != new_between(*days_one_to_seven(w))), weeks[0])
+thirty = thirty_days(month)
+first_of_month, seventh = days_one_to_seven(week)
+iso_year, iso_week, _ = week.first.isocalendar()
+month_label = f"{month.first.year} 年 {month.first.month} 月"
+week_label = f"{iso_year} 年第 {iso_week} 周"
 pd.DataFrame([
-    {"问题": "2025 年 7 月新接触客户",
-     "正确的边界": "7/1–7/31（自然月）", "正确的数": new_between("2025-07-01", "2025-07-31"),
-     "错误的边界": "7/1–7/30（30 天）", "错误的数": new_between("2025-07-01", "2025-07-30")},
-    {"问题": "2025 年第 14 周新接触客户",
-     "正确的边界": "3/31–4/6（周一到周日）", "正确的数": new_between("2025-03-31", "2025-04-06"),
-     "错误的边界": "4/1–4/7（从 1 号起算）", "错误的数": new_between("2025-04-01", "2025-04-07")},
+    {"问题": f"{month_label}新接触客户",
+     "正确的边界": f"{month.first.month}/{month.first.day}–{month.last.month}/{month.last.day}（自然月）",
+     "正确的数": new_between(month.first, month.last),
+     "错误的边界": f"{month.first.month}/{month.first.day}–{thirty.month}/{thirty.day}（30 天）",
+     "错误的数": new_between(month.first, thirty)},
+    {"问题": f"{week_label}新接触客户",
+     "正确的边界": f"{week.first.month}/{week.first.day}–{week.last.month}/{week.last.day}（周一到周日）",
+     "正确的数": new_between(week.first, week.last),
+     "错误的边界": f"{first_of_month.month}/{first_of_month.day}–{seventh.month}/{seventh.day}（从 1 号起算）",
+     "错误的数": new_between(first_of_month, seventh)},
 ])
+
+# %%
+differs = (new_between(month.first, month.last) != new_between(month.first, thirty),
+           new_between(week.first, week.last) != new_between(first_of_month, seventh))
+data.note(f"课文里的 7 月和第 14 周是案例的日子。你们的日志换成了 {month_label}（有 31 天的完整月份）和 "
+          f"{week_label}（{week.first:%Y-%m-%d} 至 {week.last:%Y-%m-%d}，跨了两个月），数的是{scope}的新接触客户"
+          + ("：挑的是你们日志里最近的、两种边界数出来不一样的月份和周。" if all(differs) else
+             "。在你们的日志里，有的边界上两种数法碰巧一样（月底、月初没有新接触的客户），"
+             "但只要有一位客户落在边界上，数字就会不同，所以规则照样要统一。"))
 
 # %% [markdown]
 # 差别看起来不大，但它会让“这个月比上个月多了还是少了”的结论反过来，也会让考核时有人吃亏、有人占便宜。
@@ -131,6 +177,9 @@ pd.DataFrame([
 #    最好用下拉选择或客户编号。命令 `devvolume template 工作日志模板.xlsx` 能生成一个带下拉框的模板。
 #
 # 案例公司的工作日志表是这样的（前 5 行）：
+
+# %%
+data.note("下面是你们的工作日志表的前 5 行（读入后换成了标准的列名），不是案例公司的。")
 
 # %%
 dv.teach.chinese(data.worklog.head(5))
@@ -181,21 +230,33 @@ print(f"{scope}：按销售员加总 {by_rep['volume'].sum()}，直接数 {scope
 # 下表比较二季度的三种数法（首次接触这一级）：
 
 # %%
-def q2(table: pd.DataFrame, column: str) -> int:
-    """Add up ``column`` over the periods of 2025 Q2 (April to June) of a core result."""
+# 案例看 2025 年二季度；你的数据看日志里最后一个完整的季度
+quarter = (dv.period_window("2025-04-01", "Q") if data.is_case
+           else dv.last_complete(last_day, "Q").current)
+quarter_name = "一二三四"[(quarter.first.month - 1) // 3] + "季度"
+quarter_months = "、".join(str(quarter.first.month + k) for k in range(3))
+
+
+def in_quarter(table: pd.DataFrame, column: str) -> int:
+    """Add up ``column`` over the periods of ``quarter`` of a core result."""
     if team:
         table = table[table["team"] == team]
-    inside = (table["period"] >= pd.Timestamp("2025-04-01")) & (table["period"] < pd.Timestamp("2025-07-01"))
+    inside = table["period"].between(pd.Timestamp(quarter.first), pd.Timestamp(quarter.last))
     return int(table.loc[inside, column].sum())
 
 
 work_by = "team" if team else None  # 活动记录：每一行算在写下它的团队名下
 pd.DataFrame({
-    "数法": ["把 4、5、6 月的活跃客户数相加（错误）", "二季度有活动的不同客户（错误）", "二季度新接触客户（正确）"],
-    "结果": [q2(dv.activity_counts(log, period="M", by=work_by), "active_customers"),
-           q2(dv.activity_counts(log, period="Q", by=work_by), "active_customers"),
-           q2(dv.development_volume(reached, level="contacted", period="Q", by=work_by), "volume")],
+    "数法": [f"把 {quarter_months} 月的活跃客户数相加（错误）", f"{quarter_name}有活动的不同客户（错误）",
+           f"{quarter_name}新接触客户（正确）"],
+    "结果": [in_quarter(dv.activity_counts(log, period="M", by=work_by), "active_customers"),
+           in_quarter(dv.activity_counts(log, period="Q", by=work_by), "active_customers"),
+           in_quarter(dv.development_volume(reached, level="contacted", period="Q", by=work_by), "volume")],
 })
+
+# %%
+data.note(f"这里的“二季度”换成了你们日志里最后一个完整的季度：{quarter.first.year} 年{quarter_name}"
+          f"（{quarter.first:%Y-%m-%d} 至 {quarter.last:%Y-%m-%d}）。")
 
 # %% [markdown]
 # ### 别漏掉为 0 的周期
@@ -207,15 +268,35 @@ pd.DataFrame({
 # 开头几个月的 0 是真实的信息：他还没“开张”。
 
 # %%
-reps = data.reps if not team else data.reps[data.reps["team"] == team]
-newest = reps.sort_values(["hire_date", "rep"]).iloc[-1]
 won_by_rep = dv.development_volume(reached, level="won", period="M", by="rep")
-newcomer = won_by_rep[won_by_rep["rep"] == newest["rep"]]
-print(f"{newest['rep']}（{newest['hire_date']:%Y-%m-%d} 入职）：算上 0 的月份，平均每月 "
+if data.reps is not None:  # 案例：销售员名单里有入职日期
+    reps = data.reps if not team else data.reps[data.reps["team"] == team]
+    newest = reps.sort_values(["hire_date", "rep"]).iloc[-1]
+    newest_rep, since = newest["rep"], f"{newest['hire_date']:%Y-%m-%d} 入职"
+    newest_note = ""
+else:  # 你的数据没有销售员名单：取第一条活动记录最晚的那位（只看成交过新客户的人）
+    work = dv.activity_counts(log, period="M", by=["team", "rep"])
+    work = work[(work["activities"] > 0) & work["rep"].isin(won_by_rep.loc[won_by_rep["volume"] > 0, "rep"])]
+    if team:
+        work = work[work["team"] == team]
+    started = work.groupby("rep", as_index=False)["period"].min()
+    newest = started.sort_values(["period", "rep"]).iloc[-1]
+    newest_rep, since = newest["rep"], f"{newest['period'].year} 年 {newest['period'].month} 月第一次出现在日志里"
+    if newest["period"] <= pd.Timestamp(dv.period_window(first_day, "M").first):  # 所有人从日志的第一个月起就有记录
+        newest_note = (f"{scope}的销售员从日志的第一个月起就都有记录，这里取了其中一位：{newest_rep}；"
+                       "他的 0 就是没有开发出新成交客户的月份。")
+    else:
+        newest_note = (f"这里看的是{scope}里第一条记录最晚的销售员 {newest_rep}（{since}）；"
+                       "他出现在日志里之前的 0，也可能只是他还没来，而不是没开张。")
+newcomer = won_by_rep[won_by_rep["rep"] == newest_rep]
+print(f"{newest_rep}（{since}）：算上 0 的月份，平均每月 "
       f"{newcomer['volume'].mean():.2f} 位新成交客户；漏掉 0 的月份，平均数会变成 "
       f"{newcomer.loc[newcomer['volume'] > 0, 'volume'].mean():.2f} 位。")
 dv.viz.volume_trend(newcomer, period="M", mark="bar",
-                    title=f"{newest['rep']}：每月新成交客户（包括为 0 的月份）")
+                    title=f"{newest_rep}：每月新成交客户（包括为 0 的月份）")
+
+# %%
+data.note(f"课文里的刘洋是案例公司的新人。你们的日志里没有入职日期，{newest_note}")
 
 # %% [markdown]
 # ### 排行榜：谁开发得多

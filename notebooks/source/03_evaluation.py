@@ -1,4 +1,4 @@
-# %% [markdown]
+# %% [markdown] tags=["dv-run-first"]
 # > **先运行，再阅读。** 打开时看到的表格和图，是用课程自带的案例数据、按默认参数事先算好的示例；
 # > 小工具（下拉框、滑块、“加载”按钮）要运行以后才会出现。请先点菜单 **运行 → 运行全部单元格**
 # > （Run → Run All Cells），再从上往下读。改了参数、载入了你自己的工作日志表，下面的数字才会跟着变。
@@ -25,7 +25,7 @@
 # 4. 用留存热力图和经典公式判断新客户留不留得住。
 
 # %% tags=["parameters"]
-dataset: str = "directsales"  # 案例数据集：directsales / fmcg / software
+dataset: str = "directsales"  # 案例数据集 directsales / fmcg / software，或你自己的工作日志表的路径（.xlsx / .csv / .parquet）
 team: str = ""  # 只看某个团队，空字符串表示全公司
 period: str = "Q"  # 统计周期：W 周、M 月、Q 季、Y 年
 within_days: int = 90  # 转化要在多少天内完成才算（用于公平比较新老批次）
@@ -36,16 +36,17 @@ from IPython.display import display as show
 import devvolume as dv
 
 dv.viz.setup()
-data = dv.load_dataset(dataset)
+data = dv.teach.lesson_data(dataset, team)  # 案例数据集，或你自己的工作日志表（只用没有问题的行）
 log = data.worklog  # 全公司的日志；选了团队时，团队的数字从全公司的结果里挑出来
-scope = dv.teach.check_team(log, team) or "全公司"
+scope = data.scope
 reached = dv.reached_levels(log)  # 每位客户第一次到达每一级的日期和功劳，全公司只算这一次
-orders = data.orders
-if team:  # 选了团队：看记在这个团队名下成交的那些客户的订单
+orders = data.orders  # 成交客户以后的订单：案例数据里有，你自己的工作日志表里没有（None）
+if team and orders is not None:  # 选了团队：看记在这个团队名下成交的那些客户的订单
     won_here = reached[(reached["level"] == "won") & (reached["team"] == team)]
     orders = orders[orders["customer"].isin(won_here["customer"])]
 period_name = dv.teach.PERIOD_LABELS[period]
-print(f"案例：{dataset}，范围：{scope}，统计周期：{period_name}，转化时限：{within_days} 天")
+print(f"{data.label}，范围：{scope}，统计周期：{period_name}，转化时限：{within_days} 天")
+data.banner()  # 用你自己的数据时：说明数据是谁的、跳过了哪些行
 
 # %% [markdown]
 # ## 1. 开发漏斗：团队卡在哪一步
@@ -131,6 +132,16 @@ print(f"{demo_team}：合并计算的转化率 {dv.teach.pooled_rate(demo):.1%}�
       f"{len(demo)} 人转化率的简单平均 {demo['conversion'].mean():.1%}（错误）")
 dv.teach.chinese(demo).round(3)
 
+# %%
+if len(demo):
+    busiest = demo.sort_values(["cohort", "rep"], ascending=[False, True]).iloc[0]
+    busiest_text = (f"接触客户最多的是 {busiest['rep']}：{int(busiest['cohort'])} 位，转化率 "
+                    f"{busiest['conversion']:.1%}，团队合并的转化率是 {dv.teach.pooled_rate(demo):.1%}。")
+else:
+    busiest_text = "这个团队名下没有新接触的客户。"
+data.note(f"华东二组和张伟是案例公司的。你们的数据里，上面看的是{demo_team}：{busiest_text}"
+          "一个人接触的客户越多，他的转化率在合并的数里分量就越重。")
+
 # %% [markdown]
 # ## 4. 保留率与流失率：开发来的客户留得住吗
 #
@@ -138,8 +149,12 @@ dv.teach.chinese(demo).round(3)
 # 还有多少比例在下单，就是留存热力图。颜色越深，留得越好。
 
 # %%
-matrix = dv.retention_matrix(orders, period="M")
-dv.viz.retention_heatmap(matrix, period="M", title=f"{scope}：新客户的月度留存（按首单月份）")
+if orders is not None:
+    matrix = dv.retention_matrix(orders, period="M")
+    show(dv.viz.retention_heatmap(matrix, period="M", title=f"{scope}：新客户的月度留存（按首单月份）"))
+data.skip("这一节（留存热力图、保留率和流失率、新客户的长期价值）要用成交客户以后的订单表：每下一次单记一行。"
+          "案例数据里有订单表，工作日志表里没有，所以跳过。想在自己的数据上算，把成交客户以后的订单整理成"
+          "“客户、日期、金额”三列，用 dv.retention_matrix 和 dv.retention_rate 计算。")
 
 # %% [markdown]
 # 经典的**客户保留率**公式是 (E − N) ÷ S：
@@ -151,10 +166,11 @@ dv.viz.retention_heatmap(matrix, period="M", title=f"{scope}：新客户的月�
 # 什么叫“还是客户”？本课程约定：最近 3 个月内下过单就算，连续 3 个月没下单就算流失。**流失率 = 1 − 保留率。**
 
 # %%
-rates = dv.retention_rate(orders, period="M", inactive_after=3)  # 连续 3 个月没下单算流失
-dv.teach.chinese(rates.rename(columns={"start": "期初客户 S", "new": "本期新客户 N",
-                                      "end": "期末客户 E", "retention": "保留率",
-                                      "churn": "流失率"})).round(3)
+if orders is not None:
+    rates = dv.retention_rate(orders, period="M", inactive_after=3)  # 连续 3 个月没下单算流失
+    show(dv.teach.chinese(rates.rename(columns={"start": "期初客户 S", "new": "本期新客户 N",
+                                               "end": "期末客户 E", "retention": "保留率",
+                                               "churn": "流失率"})).round(3))
 
 # %% [markdown]
 # 头两个月的保留率是 100%，这是因为数据从 1 月才开始，还没有人满 3 个月不下单——又一个“数据起点”的假象。
@@ -167,11 +183,12 @@ dv.teach.chinese(rates.rename(columns={"start": "期初客户 S", "new": "本期
 # 从首单起的 9 个月里一共下了多少单、多少钱？
 
 # %%
-value = dv.teach.customer_value(orders, cohort_months=3, window_months=9)
-row = value.iloc[0]
-print(f"{int(row['customers'])} 位新客户：首单平均 {row['first_order']:,.0f} 元；"
-      f"9 个月内平均下单 {row['orders']:.1f} 次、共 {row['window_value']:,.0f} 元，"
-      f"是首单的 {row['multiple']:.1f} 倍。")
+if orders is not None:
+    value = dv.teach.customer_value(orders, cohort_months=3, window_months=9)
+    row = value.iloc[0]
+    print(f"{int(row['customers'])} 位新客户：首单平均 {row['first_order']:,.0f} 元；"
+          f"9 个月内平均下单 {row['orders']:.1f} 次、共 {row['window_value']:,.0f} 元，"
+          f"是首单的 {row['multiple']:.1f} 倍。")
 
 # %% [markdown]
 # 这就是“开发一个新客户值多少钱”的下限：9 个月以后还在下单的客户，价值还会继续累积。

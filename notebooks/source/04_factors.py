@@ -1,4 +1,4 @@
-# %% [markdown]
+# %% [markdown] tags=["dv-run-first"]
 # > **先运行，再阅读。** 打开时看到的表格和图，是用课程自带的案例数据、按默认参数事先算好的示例；
 # > 小工具（下拉框、滑块、“加载”按钮）要运行以后才会出现。请先点菜单 **运行 → 运行全部单元格**
 # > （Run → Run All Cells），再从上往下读。改了参数、载入了你自己的工作日志表，下面的数字才会跟着变。
@@ -26,7 +26,7 @@
 # 5. 从流失原因里找到客户关系管理的改进点。
 
 # %% tags=["parameters"]
-dataset: str = "directsales"  # 案例数据集：directsales / fmcg / software
+dataset: str = "directsales"  # 案例数据集 directsales / fmcg / software，或你自己的工作日志表的路径（.xlsx / .csv / .parquet）
 team: str = ""  # 只看某个团队，空字符串表示全公司
 period: str = "W"  # 看市场起伏用的统计周期：W 周、M 月、Q 季、Y 年
 factor: str = "channel"  # 小工具默认比较的因素：channel 渠道 / team 团队 / rep 销售员
@@ -37,12 +37,13 @@ from IPython.display import display as show
 import devvolume as dv
 
 dv.viz.setup()
-data = dv.load_dataset(dataset)
+data = dv.teach.lesson_data(dataset, team)  # 案例数据集，或你自己的工作日志表（只用没有问题的行）
 log = data.worklog  # 全公司的日志；选了团队时，团队的数字从全公司的结果里挑出来
-scope = dv.teach.check_team(log, team) or "全公司"
+scope = data.scope
 reached = dv.reached_levels(log)  # 每位客户第一次到达每一级的日期和功劳，全公司只算这一次
 period_name = dv.teach.PERIOD_LABELS[period]
-print(f"案例：{dataset}，范围：{scope}，统计周期：{period_name}")
+print(f"{data.label}，范围：{scope}，统计周期：{period_name}")
+data.banner()  # 用你自己的数据时：说明数据是谁的、跳过了哪些行
 
 # %% [markdown]
 # ## 1. 市场环境：大家一起起落的部分
@@ -61,6 +62,8 @@ quietest = contacts.sort_values(["volume", "period"]).head(3)
 print("新接触客户最少的三个周期：" + "、".join(
     f"{p:%Y-%m-%d} 开始的那一{period_name[0]}（{v} 位）"
     for p, v in zip(quietest["period"], quietest["volume"], strict=True)))
+data.note("春节、国庆的低谷说的是案例公司。你们的数据里最少的三个周期见上一行：是不是节假日、"
+          "是不是全公司一起低，要对照日历和其他团队看（日志开头和结尾的周期如果没过完，数字自然偏少）。")
 
 # %% [markdown]
 # 市场的另一面是**区域差异**：同样的打法，有的区域客户需求旺、好谈，有的区域竞争激烈、难谈。
@@ -83,11 +86,25 @@ dv.teach.chinese(by_team).round(3)
 
 # %%
 by_rep = dv.teach.factor_view(log, factor="rep", reached=reached)
-spotlight = by_rep[by_rep["rep"].isin(["陈静", "张伟", "刘洋"])]
+if data.is_case:  # 案例里值得细看的三个人
+    spotlight = by_rep[by_rep["rep"].isin(["陈静", "张伟", "刘洋"])]
+    spotlight_note = ""
+else:  # 你的数据：范围内接触客户最多的人，和接触客户不少于中位数的人里转化率最高的人
+    pool = dv.teach.factor_view(log, factor="rep", team=team, reached=reached)
+    busiest = pool.sort_values(["contacted", "rep"], ascending=[False, True])["rep"].head(1).tolist()
+    regular = pool[pool["contacted"] >= by_rep["contacted"].median()]
+    sharpest = regular.sort_values(["conversion", "rep"], ascending=[False, True])["rep"].head(1).tolist()
+    spotlight = by_rep[by_rep["rep"].isin(busiest + sharpest)]
+    spotlight_note = (f"陈静、张伟、刘洋是案例公司的人。你们的数据里，上表放的是{scope}接触客户最多的 "
+                      f"{'、'.join(busiest) or '（没有）'}，和接触客户不少于中位数的人里转化率最高的 "
+                      f"{'、'.join(sharpest) or '（没有）'}；中位数是全公司所有销售员的。")
 median = by_rep[["contacted", "converted", "conversion", "activities_per_new"]].median()
 print(f"全公司销售员的中位数：接触 {median['contacted']:.0f} 位，成交 {median['converted']:.0f} 位，"
       f"转化率 {median['conversion']:.1%}，每个新成交客户 {median['activities_per_new']:.1f} 次活动")
 dv.teach.chinese(spotlight).round(3)
+
+# %%
+data.note(spotlight_note)
 
 # %%
 team_reps = dv.teach.factor_view(log, factor="rep", team=team, reached=reached)
@@ -101,8 +118,13 @@ dv.viz.leaderboard(board, title=f"{scope}：全年新成交客户（按首次接
 # 培训后成交的单子里，有不少是培训前就谈得差不多的客户。
 
 # %%
-trained = data.reps.dropna(subset=["trained_on"]).sort_values(["trained_on", "rep"])
-if trained.empty:
+trained = (None if data.reps is None  # 你自己的工作日志表里没有销售员名单
+           else data.reps.dropna(subset=["trained_on"]).sort_values(["trained_on", "rep"]))
+if trained is None:
+    show(data.skip("按批次比较培训效果，要知道谁在哪一天参加了培训。案例数据的销售员名单里有培训日期，"
+                   "工作日志表里没有，所以跳过；下面一段说的是案例里的刘洋。想在自己的数据上看，用 "
+                   "dv.teach.before_after(log, rep=销售员, date=培训日期) 比较他培训前后接触的两批客户。"))
+elif trained.empty:
     print("这个数据集里没有记录个人培训日期。")
 else:
     trainee = str(trained["rep"].iloc[0])
@@ -133,6 +155,20 @@ show(dv.teach.factor_chart(channels, factor="channel",
                            title=f"{scope}：各渠道客户从首次接触到成交的转化率"))
 dv.teach.chinese(channels).round(3)
 
+# %%
+filled = channels[channels["channel"] != dv.teach.NOT_FILLED]
+if len(filled):
+    most = filled.sort_values(["contacted", "channel"], ascending=[False, True]).iloc[0]
+    sizable = filled[filled["contacted"] >= filled["contacted"].median()]  # 太小的渠道不比转化率
+    best = sizable.sort_values(["conversion", "channel"], ascending=[False, True]).iloc[0]
+    channel_text = (f"{scope}新接触客户最多的渠道是“{most['channel']}”（{int(most['contacted'])} 位，转化率 "
+                    f"{most['conversion']:.1%}）；新接触客户不少于中位数的渠道里，转化率最高的是“{best['channel']}”"
+                    f"（{best['conversion']:.1%}，{int(best['contacted'])} 位）。")
+else:
+    channel_text = ("你们的日志没有填“渠道”列，所以上表只有“（未填写）”一行。在日志里加上“渠道”"
+                    "（转介绍、陌拜、线上……），就能比较各渠道的客户质量了。")
+data.note(f"“陌拜最多、转介绍最好”说的是案例公司。你们的数据里，{channel_text}")
+
 # %% [markdown]
 # 读这张表时要同时看两列：**转化率**说明客户质量，**新接触客户**说明渠道的容量。
 # 陌拜来的客户最多、转化最低；老客户推荐的客户最少、转化最高。营销策略要做的，就是把精力往“又多又好”的方向挪：
@@ -154,6 +190,20 @@ reasons = (lost["note"].fillna("（未填写）").value_counts().rename_axis("�
            .reset_index(name="流失客户数").sort_values(["流失客户数", "流失原因"], ascending=[False, True]))
 reasons["占流失客户"] = (reasons["流失客户数"] / reasons["流失客户数"].sum()).round(3)
 reasons.reset_index(drop=True)
+
+# %%
+if len(reasons):
+    top = reasons.iloc[0]
+    won_customers = reached.loc[reached["level"] == "won", "customer"]
+    also_won = int(lost["customer"].isin(won_customers).sum())  # 流失过、但也成交过的客户
+    reason_text = (f"{scope}名下有 {int(reasons['流失客户数'].sum())} 位流失客户，最多的备注是“{top['流失原因']}”，"
+                   f"占 {top['占流失客户']:.0%}。"
+                   + (f"其中 {also_won} 位也成交过：你们的日志里一位客户可以有好几笔单子，“流失”只说明有一笔没谈成。"
+                      if also_won else ""))
+else:
+    reason_text = f"{scope}名下没有流失的客户。"
+data.note(f"“五种原因各占两成”说的是案例公司。{reason_text}这张表数的是每位流失客户第一次流失那一行的“备注”："
+          "如果你们的备注里写的不是流失原因（例如写的是产品名），这张表就说明不了客户为什么流失。")
 
 # %% [markdown]
 # 案例公司的五种原因几乎各占两成，说明没有一个“大漏洞”，要逐项改：“联系不上”靠及时跟进和留好联系方式，

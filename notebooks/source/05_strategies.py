@@ -1,4 +1,4 @@
-# %% [markdown]
+# %% [markdown] tags=["dv-run-first"]
 # > **先运行，再阅读。** 打开时看到的表格和图，是用课程自带的案例数据、按默认参数事先算好的示例；
 # > 小工具（下拉框、滑块、“加载”按钮）要运行以后才会出现。请先点菜单 **运行 → 运行全部单元格**
 # > （Run → Run All Cells），再从上往下读。改了参数、载入了你自己的工作日志表，下面的数字才会跟着变。
@@ -28,7 +28,7 @@
 # 4. 把自己团队的工作日志表放进模拟器，得到一个有依据的起点。
 
 # %% tags=["parameters"]
-dataset: str = "directsales"  # 案例数据集：directsales / fmcg / software
+dataset: str = "directsales"  # 案例数据集 directsales / fmcg / software，或你自己的工作日志表的路径（.xlsx / .csv / .parquet）
 team: str = ""  # 团队名称，空字符串表示全公司
 period: str = "M"  # 现状图表的统计周期：W 周 / M 月 / Q 季 / Y 年
 
@@ -38,9 +38,10 @@ from IPython.display import display as show
 import devvolume as dv
 
 dv.viz.setup()
-data = dv.load_dataset(dataset)
-model = dv.sim.CASES[dataset].model  # 生成这个案例数据集的模拟模型
-scope = dv.teach.check_team(data.worklog, team) or "全公司"
+data = dv.teach.lesson_data(dataset, team)  # 案例数据集，或你自己的工作日志表（只用没有问题的行）
+model = data.model  # 生成这个案例数据集的模拟模型；你自己的数据没有，模拟器就用课程自带的直销公司模型
+scope = data.scope
+data.banner()  # 用你自己的数据时：说明数据是谁的、跳过了哪些行
 
 # %% [markdown]
 # ## 1. 先看现状：这个团队每月开发多少新客户？
@@ -56,6 +57,9 @@ print(f"平均每月新接触客户：{baseline.contacted_per_month:.1f}")
 print(f"平均每月新成交客户：{baseline.won_per_month:.1f}")
 print(f"平均每月目标（新成交客户）：{baseline.target_per_month:.1f}")
 print(f"目标达成率：{baseline.won_per_month / baseline.target_per_month:.1%}")
+data.note("现状（每月新接触、新成交客户，销售员人数）是用你们的日志算的。你们的日志没有目标表，所以“平均每月目标”"
+          "就按现状的平均月成交数算，达成率从 100% 起步。下面模拟器里每种策略的效果和成本，用的是课程自带的一家"
+          "直销公司的模型，不是从你们的数据估出来的：用它比较方案的高低，不要当成你们的预算。")
 
 # %%
 won = dv.teach.volume_view(data.worklog, level="won", period=period, team=team)

@@ -1,4 +1,4 @@
-# %% [markdown]
+# %% [markdown] tags=["dv-run-first"]
 # > **先运行，再阅读。** 打开时看到的表格和图，是用课程自带的案例数据、按默认参数事先算好的示例；
 # > 小工具（下拉框、滑块、“加载”按钮）要运行以后才会出现。请先点菜单 **运行 → 运行全部单元格**
 # > （Run → Run All Cells），再从上往下读。改了参数、载入了你自己的工作日志表，下面的数字才会跟着变。
@@ -20,7 +20,7 @@
 # - 调整每个客户的奖金和超额加速倍数，看每个人拿多少、公司总共花多少、每个新客户的激励成本是多少。
 
 # %% tags=["parameters"]
-dataset: str = "directsales"  # 案例数据集：directsales / fmcg / software
+dataset: str = "directsales"  # 案例数据集 directsales / fmcg / software，或你自己的工作日志表的路径（.xlsx / .csv / .parquet）
 team: str = "华东二组"  # 团队名称，空字符串表示全公司
 period: str = "M"  # 目标与激励的统计周期：M 月（案例的目标按月制定）
 meeting_week: str = "2025-06-09"  # 周会回顾的那一周（填这一周里的任意一天）
@@ -37,9 +37,10 @@ from IPython.display import display as show
 import devvolume as dv
 
 dv.viz.setup()
-data = dv.load_dataset(dataset)
+data = dv.teach.lesson_data(dataset, team)  # 案例数据集，或你自己的工作日志表（只用没有问题的行）
 log = data.worklog  # 全公司的日志；选了团队时，团队的数字从全公司的结果里挑出来
-scope = dv.teach.check_team(log, team) or "全公司"
+scope = data.scope
+data.banner()  # 用你自己的数据时：说明数据是谁的、跳过了哪些行
 
 # %% [markdown]
 # ## 1. 工作日志表：一切数字的来源
@@ -109,11 +110,21 @@ print("\n退出码：", status, "（0 表示没有问题，1 表示有需要改�
 # 下面是所选团队在所选那一周的回顾，新接触、新成交是全公司结果里记在每位销售员名下的部分。
 
 # %%
-this_week = dv.period_window(meeting_week, "W")
+first_day, last_day = log["date"].min(), log["date"].max()
+if data.is_case or first_day <= pd.Timestamp(meeting_week) <= last_day:
+    this_week = dv.period_window(meeting_week, "W")
+else:  # 参数里的那一周不在你的日志里：回顾日志里最后一个过完了的周
+    this_week = dv.last_complete(last_day, "W").current
 review = dv.report.weekly_review(log, as_of=this_week.last, team=team)
 weeks = review.attrs["comparison"]
 print(f"{scope}  本周：{weeks.current}   上周：{weeks.previous}")
 dv.teach.chinese(review)
+
+# %%
+data.note(f"参数里的 {meeting_week} 是案例里的一周。" + (
+    f"它不在你们日志的日期范围（{first_day:%Y-%m-%d} 至 {last_day:%Y-%m-%d}）里，所以这里回顾的是日志里最后一个"
+    f"过完了的周：{this_week}，和它前面完整的一周比。" if this_week != dv.period_window(meeting_week, "W")
+    else f"它在你们日志的日期范围里，回顾的就是这一周：{this_week}。"))
 
 # %%
 dv.report.review_chart(review, measure="新接触", title=f"{scope}：本周与上周的新接触客户")
@@ -152,23 +163,28 @@ dv.teach.chinese(stalled_by_rep)
 # 成交 3 个就是 300%，它在平均数里和目标 4 个的月份分量一样，结果就被拉偏了。
 
 # %%
-attained = dv.attainment(log, data.targets, period=period)  # 每人每月：全公司结果里记在他名下的新客户
-goals = data.targets[data.targets["team"] == team] if team else data.targets
-mine = attained[attained["rep"].isin(goals["rep"])]
-pooled = mine["actual"].sum() / mine["target"].sum()
-averaged = mine["attainment"].mean()
-print(f"{scope} 全年达成率（先加总再相除）：{pooled:.1%}")
-print(f"把每人每月的达成率直接平均：{averaged:.1%}  ← 不要这样算，差了 {(averaged - pooled) * 100:+.1f} 个百分点")
-by_rep = mine.groupby("rep", as_index=False)[["target", "actual"]].sum()
-by_rep["attainment"] = by_rep["actual"] / by_rep["target"]
-dv.teach.chinese(by_rep.sort_values(["attainment", "rep"], ascending=[False, True],
-                                    ignore_index=True).round(3))
+if data.targets is not None:  # 目标表：案例数据里有，你自己的工作日志表里没有
+    attained = dv.attainment(log, data.targets, period=period)  # 每人每月：全公司结果里记在他名下的新客户
+    goals = data.targets[data.targets["team"] == team] if team else data.targets
+    mine = attained[attained["rep"].isin(goals["rep"])]
+    pooled = mine["actual"].sum() / mine["target"].sum()
+    averaged = mine["attainment"].mean()
+    print(f"{scope} 全年达成率（先加总再相除）：{pooled:.1%}")
+    print(f"把每人每月的达成率直接平均：{averaged:.1%}  ← 不要这样算，差了 {(averaged - pooled) * 100:+.1f} 个百分点")
+    by_rep = mine.groupby("rep", as_index=False)[["target", "actual"]].sum()
+    by_rep["attainment"] = by_rep["actual"] / by_rep["target"]
+    show(dv.teach.chinese(by_rep.sort_values(["attainment", "rep"], ascending=[False, True],
+                                             ignore_index=True).round(3)))
+data.skip("3.1 达成率和 3.2 激励方案都要用每人每月的新客户目标。案例数据里有目标表，你们的工作日志表里没有，"
+          "所以这两节的表、图和小工具都跳过；下面的文字说的是案例。有了目标表（销售员、团队、月份、目标四列，"
+          "devvolume template --targets 目标.xlsx 可以生成空白表），devvolume report --targets 会在团队报告里算达成率。")
 
 # %% [markdown]
 # 两种算法差几个百分点，有时就是“达标”和“没达标”的区别。向上汇报、发奖金时，一律用先加总再相除的结果。
 
 # %%
-dv.viz.attainment(by_rep.rename(columns={"actual": "volume"}), title=f"{scope}：每人全年目标达成率")
+if data.targets is not None:
+    show(dv.viz.attainment(by_rep.rename(columns={"actual": "volume"}), title=f"{scope}：每人全年目标达成率"))
 
 # %% [markdown]
 # ### 3.2 激励方案：每个新客户的奖金，加上超额加速
@@ -182,26 +198,29 @@ dv.viz.attainment(by_rep.rename(columns={"actual": "volume"}), title=f"{scope}�
 # 拖动下面的滑块，看看每个人拿多少、全组一共花多少，以及平均每个新客户的激励成本。
 
 # %%
-planner = dv.teach.IncentivePlanner(mine, title=f"{scope}：每位销售员的奖金（元）")
-planner
+if data.targets is not None:
+    planner = dv.teach.IncentivePlanner(mine, title=f"{scope}：每位销售员的奖金（元）")
+    show(planner)
 
 # %% [markdown]
 # 滑块背后是纯函数 `dv.teach.incentive_payouts`。比较几种加速倍数下的总成本：
 
 # %%
-rows = []
-for accelerator in (1.0, 1.5, 2.0):
-    plan = dv.teach.incentive_payouts(mine, per_customer=dv.teach.DEFAULT_BONUS,
-                                      accelerator=accelerator)
-    rows.append({"加速倍数": accelerator, "奖金总额（元）": plan.total,
-                 "新成交客户": plan.new_customers, "每个新客户的激励成本（元）": round(plan.cost_per_customer, 1)})
-pd.DataFrame(rows)
+if data.targets is not None:
+    rows = []
+    for accelerator in (1.0, 1.5, 2.0):
+        plan = dv.teach.incentive_payouts(mine, per_customer=dv.teach.DEFAULT_BONUS,
+                                          accelerator=accelerator)
+        rows.append({"加速倍数": accelerator, "奖金总额（元）": plan.total,
+                     "新成交客户": plan.new_customers, "每个新客户的激励成本（元）": round(plan.cost_per_customer, 1)})
+    show(pd.DataFrame(rows))
 
 # %%
-default_plan = dv.teach.incentive_payouts(mine, per_customer=dv.teach.DEFAULT_BONUS,
-                                          accelerator=dv.teach.DEFAULT_ACCELERATOR)
-print(default_plan.headline)
-dv.teach.payout_chart(default_plan, title=f"{scope}：每人全年奖金（每客户 500 元，超额 1.5 倍）")
+if data.targets is not None:
+    default_plan = dv.teach.incentive_payouts(mine, per_customer=dv.teach.DEFAULT_BONUS,
+                                              accelerator=dv.teach.DEFAULT_ACCELERATOR)
+    print(default_plan.headline)
+    show(dv.teach.payout_chart(default_plan, title=f"{scope}：每人全年奖金（每客户 500 元，超额 1.5 倍）"))
 
 # %% [markdown]
 # 设计激励方案时，值得在团队里讨论的几个问题：

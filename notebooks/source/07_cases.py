@@ -1,4 +1,4 @@
-# %% [markdown]
+# %% [markdown] tags=["dv-run-first"]
 # > **先运行，再阅读。** 打开时看到的表格和图，是用课程自带的案例数据、按默认参数事先算好的示例；
 # > 小工具（下拉框、滑块、“加载”按钮）要运行以后才会出现。请先点菜单 **运行 → 运行全部单元格**
 # > （Run → Run All Cells），再从上往下读。改了参数、载入了你自己的工作日志表，下面的数字才会跟着变。
@@ -22,7 +22,7 @@
 # 4. 对客户开发量管理的下一步有自己的判断。
 
 # %% tags=["parameters"]
-dataset: str = "directsales"  # 第 3 节“随机波动”用的数据集：directsales / fmcg / software
+dataset: str = "directsales"  # 第 3 节“随机波动”用的数据：案例数据集 directsales / fmcg / software，或你自己的工作日志表的路径
 team: str = ""  # 第 3 节看的团队，空字符串表示全公司
 period: str = "M"  # 案例图表的统计周期：W 周 / M 月 / Q 季 / Y 年
 
@@ -34,12 +34,18 @@ import devvolume as dv
 dv.viz.setup()
 fmcg = dv.load_dataset("fmcg")
 software = dv.load_dataset("software")
+data = dv.teach.lesson_data(dataset, team)  # 第 3 节用：案例数据集，或你自己的工作日志表（只用没有问题的行）
+data.banner()  # 用你自己的数据时：说明数据是谁的、跳过了哪些行
 
 # %% [markdown]
 # ## 1. 快消品公司：一年新客户 +50%
 #
 # 这家公司有 3 个团队、12 名销售员，面向门店和经销商。2025 年初，它建起了一个客户开发数据库：
 # 把区域内所有潜在门店整理成名单，按名单系统地电话开发。先按年数一数新成交客户：
+
+# %%
+data.note("第 1、2 节是课程大纲里的两个案例（快消品公司 fmcg 和软件公司 software），用的是这两个案例的数据，"
+          "不是你们的日志；第 3 节和第 4 节换成了你们的日志。")
 
 # %%
 yearly = dv.development_volume(fmcg.worklog, level="won", period="Y")
@@ -137,13 +143,29 @@ print(f"季度对季度的 90 天转化率：{verdicts[software_conversion.signi
 # 数一数，有多少个月比上个月增长了 30% 以上（参数 `team` 可以换成某一个团队，团队越小，跳得越厉害）：
 
 # %%
-noise_log = dv.load_dataset(dataset).worklog  # 全公司的日志；选了团队，就看记在这个团队名下的新客户
-scope = dv.teach.check_team(noise_log, team) or "全公司"
+noise_log = data.worklog  # 全公司的日志；选了团队，就看记在这个团队名下的新客户
+scope = data.scope
 monthly = dv.teach.volume_view(noise_log, level="won", period="M", team=team)
+if not data.is_case:  # 你的数据：没过完的头尾两个月不和整月比，只留完整的月份
+    first_day, last_day = noise_log["date"].min(), noise_log["date"].max()
+    first_month = dv.period_window(first_day, "M")
+    if first_day > pd.Timestamp(first_month.first):  # 日志从月中开始：第一个月不完整
+        first_month = dv.period_window(first_day, "M", back=-1)
+    last_month = dv.last_complete(last_day, "M").current
+    monthly = monthly[monthly["period"].between(pd.Timestamp(first_month.first),
+                                                pd.Timestamp(last_month.first))]
 growth = dv.growth(monthly, period="M")
 jumps = growth[growth["growth"] >= 0.3]
-print(f"{dataset} · {scope}：{len(monthly)} 个月里有 {len(jumps)} 个月环比增长 ≥ 30%。")
+print(f"{data.name} · {scope}：{len(monthly)} 个月里有 {len(jumps)} 个月环比增长 ≥ 30%。")
 dv.teach.chinese(growth[["period", "volume", "previous", "growth"]].round({"growth": 2}))
+
+# %%
+from_zero = int(((growth["previous"] == 0) & (growth["volume"] > 0)).sum())  # 从 0 涨上来：算不出增长率
+data.note("“整年什么都没改”说的是案例 directsales。你们这段时间改没改过什么，只有你们知道；上表数的是"
+          f"{scope}每个完整月份的新成交客户（日志开头和结尾没过完的月份不算），这些涨跌里有多少只是随机波动，"
+          "正是这一节要看的。"
+          + (f"有 {from_zero} 个月是从上个月的 0 涨上来的，增长率算不出来（表里空着），没有算进上面“≥ 30%”的个数。"
+             if from_zero else ""))
 
 # %%
 dv.viz.volume_trend(monthly, period="M", title=f"{scope}：每月新成交客户（没有任何改革）")

@@ -28,7 +28,7 @@ def _checkout() -> Path:
 
 
 def kit_root() -> Path:
-    """The folder holding ``datasets/``, ``notebooks/`` and ``exercises/``.
+    """Return the folder holding ``datasets/``, ``notebooks/`` and ``exercises/``.
 
     Inside the package when it was installed from a wheel, else the source checkout's root.
     """
@@ -39,7 +39,7 @@ def kit_root() -> Path:
 
 
 def kit_path(folder: str, *parts: str) -> Path:
-    """A path inside one of the kit's folders, e.g. ``kit_path("notebooks", "reports")``.
+    """Return a path inside one of the kit's folders, e.g. ``kit_path("notebooks", "reports")``.
 
     ``datasets`` honours ``$DEVVOLUME_DATASETS``.
 

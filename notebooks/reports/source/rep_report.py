@@ -74,11 +74,12 @@ TEXT = {
     },
 }[lang]
 
-# The whole company's log up to the report day, and its reached levels, computed once:
-# every figure below is a slice (my rows, my team's rows) of a company-wide result.
+# The whole company's log up to the report day, and its reached levels. company.result(dv.funnel, by="team")
+# is dv.funnel(company.reached, by="team"), computed once for all the reports of a batch: every figure
+# below is a slice (my rows, my team's rows) of a company-wide result.
 company = dv.report.load_company(source, as_of=as_of, skip_invalid=skip_invalid, targets=targets)
 company.check("rep", rep)
-day, reached = company.day, company.reached
+day = company.day
 team = dv.report.home_team(company, rep)
 reps = dv.report.roster(company, team)
 target = dv.report.period_target(company.targets, day=day, period=period, rep=rep)
@@ -116,14 +117,14 @@ dv.viz.paragraph(dv.report.outlook_text(figures, lang=lang))
 dv.viz.heading(TEXT["funnel"])
 history = dv.Window(company.log["date"].min().date(), day)
 funnels = {
-    TEXT["mine"]: dv.report.pick(dv.funnel(reached, by="rep"), rep=rep),
-    TEXT["team_rate"]: dv.report.pick(dv.funnel(reached, by="team"), team=team),
-    TEXT["company_rate"]: dv.funnel(reached),
+    TEXT["mine"]: dv.report.pick(company.result(dv.funnel, by="rep"), rep=rep),
+    TEXT["team_rate"]: dv.report.pick(company.result(dv.funnel, by="team"), team=team),
+    TEXT["company_rate"]: company.result(dv.funnel),
 }
 win_rates = {
-    TEXT["mine"]: dv.report.pick(dv.win_rate(reached, by="rep"), rep=rep)["win_rate"].sum(min_count=1),
-    TEXT["team_rate"]: dv.report.pick(dv.win_rate(reached, by="team"), team=team)["win_rate"].sum(min_count=1),
-    TEXT["company_rate"]: dv.win_rate(reached)["win_rate"].iloc[0],
+    TEXT["mine"]: dv.report.pick(company.result(dv.win_rate, by="rep"), rep=rep)["win_rate"].sum(min_count=1),
+    TEXT["team_rate"]: dv.report.pick(company.result(dv.win_rate, by="team"), team=team)["win_rate"].sum(min_count=1),
+    TEXT["company_rate"]: company.result(dv.win_rate)["win_rate"].iloc[0],
 }
 display(dv.viz.funnel(funnels[TEXT["mine"]], lang=lang, title=dv.report.funnel_title(history, lang=lang)))
 dv.report.caption(TEXT["steps_caption"].format(span=dv.report.span_text(history, lang=lang)))
@@ -132,7 +133,7 @@ display(dv.report.step_table(funnels, win_rates, step=TEXT["step"], win_rate=TEX
 # %%
 dv.viz.heading(TEXT["board"])
 names = dv.report.anonymise(reps, keep=rep, lang=lang) if anonymise else {}
-won = dv.development_volume(reached, level="won", period=period, by=["team", "rep"])
+won = company.result(dv.development_volume, level="won", period=period, by=["team", "rep"])
 credited = dv.report.pick(won, team=team, period=window.first)[["rep", "volume"]]
 board = pd.DataFrame({"rep": reps}).merge(credited, on="rep", how="left").fillna({"volume": 0})
 board["volume"] = board["volume"].astype("int64")
@@ -150,7 +151,7 @@ if "target" in board.columns:
 
 # %%
 dv.viz.heading(TEXT["stalled"])
-stalled = dv.report.pick(dv.stalled_customers(reached, as_of=day, idle_days=stalled_days), rep=rep)
+stalled = dv.report.pick(company.result(dv.stalled_customers, as_of=day, idle_days=stalled_days), rep=rep)
 if stalled.empty:
     dv.viz.paragraph(TEXT["none_stalled"].format(day=day))
 else:
@@ -168,7 +169,7 @@ dv.viz.heading(TEXT["advice"])
 evidence = dv.report.gather(company, who="rep", name=rep, period=period, stalled_days=stalled_days,
                             volumes=figures.volumes)
 company_target = dv.report.period_target(company.targets, day=day, period=period)
-company_won = dv.report.pick(dv.development_volume(reached, level="won", period=period), period=window.first)
+company_won = dv.report.pick(company.result(dv.development_volume, level="won", period=period), period=window.first)
 attainment = None if not (target and company_target) else (
     figures.now["won"], target, int(company_won["volume"].sum()), company_target)
 coaching = dv.report.coach(evidence, lang=lang, period=period, money=money, stalled_days=stalled_days,

@@ -9,6 +9,9 @@ report day (:func:`load_company`), slice it, coach from tested evidence (:func:`
 Every figure in a report is a slice of a company-wide core result, computed once on the whole
 company's log up to the report day (:func:`load_company`, :func:`devvolume.reached_levels`),
 never a recount on a team's own rows.
+
+:func:`build_course` runs the course's lessons for every team of a work log with the same
+engine: a folder of executed lessons and offline pages per team, and an index.
 """
 
 from devvolume.report._build import KINDS, LANGS, ReportBatch, ReportResult, build_reports
@@ -20,6 +23,7 @@ from devvolume.report._charts import (
     trend_chart,
 )
 from devvolume.report._coaching import Coaching, coach, evidence_table
+from devvolume.report._course import CourseBatch, LessonResult, build_course
 from devvolume.report._data import (
     Company,
     ReportData,
@@ -67,10 +71,12 @@ __all__ = [
     "TOTAL",
     "Coaching",
     "Company",
+    "CourseBatch",
     "Evidence",
     "FolderBusyError",
     "GroupTest",
     "Interrupted",
+    "LessonResult",
     "Money",
     "PeriodFigures",
     "ReportBatch",
@@ -78,6 +84,7 @@ __all__ = [
     "ReportResult",
     "Skipped",
     "anonymise",
+    "build_course",
     "build_reports",
     "caption",
     "change_text",

@@ -17,6 +17,8 @@ marks what did not finish and raises :class:`~devvolume.report._engine.Interrupt
 (:mod:`devvolume.report._names`).
 
 The notebooks run in warm kernels, one per worker process (:mod:`devvolume.report._engine`).
+The company up to the report day, and every company-wide result the reports slice, are computed
+once for the whole batch and shared by its kernels (:mod:`devvolume.report._shared`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from devvolume.report._data import ReportData, load_source, report_day
+from devvolume._kit import kit_path
+from devvolume.report._data import ReportData, company_key, company_shared, load_source, report_day
 from devvolume.report._engine import Interrupted, Task, run_tasks
 from devvolume.report._folder import (
     MARKER,
@@ -45,6 +48,7 @@ from devvolume.report._folder import (
 )
 from devvolume.report._index import INDEX_TEXT, write_index, write_problems
 from devvolume.report._names import safe_file_names
+from devvolume.report._shared import STORE_ENV, batch_store, write_store
 
 #: The notebook that makes each kind of report, and whom it is for.
 KINDS: dict[str, tuple[str, str]] = {
@@ -54,11 +58,9 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 PERIODS = ("W", "M", "Q", "Y")
 LANGS = ("zh", "en")
-#: Where the report notebooks are looked for: inside the package, then the source tree.
-NOTEBOOK_DIRS: tuple[Path, ...] = (
-    Path(__file__).resolve().parent / "report_notebooks",
-    Path(__file__).resolve().parents[3] / "notebooks" / "reports",
-)
+#: Where the report notebooks are looked for: the wheel's ``devvolume/kit/notebooks/reports/``,
+#: or ``notebooks/reports/`` of the source checkout (see devvolume._kit).
+NOTEBOOK_DIRS: tuple[Path, ...] = (kit_path("notebooks", "reports"),)
 #: Parameters build_reports sets itself (the notebooks have them all).
 MANAGED = frozenset({"source", "team", "rep", "period", "lang", "as_of", "skip_invalid", "targets"})
 
@@ -246,7 +248,11 @@ def build_reports(
         problems = write_problems(out_dir, data.skipped, source=data.source, lang=lang)
         stop: Interrupted | None = None
         try:
-            outcomes = run_tasks(tasks, jobs=jobs, progress=progress, label=f"{kind} reports")
+            with batch_store() as store:
+                if tasks:
+                    _share_company(store, data.source, skip_invalid, targets, day)
+                outcomes = run_tasks(tasks, jobs=jobs, progress=progress, label=f"{kind} reports",
+                                     env={STORE_ENV: str(store)})  # fmt: skip
         except Interrupted as interrupted:
             stop, outcomes = interrupted, interrupted.outcomes
         missing = [_unknown_result(name, names, by, kind) for name in unknown]
@@ -283,6 +289,18 @@ def build_reports(
         stop.batch = batch  # type: ignore[attr-defined]
         raise stop
     return batch
+
+
+def _share_company(store: Path, source: str, skip_invalid: bool,
+                   targets: str | os.PathLike[str] | None, day: dt.date) -> None:  # fmt: skip
+    """Write the company up to the report day into the batch store, for every worker's kernel.
+
+    The kernels then neither read and check the source again nor compute its reached levels;
+    the company-wide results they compute on it are shared through the store too
+    (:mod:`devvolume.report._shared`).
+    """
+    key = company_key(source, skip_invalid=skip_invalid, targets=targets, as_of=day)
+    write_store(store, company_shared(key))
 
 
 def _key(kind: str, name: str) -> str:

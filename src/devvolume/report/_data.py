@@ -10,9 +10,11 @@ by date is legitimate: "first time" up to a day does not depend on later rows) a
 reached-levels table once (:func:`devvolume.reached_levels`). Reports slice the company-wide
 results of the core; they never cut the log to one team.
 
-A warm report kernel runs many reports on the same source, so the parsed log and the
-reached-levels table are kept, keyed by the file's path, size and modification time and the
-report day; each caller gets its own copy.
+A warm report kernel runs many reports on the same source, so the parsed log, the company up
+to the report day and every company-wide result computed on it (:meth:`Company.result`) are
+kept, keyed by the file's path, size and modification time, the options and the report day; in a
+batch they are computed once for all the batch's processes (:mod:`devvolume.report._shared`).
+Each caller gets its own copy-on-write copy of every frame.
 """
 
 from __future__ import annotations
@@ -20,14 +22,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 
 from devvolume.core import reached_levels
+from devvolume.report._shared import Key, Shared, fresh, read_store, result_name, traced
+
+T = TypeVar("T")
 
 _WHO = {"team": ("团队", "team"), "rep": ("销售员", "rep")}
 _ISO_DAY = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
@@ -86,6 +92,10 @@ class Company:
     ``log`` holds every row dated on or before ``day`` (all teams); ``reached`` is
     ``dv.reached_levels(log)``, computed once and passed to every metric; ``names`` lists every
     team and rep of the whole source (also those with rows only after ``day``).
+
+    Company-wide results come from :meth:`result` (a core metric on the whole company, computed
+    once for every report on the same company, and once for a whole batch); a report keeps its
+    own team's or rep's rows of them.
     """
 
     source: str
@@ -96,6 +106,55 @@ class Company:
     names: dict[str, tuple[str, ...]]
     #: The rows left out with ``skip_invalid`` (``None``: none were).
     skipped: Skipped | None = None
+    #: The company-wide results computed on this company (shared by every report on it).
+    shared: Shared | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.shared is None:
+            object.__setattr__(self, "shared", Shared(None, self.source, self.day, self.log,
+                                                      self.reached, self.targets, self.names,
+                                                      self.skipped))  # fmt: skip
+
+    def result(self, metric: Callable[..., T], /, *, on: Literal["reached", "log"] = "reached",
+               **options: Any) -> T:  # fmt: skip
+        """Return a core metric computed on the whole company, once for every report.
+
+        ``company.result(dv.funnel, by="team")`` is ``dv.funnel(company.reached, by="team")``:
+        the same object, computed the first time any report on this company (in a batch: any
+        process of the batch) asks for it, and kept. Each call returns a copy the caller may
+        change. Keep one team's or rep's rows with :func:`~devvolume.report.pick`.
+
+        Parameters
+        ----------
+        metric : callable
+            A core metric, e.g. ``dv.funnel``, ``dv.win_rate``, ``dv.stalled_customers``.
+        on : {"reached", "log"}
+            Compute it on the company's reached-levels table (the default) or on its log (for
+            the metrics that count rows, e.g. ``dv.activity_counts``).
+        **options
+            The metric's keyword options: names, numbers, dates, or lists of them.
+
+        Examples
+        --------
+        >>> import devvolume as dv
+        >>> company = load_company("software", as_of="2025-03-31")
+        >>> by_team = company.result(dv.funnel, by="team")
+        >>> by_team.equals(dv.funnel(company.reached, by="team"))
+        True
+        >>> company.result(dv.funnel, by="team") is by_team  # a copy each time, computed once
+        False
+        """
+        table = self.reached if on == "reached" else self.log
+        return self.once(result_name(metric, on, options), lambda: metric(table, **options))
+
+    def once(self, name: str, compute: Callable[[], T]) -> T:
+        """Return the company-wide value called ``name``, computed by ``compute`` only once.
+
+        For the report helpers' own company-wide tables; ``name`` must say everything the value
+        depends on besides the company.
+        """
+        assert self.shared is not None
+        return self.shared.get(name, compute)
 
     @property
     def has_amounts(self) -> bool:
@@ -117,7 +176,9 @@ class Company:
             names = "、".join(self.names[column])
             msg = f"没有名为“{name}”的{zh} / no {en} named {name!r}. 现有{zh} / {en}s: {names}"
             raise ValueError(msg)
-        if not (self.log[column] == name).any():
+        active = self.once("names with rows", lambda: {
+            who: frozenset(self.log[who].dropna().unique()) for who in _WHO})  # fmt: skip
+        if name not in active[column]:
             msg = (f"{zh}“{name}”截至 {self.day} 没有任何记录 / {en} {name!r} has no activity "
                    f"up to {self.day}. Hint: 检查 as_of 参数（--as-of）或工作日志表的日期 / "
                    f"check as_of (--as-of) or the work log's dates.")  # fmt: skip
@@ -158,8 +219,8 @@ def load_source(source: str | os.PathLike[str], *, skip_invalid: bool = False,
     ('software', ['华东一组'], True)
     """
     data = _load(*_key(source), skip_invalid, *_targets_key(targets))
-    targets_frame = None if data.targets is None else data.targets.copy()
-    return ReportData(data.source, data.worklog.copy(), targets_frame, data.skipped)
+    targets_frame = None if data.targets is None else fresh(data.targets)
+    return ReportData(data.source, fresh(data.worklog), targets_frame, data.skipped)
 
 
 def load_company(source: str | os.PathLike[str] | pd.DataFrame, *, as_of: Any = "",
@@ -200,17 +261,44 @@ def load_company(source: str | os.PathLike[str] | pd.DataFrame, *, as_of: Any = 
     if isinstance(source, pd.DataFrame):
         data = _read("<DataFrame>", source, skip_invalid, _read_targets(targets))
         day = report_day(data.worklog, as_of)
-        log = _up_to(data.worklog, day)
-        reached = _reached(log)
+        shared = _shared(None, data, day)
     else:
-        key = (*_key(source), skip_invalid, *_targets_key(targets))
-        data = _load(*key)
-        day = report_day(data.worklog, as_of)
-        log, reached = _company(*key, day)
+        shared = _company_shared(*company_key(source, skip_invalid=skip_invalid,
+                                              targets=targets, as_of=as_of))  # fmt: skip
+    return Company(shared.source, shared.day, fresh(shared.log), fresh(shared.reached),
+                   None if shared.targets is None else fresh(shared.targets), shared.names,
+                   shared.skipped, shared)  # fmt: skip
+
+
+def company_key(source: str | os.PathLike[str], *, skip_invalid: bool = False,
+                targets: str | os.PathLike[str] | None = None, as_of: Any = "") -> Key:  # fmt: skip
+    """Say what a company is made from, as the key of its caches and of a batch store.
+
+    The key is the source and targets files (path, size, modification time) or the dataset's
+    name, ``skip_invalid`` and the report day. A report day given as a date needs no reading;
+    an empty one is the last day of the data (read once, and cached).
+    """
+    key = (*_key(source), skip_invalid, *_targets_key(targets))
+    day = _as_day(as_of) if as_of is not None and str(as_of).strip() else None
+    if day is None:  # the last day of the data, or an as_of that report_day explains
+        day = report_day(_load(*key).worklog, as_of)
+    return (*key, day)
+
+
+def company_shared(key: Key) -> Shared:
+    """Compute the company made from ``key`` (see :func:`company_key`), without caching it.
+
+    :func:`devvolume.report.build_reports` does this once per batch, to write the batch store.
+    """
+    data = _load(*key[:-1])
+    return _shared(key, data, report_day(data.worklog, key[-1]))
+
+
+def _shared(key: Key | None, data: ReportData, day: dt.date) -> Shared:
     names = {column: tuple(sorted(data.worklog[column].dropna().unique())) for column in _WHO}
-    targets_frame = None if data.targets is None else data.targets.copy()
-    return Company(data.source, day, log.copy(), reached.copy(), targets_frame, names,
-                   data.skipped)  # fmt: skip
+    log = _up_to(data.worklog, day)
+    reached = traced(f"reached_levels({data.source}, {day})", lambda: _reached(log))
+    return Shared(key, data.source, day, log, reached, data.targets, names, data.skipped)
 
 
 def report_day(worklog: pd.DataFrame, as_of: Any = "") -> dt.date:
@@ -351,12 +439,9 @@ def _load(source: str, size: int, mtime_ns: int, skip_invalid: bool = False, tar
 
 
 @lru_cache(maxsize=8)
-def _company(source: str, size: int, mtime_ns: int, skip_invalid: bool, targets: str,
-             targets_size: int, targets_mtime_ns: int, day: dt.date
-             ) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
-    data = _load(source, size, mtime_ns, skip_invalid, targets, targets_size, targets_mtime_ns)
-    log = _up_to(data.worklog, day)
-    return log, _reached(log)
+def _company_shared(*key: Any) -> Shared:
+    """Give the company made from ``key``: from this batch's store if it has it, else computed."""
+    return read_store(key) or company_shared(key)
 
 
 def _reached(log: pd.DataFrame) -> pd.DataFrame:
@@ -372,6 +457,12 @@ def _reached(log: pd.DataFrame) -> pd.DataFrame:
 
 
 def _up_to(worklog: pd.DataFrame, day: dt.date) -> pd.DataFrame:
-    """Keep the rows dated on or before ``day``: a cut by date, never by team."""
-    log = worklog[worklog["date"] < pd.Timestamp(day) + pd.Timedelta(days=1)]
-    return log.reset_index(drop=True)
+    """Keep the rows dated on or before ``day``: a cut by date, never by team.
+
+    On the data's last day that is every row: the same frame (copy-on-write), not a second copy.
+    """
+    inside = worklog["date"] < pd.Timestamp(day) + pd.Timedelta(days=1)
+    index = worklog.index
+    if bool(inside.all()) and isinstance(index, pd.RangeIndex) and (index.start, index.step) == (0, 1):
+        return worklog.copy(deep=False)
+    return worklog[inside].reset_index(drop=True)

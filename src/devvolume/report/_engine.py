@@ -67,6 +67,10 @@ _kernel_state.snapshot()
 _RESET_CODE = "__import__('devvolume.report._kernel_state', fromlist=['restore']).restore()"
 
 
+#: Gives, for a task, the function ``(notebook, *, title) -> page HTML`` that exports it.
+Exporter = Callable[["Task"], Callable[..., str]]
+
+
 @dataclass
 class Task:
     """One report to make."""
@@ -348,9 +352,12 @@ def _exporter() -> Callable[..., str]:
     return export
 
 
-def worker_main(worker_id: int, tasks: Any, results: Any, cwd: str) -> None:
+def worker_main(worker_id: int, tasks: Any, results: Any, cwd: str,
+                exporter: Exporter | None = None) -> None:  # fmt: skip
     """Entry point of a worker process: start a warm kernel, then run tasks until ``None``.
 
+    ``exporter`` gives, for a task, the function that turns its executed notebook into a page
+    (default: the report page); it must be a module-level function (workers are spawned).
     The worker ignores Ctrl-C (the parent decides what an interrupt means and stops it), and
     on ``SIGTERM`` shuts its kernel down before it exits.
     """
@@ -367,7 +374,8 @@ def worker_main(worker_id: int, tasks: Any, results: Any, cwd: str) -> None:
         results.put(("ready", worker_id, -1, worker.kernel_pid))
         while (task := tasks.get()) is not None:
             results.put(("start", worker_id, task.index, worker.kernel_pid))
-            results.put(("done", worker_id, task.index, worker.run(task, export)))
+            task_export = exporter(task) if exporter is not None else export
+            results.put(("done", worker_id, task.index, worker.run(task, task_export)))
     except SystemExit:
         pass
     finally:
@@ -389,8 +397,15 @@ class Interrupted(KeyboardInterrupt):
         self.seconds = seconds
 
 
-def run_tasks(tasks: list[Task], *, jobs: int, progress: bool, label: str) -> dict[int, Outcome]:
+def run_tasks(tasks: list[Task], *, jobs: int, progress: bool, label: str,
+              env: dict[str, str] | None = None,
+              exporter: Exporter | None = None) -> dict[int, Outcome]:  # fmt: skip
     """Run the tasks in ``jobs`` worker processes; every task gets an outcome.
+
+    ``exporter``: see :func:`worker_main` (the course uses it to keep each executed lesson).
+
+    ``env`` holds environment variables for the workers and their kernels only (a batch's
+    store of company-wide results: :mod:`devvolume.report._shared`).
 
     Raises
     ------
@@ -411,14 +426,16 @@ def run_tasks(tasks: list[Task], *, jobs: int, progress: bool, label: str) -> di
     for task in tasks:
         todo.put(task)
     workers = [
-        context.Process(target=worker_main, args=(number, todo, done, str(Path.cwd())),
+        context.Process(target=worker_main, args=(number, todo, done, str(Path.cwd()), exporter),
                         name=f"devvolume-report-{number}", daemon=True)
         for number in range(min(jobs, len(tasks)))
     ]  # fmt: skip
     for _ in workers:
         todo.put(None)
     kernels: dict[int, int] = {}
-    with _sigint_ignored():  # the workers start with Ctrl-C ignored: the parent handles it
+    # The workers start with Ctrl-C ignored (the parent handles it), and with ``env`` (a spawned
+    # process copies the environment of the moment it starts; its kernel inherits it).
+    with _sigint_ignored(), _environment(env or {}):
         for worker in workers:
             worker.start()
     names = {task.index: task.name for task in tasks}
@@ -476,6 +493,21 @@ def run_tasks(tasks: list[Task], *, jobs: int, progress: bool, label: str) -> di
 INTERRUPTED = "已中断，未完成 / interrupted before it was written"
 #: Seconds a worker gets to shut its kernel down after ``SIGTERM`` before it is killed.
 STOP_SECONDS = 1.0
+
+
+@contextlib.contextmanager
+def _environment(env: dict[str, str]) -> Iterator[None]:
+    """Set environment variables inside the block only."""
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @contextlib.contextmanager

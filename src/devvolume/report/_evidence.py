@@ -18,6 +18,10 @@ figures slices of company-wide core results:
 
 The core tests a change between two windows (``dv.compare_periods``); a comparison of two
 groups in the same window is not there yet, so the two tests live here (scipy, as the core uses).
+
+The company-wide tables (the funnel and win rate by team or rep, the sales cycles, the stalled
+customers…) come from :meth:`~devvolume.report.Company.result`: computed once for every report
+of a batch, each report keeps its own rows.
 """
 
 from __future__ import annotations
@@ -244,20 +248,21 @@ def gather(company: Company, *, who: Literal["team", "rep"], name: str, period: 
     :func:`~devvolume.report.period_figures`, used for empty stretches.
     """
     reached, log, day = company.reached, company.log, company.day
-    history = Window(log["date"].min().date(), day)
+    history = Window(company.once("first day", lambda: log["date"].min().date()), day)
     recent = Window(max(history.first, day - dt.timedelta(days=EVIDENCE_DAYS - 1)), day)
     where: dict[str, Any] = {who: name}
 
-    group_funnel = _rows(funnel(reached, by=who), where).set_index("level")["customers"]
-    company_funnel = funnel(reached).set_index("level")["customers"]
-    recorded = tuple(level for level in LEVELS if (log["stage"] == level).any())
+    group_funnel = _rows(company.result(funnel, by=who), where).set_index("level")["customers"]
+    company_funnel = company.result(funnel).set_index("level")["customers"]
+    recorded = company.once("recorded levels", lambda: tuple(
+        level for level in LEVELS if (log["stage"] == level).any()))  # fmt: skip
     steps = {}
     for previous, level in itertools.pairwise(LEVELS):
         x1, n1 = int(group_funnel.get(level, 0)), int(group_funnel.get(previous, 0))
         x2, n2 = int(company_funnel[level]) - x1, int(company_funnel[previous]) - n1
         steps[level] = compare_shares(f"step:{level}", x1, n1, x2, n2)
 
-    rates = win_rate(reached, by=who)
+    rates = company.result(win_rate, by=who)
     mine = _rows(rates, where)
     won1, lost1 = int(mine["won"].sum()), int(mine["lost"].sum())
     won2, lost2 = int(rates["won"].sum()) - won1, int(rates["lost"].sum()) - lost1
@@ -266,29 +271,37 @@ def gather(company: Company, *, who: Literal["team", "rep"], name: str, period: 
     window = (recent.first, recent.last)
     new_group = compare_periods(reached, before=window, after=window, level="contacted",
                                 where=where).before[0]  # fmt: skip
-    new_company = compare_periods(reached, before=window, after=window, level="contacted").before[0]
-    cut = log[(log["date"] >= pd.Timestamp(recent.first))]
-    work = activity_counts(cut, period="Y", by=["team", "rep"]).groupby(["team", "rep"])[
-        "activities"].sum()  # fmt: skip
-    work = work[work > 0]
+    new_company = company.result(compare_periods, before=window, after=window,
+                                 level="contacted").before[0]  # fmt: skip
+    work = company.once(f"activities per rep from {recent.first}",
+                        lambda: _recent_work(log, recent.first))  # fmt: skip
     mine_work = work[work.index.get_level_values(who) == name]
     reps1, reps2 = len(mine_work), len(work) - len(mine_work)
     acts1, acts2 = int(mine_work.sum()), int(work.sum()) - int(mine_work.sum())
     contacts = compare_rates("contacts_per_rep", new_group, reps1, new_company - new_group, reps2)
     activities = compare_rates("activities_per_rep", acts1, reps1, acts2, reps2)
 
-    cycles = sales_cycle(reached, start="contacted", end="won")
+    cycles = company.result(sales_cycle, start="contacted", end="won")
     is_group = cycles[who] == name
     cycle = compare_days("cycle_days", cycles.loc[is_group, "days"], cycles.loc[~is_group, "days"])
 
-    open_now = stalled_customers(reached, as_of=day, idle_days=0, from_level="qualified")
-    stalled_now = stalled_customers(reached, as_of=day, idle_days=stalled_days, from_level="qualified")
+    open_now = company.result(stalled_customers, as_of=day, idle_days=0, from_level="qualified")
+    stalled_now = company.result(stalled_customers, as_of=day, idle_days=stalled_days,
+                                 from_level="qualified")  # fmt: skip
     open1, stalled1 = int((open_now[who] == name).sum()), int((stalled_now[who] == name).sum())
     stalled = compare_shares("stalled_share", stalled1, open1, len(stalled_now) - stalled1,
                              len(open_now) - open1, higher_is_better=False)  # fmt: skip
     return Evidence(who, name, day, history, recent, steps, recorded, outcome, contacts,
-                    activities, cycle, stalled, _rows(stalled_now, where), _channel(reached, who, name),
+                    activities, cycle, stalled, _rows(stalled_now, where), _channel(company, who, name),
                     _stretches(company, who, name, period, volumes), reps1)  # fmt: skip
+
+
+def _recent_work(log: pd.DataFrame, first: dt.date) -> pd.Series:
+    """Activities of every active (team, rep) from ``first`` to the end of the log."""
+    cut = log[(log["date"] >= pd.Timestamp(first))]
+    work = activity_counts(cut, period="Y", by=["team", "rep"]).groupby(["team", "rep"])[
+        "activities"].sum()  # fmt: skip
+    return work[work > 0]
 
 
 def _rows(frame: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
@@ -297,10 +310,12 @@ def _rows(frame: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _channel(reached: pd.DataFrame, who: str, name: str) -> ChannelEvidence | None:
-    if "channel" not in reached.columns or reached["channel"].isna().all():
+def _channel(company: Company, who: str, name: str) -> ChannelEvidence | None:
+    reached = company.reached
+    if "channel" not in reached.columns or company.once(
+            "no channels", lambda: bool(reached["channel"].isna().all())):  # fmt: skip
         return None
-    by_channel = funnel(reached, by="channel").dropna(subset=["channel"])
+    by_channel = company.result(funnel, by="channel").dropna(subset=["channel"])
     table = by_channel.pivot_table(index="channel", columns="level", values="customers",
                                    aggfunc="sum").fillna(0)  # fmt: skip
     table = table[table["contacted"] >= MIN_CHANNEL_CUSTOMERS]
@@ -312,7 +327,7 @@ def _channel(reached: pd.DataFrame, who: str, name: str) -> ChannelEvidence | No
     others_won = int(table["won"].sum()) - won
     others = int(table["contacted"].sum()) - contacted
     won_share = compare_shares("channel_won", won, contacted, others_won, others)
-    mix_frame = _rows(funnel(reached, by=[who, "channel"]), {"level": "contacted"})
+    mix_frame = _rows(company.result(funnel, by=[who, "channel"]), {"level": "contacted"})
     mine = mix_frame[mix_frame[who] == name]
     x1, n1 = int(mine.loc[mine["channel"] == best, "customers"].sum()), int(mine["customers"].sum())
     x2 = int(mix_frame.loc[mix_frame["channel"] == best, "customers"].sum()) - x1
@@ -325,7 +340,7 @@ def _stretches(company: Company, who: str, name: str, period: str, volumes: pd.D
     from devvolume.core import development_volume
 
     found = []
-    work = _rows(activity_counts(company.log, period=period, by=who), {who: name})
+    work = _rows(company.result(activity_counts, on="log", period=period, by=who), {who: name})
     for level in ("contacted", "won"):
         series = volumes[volumes["level"] == level].sort_values("period")
         values = series["volume"].tolist()
@@ -338,7 +353,7 @@ def _stretches(company: Company, who: str, name: str, period: str, volumes: pd.D
         since = periods[len(values) - empty].date()
         last_new = periods[len(values) - empty - 1].date() if empty < len(values) else None
         inside = work[work["period"] >= pd.Timestamp(since)]
-        company_series = development_volume(company.reached, level=level, period=period)
+        company_series = company.result(development_volume, level=level, period=period)
         company_new = int(company_series.loc[company_series["period"] >= pd.Timestamp(since),
                                               "volume"].sum())  # fmt: skip
         last = inside.sort_values("period").tail(1)

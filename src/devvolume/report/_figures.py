@@ -63,15 +63,45 @@ def pick(frame: pd.DataFrame, **where: Any) -> pd.DataFrame:
 
 
 def roster(company: Company, team: str) -> list[str]:
-    """List the reps who have a row for ``team`` in the log (a rep with no credit is still on it)."""
-    return sorted(company.log.loc[company.log["team"] == team, "rep"].dropna().unique())
+    """List the reps who have a row for ``team`` in the log (a rep with no credit is still on it).
+
+    Examples
+    --------
+    >>> from devvolume.report._data import load_company
+    >>> roster(load_company("software", as_of="2025-03-31"), "华东一组")[:3]
+    ['任凯', '何芳', '叶嘉伟']
+    """
+    return list(company.once("roster", lambda: _rosters(company.log)).get(team, []))
 
 
 def home_team(company: Company, rep: str) -> str:
-    """Name the team on most of a rep's rows (ties: the first name)."""
-    teams = company.log.loc[company.log["rep"] == rep, "team"]
-    counts = teams.value_counts()
-    return str(min(counts[counts == counts.max()].index))
+    """Name the team on most of a rep's rows (ties: the first name).
+
+    Examples
+    --------
+    >>> from devvolume.report._data import load_company
+    >>> home_team(load_company("software", as_of="2025-03-31"), "任凯")
+    '华东一组'
+    """
+    teams = company.once("home teams", lambda: _home_teams(company.log))
+    if rep not in teams:
+        msg = f"销售员“{rep}”截至 {company.day} 没有任何记录 / rep {rep!r} has no rows up to {company.day}."
+        raise ValueError(msg)
+    return teams[rep]
+
+
+def _rosters(log: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """Every team's reps: those with a row for the team, in name order."""
+    pairs = log[["team", "rep"]].dropna().drop_duplicates()
+    return {str(team): tuple(sorted(reps)) for team, reps in pairs.groupby("team")["rep"]}
+
+
+def _home_teams(log: pd.DataFrame) -> dict[str, str]:
+    """Every rep's team: the one on most of the rep's rows (ties: the first name)."""
+    counts = log.groupby(["rep", "team"]).size().rename("rows").reset_index()
+    counts = counts.sort_values(["rep", "rows", "team"], ascending=[True, False, True], kind="stable")
+    first = counts.drop_duplicates("rep")
+    return dict(zip(first["rep"].astype(str), first["team"].astype(str), strict=True))
 
 
 @dataclass(frozen=True)
@@ -118,7 +148,8 @@ def period_figures(
     """Compute one team's (``team=``) or rep's (``rep=``) figures for the report day's period.
 
     Every count is a slice of a company-wide core result: the volumes come from
-    ``dv.development_volume(company.reached, by=[*where])``, the comparison window and its
+    ``dv.development_volume(company.reached, by=[*where])`` (computed once for every report on
+    the company: :meth:`~devvolume.report.Company.result`), the comparison window and its
     test from ``dv.compare_periods(..., where=where)`` and the forecast from
     ``dv.forecast(..., where=where)``. Without ``where`` the figures are the company's.
 
@@ -136,7 +167,7 @@ def period_figures(
     first = comparison.period.first
     series = []
     for level in LEVELS:
-        volume = development_volume(company.reached, level=level, period=period, by=[*where])
+        volume = company.result(development_volume, level=level, period=period, by=[*where])
         series.append(pick(volume, **where)[["period", "volume"]].assign(level=level))
     volumes = pd.concat(series, ignore_index=True)[["period", "level", "volume"]]
     now = {level: int(pick(volumes, level=level, period=first)["volume"].sum())

@@ -10,6 +10,13 @@ report is shown again in the next), pandas options, altair's renderer, theme and
 transformer, IPython's display formatters and event callbacks. :func:`snapshot` records them
 once, after the warm imports and before any report runs.
 
+What it keeps on purpose: devvolume's caches of the company and of its company-wide results
+(:func:`devvolume.report.load_company`, :mod:`devvolume.report._shared`). They are keyed by
+everything they depend on (source file, size, modification time, options, report day, the
+metric and its options), and every report gets its own copy of each frame, so a report can
+neither see nor change what the one before it did; they are what lets the next report only
+slice.
+
 It also holds two start-up helpers that the worker and its kernel share:
 :func:`defer_rfc3987_syntax` and :func:`warm_charts`. This module runs inside the kernel, so it
 imports nothing heavy.

@@ -6,7 +6,8 @@ funnel have gone quiet (:func:`devvolume.stalled_customers`, sliced by team). Ev
 slice of a company-wide core result: new customers are ``dv.development_volume(..., by=["team",
 "rep"])`` rows, activities ``dv.activity_counts(..., by=["team", "rep"])`` rows. A week that is
 still running is compared with the same days of last week (:func:`devvolume.like_for_like`),
-never with a whole week.
+never with a whole week. Given a :class:`~devvolume.report.Company`, :func:`weekly_review`
+counts every team's reps once and keeps one team's rows for each meeting pack.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from devvolume.core import (
     like_for_like,
     reached_levels,
 )
+from devvolume.report._data import Company
 
 #: The label of the totals row of :func:`weekly_review`.
 TOTAL = "合计"
@@ -68,9 +70,9 @@ def _keyed(frame: pd.DataFrame, value: str) -> pd.Series:
 
 
 def weekly_review(
-    log: pd.DataFrame,
+    log: pd.DataFrame | Company,
     *,
-    as_of: Any,
+    as_of: Any = None,
     team: str | None = None,
     reached: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -82,11 +84,14 @@ def weekly_review(
 
     Parameters
     ----------
-    log : pandas.DataFrame
+    log : pandas.DataFrame or Company
         The whole company's work log (rows after ``as_of`` are left out). Never a log cut to
-        one team: a customer another team contacted first is not new.
+        one team: a customer another team contacted first is not new. Or a
+        :class:`~devvolume.report.Company` (:func:`~devvolume.report.load_company`): its log,
+        reached levels and report day, and the company-wide review computed once for every
+        team's meeting pack.
     as_of : str or date
-        The day of the review.
+        The day of the review (a company's report day, if not given).
     team : str, optional
         Show the reps of this team (their rows of the company-wide counts); default every rep.
     reached : pandas.DataFrame, optional
@@ -116,23 +121,38 @@ def weekly_review(
     >>> str(weekly_review(log, as_of="2025-06-11").attrs["comparison"].previous)
     '2025-06-02 – 2025-06-04'
     """
-    comparison = like_for_like(as_of, "W")
+    if isinstance(log, Company):
+        company = log
+        day = company.day if as_of is None else as_of
+        comparison = like_for_like(day, "W")
+        if comparison.current.last == company.day:  # the company's own week: shared by every team
+            table = company.once(f"weekly review {company.day}", lambda: _review(
+                company.log, company.reached, comparison))  # fmt: skip
+            return _team_review(table, comparison, team, company.log)
+        log, reached = company.log, None
+    else:
+        comparison = like_for_like(as_of, "W")
     now = _up_to(log, comparison.current.last)
-    if team and not (now["team"] == team).any():
-        teams = "、".join(sorted(log["team"].dropna().unique()))
-        msg = (f"团队“{team}”在 {comparison.current.last} 之前没有任何记录 / no rows for team "
-               f"{team!r} up to {comparison.current.last}. 现有团队 / teams: {teams}")  # fmt: skip
-        raise ValueError(msg)
-    rows = now if not team else now[now["team"] == team]
-    table = rows[REVIEW_BY].drop_duplicates().sort_values(REVIEW_BY).reset_index(drop=True)
-    before = _up_to(log, comparison.previous.last)
+    if reached is None:
+        reached = reached_levels(now)
+    return _team_review(_review(now, reached, comparison), comparison, team, log)
+
+
+def _review(now: pd.DataFrame, reached: Any, comparison: Comparison) -> pd.DataFrame:
+    """Count this week and last week for every (team, rep) of the company (sorted), with changes.
+
+    ``now`` is the company's log up to the end of this week's window, ``reached`` its reached
+    levels.
+    """
+    table = now[REVIEW_BY].drop_duplicates().sort_values(REVIEW_BY).reset_index(drop=True)
+    before = _up_to(now, comparison.previous.last)
     windows = {
-        "本周": (now, reached_levels(now) if reached is None else reached, comparison.current),
+        "本周": (now, reached, comparison.current),
         "上周": (before, reached_levels(before), comparison.previous),
     }  # fmt: skip
     keys = pd.MultiIndex.from_frame(table[REVIEW_BY])
     for when, (cut, cut_reached, window) in windows.items():
-        counts = _counts(cut, cut_reached, window, team=team)
+        counts = _counts(cut, cut_reached, window, team=None)
         for name in (*_REVIEW_LEVELS.values(), "活动"):
             values = counts[name].reindex(keys).fillna(0)
             table[f"{name}_{when}"] = values.astype("int64").to_numpy()
@@ -140,7 +160,21 @@ def weekly_review(
         table[f"{name}_变化"] = table[f"{name}_本周"] - table[f"{name}_上周"]
     ordered = ["rep", "team", *(f"{name}_{when}" for name in (*_REVIEW_LEVELS.values(), "活动")
                                 for when in ("本周", "上周", "变化"))]  # fmt: skip
-    table = table[ordered]
+    return table[ordered]
+
+
+def _team_review(review: pd.DataFrame, comparison: Comparison, team: str | None,
+                 log: pd.DataFrame) -> pd.DataFrame:  # fmt: skip
+    """Keep one team's reps of the company's review (or every rep) and add the totals row."""
+    if team:
+        table = review[review["team"] == team].reset_index(drop=True)
+        if table.empty:
+            teams = "、".join(sorted(log["team"].dropna().unique()))
+            msg = (f"团队“{team}”在 {comparison.current.last} 之前没有任何记录 / no rows for team "
+                   f"{team!r} up to {comparison.current.last}. 现有团队 / teams: {teams}")  # fmt: skip
+            raise ValueError(msg)
+    else:
+        table = review.reset_index(drop=True)
     total = table.drop(columns=["rep", "team"]).sum().to_frame().T.astype("int64")
     total.insert(0, "team", "")
     total.insert(0, "rep", TOTAL)

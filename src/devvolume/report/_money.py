@@ -112,24 +112,30 @@ def money_figures(company: Company, window: Window, **where: str) -> Money | Non
     >>> money.new_won, money.first_order_total, money.open_signed, money.open_value
     (1, 5000.0, 1, 8000.0)
     """
-    if not company.has_amounts:
+    if not company.once("has amounts", lambda: company.has_amounts):
         return None
     reached = company.reached
-    inside = (reached["date"] >= pd.Timestamp(window.first)) & (
-        reached["date"] < pd.Timestamp(window.last) + pd.Timedelta(days=1))
-    won = reached[(reached["level"] == "won") & inside]
+    won = company.once(f"won from {window.first} to {window.last}", lambda: _won(reached, window))
     company_values = won["amount"].dropna()
     mine = _slice(won, where)
     values = mine["amount"].dropna()
-    open_signed = _slice(stalled_customers(reached, as_of=company.day, idle_days=0,
-                                           from_level="signed"), where)  # fmt: skip
-    signed_amounts = reached.loc[reached["level"] == "signed", ["customer", "amount"]]
+    open_signed = _slice(company.result(stalled_customers, as_of=company.day, idle_days=0,
+                                        from_level="signed"), where)  # fmt: skip
+    signed_amounts = company.once("signed amounts", lambda: reached.loc[
+        reached["level"] == "signed", ["customer", "amount"]])  # fmt: skip
     open_values = open_signed[["customer"]].merge(signed_amounts, on="customer", how="left")["amount"]
     open_values = open_values.dropna()
     company_mean = float(company_values.mean()) if len(company_values) else None
     return Money(window, len(mine), len(values), float(values.sum()),
                  None if company_mean is None or math.isnan(company_mean) else company_mean,
                  len(open_signed), len(open_values), float(open_values.sum()))  # fmt: skip
+
+
+def _won(reached: pd.DataFrame, window: Window) -> pd.DataFrame:
+    """Keep the company's rows of customers first won in ``window`` (with their first 金额)."""
+    inside = (reached["date"] >= pd.Timestamp(window.first)) & (
+        reached["date"] < pd.Timestamp(window.last) + pd.Timedelta(days=1))
+    return reached[(reached["level"] == "won") & inside]
 
 
 def _slice(frame: pd.DataFrame, where: dict[str, str]) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """Teaching: lesson views and controls, the what-if simulator, and the exercises.
 
-The exercises live in :mod:`devvolume.teach.exercises`.
+The exercises live in :mod:`devvolume.teach.exercises`; :func:`make_workspace` copies the lessons
+and exercises into a learner's folder (``devvolume lessons DIR``).
 
 Every view is a pure function of the company's work log that takes its numbers from the core
 (:mod:`devvolume.core`); its ``team`` argument slices the company-wide result, and an optional
@@ -11,6 +12,7 @@ only reads its widgets and calls a view.
 from devvolume.teach._change import ChangeChecker, MonthChange, month_over_month
 from devvolume.teach._class_records import ClassProgress, ReadProblem, read_progress
 from devvolume.teach._classroom import ClassReport, ClassTables, build_class_report, class_tables
+from devvolume.teach._lessondata import LessonData, Note, lesson_data
 from devvolume.teach._mydata import (
     OWN_EVERYONE,
     OWN_VIEWS,
@@ -93,6 +95,7 @@ from devvolume.teach._widgets import (
     volume_explorer,
     worklog_picker,
 )
+from devvolume.teach._workspace import Workspace, lab_command, make_workspace, open_lab
 
 __all__ = [
     "ALL_TEAMS",
@@ -124,7 +127,9 @@ __all__ = [
     "FunnelExplorer",
     "IncentivePlan",
     "IncentivePlanner",
+    "LessonData",
     "MonthChange",
+    "Note",
     "OwnWorklog",
     "ReadProblem",
     "StrategyProjection",
@@ -132,6 +137,7 @@ __all__ = [
     "TeamSwitch",
     "VolumeExplorer",
     "WorklogPicker",
+    "Workspace",
     "baseline_from_worklog",
     "before_after",
     "build_class_report",
@@ -156,11 +162,15 @@ __all__ = [
     "funnel_explorer",
     "funnel_view",
     "incentive_payouts",
+    "lab_command",
     "lab_root",
+    "lesson_data",
     "level_options",
     "load_uploaded",
+    "make_workspace",
     "money_chart",
     "month_over_month",
+    "open_lab",
     "own_worklog",
     "partial_html",
     "payout_chart",
