@@ -36,12 +36,13 @@ from devvolume import _kit
 from devvolume.report._course_index import write_course_index
 from devvolume.report._course_run import LessonTask, run_lessons
 from devvolume.report._data import SKIP_HINT, ReportData, load_source
-from devvolume.report._engine import Interrupted, write_atomic
+from devvolume.report._engine import Interrupted
 from devvolume.report._folder import (
     Entry,
     FolderLock,
     file_digest,
     fingerprint,
+    prepare_folder,
     read_manifest,
     write_manifest,
 )
@@ -213,7 +214,8 @@ def build_course(
     chosen = select_lessons(list(available), lessons)
     data = _load(source, skip_invalid)
     teams = sorted(str(team) for team in data.worklog["team"].dropna().unique())
-    out_dir = prepare_course_folder(Path(out), force=force)
+    out_dir = prepare_folder(Path(out), force=force, marker=COURSE_MARKER,
+                             command="devvolume course")
     with FolderLock(out_dir):
         entries = read_manifest(out_dir)
         folders = _team_folders(teams, entries)
@@ -269,34 +271,6 @@ def build_course(
         stop.batch = batch  # type: ignore[attr-defined]
         raise stop
     return batch
-
-
-def prepare_course_folder(out: Path, *, force: bool) -> Path:
-    """Create the output folder, or check that ``devvolume course`` may write into it.
-
-    Raises
-    ------
-    ValueError
-        If ``out`` is a file.
-    FileExistsError
-        If the folder is not empty and was not made by ``devvolume course`` (a report folder
-        included), without ``force``.
-    """
-    if out.exists() and not out.is_dir():
-        msg = f"输出位置不是文件夹 / --out is not a folder: {out}\nHint: give a folder path."
-        raise ValueError(msg)
-    if (out.is_dir() and not (out / COURSE_MARKER).is_file() and any(out.iterdir())
-            and not force):  # fmt: skip
-        msg = (f"输出文件夹不是空的，也不是 devvolume course 生成的 / the output folder {out} is not "
-               "empty and was not made by devvolume course, so its files could be overwritten.\n"
-               "Hint: 换一个新的或空的文件夹，或加 --force 写进去 / choose a new or empty folder, or "
-               "pass --force (force=True) to write into it.")  # fmt: skip
-        raise FileExistsError(msg)
-    out.mkdir(parents=True, exist_ok=True)
-    marker = out / COURSE_MARKER
-    if not marker.is_file():
-        write_atomic(marker, "Made by `devvolume course`; it may overwrite lesson files here.\n")
-    return out
 
 
 def lesson_title(notebook: Path) -> str:

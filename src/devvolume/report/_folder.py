@@ -89,28 +89,31 @@ def write_manifest(out: Path, entries: dict[str, Entry]) -> None:
     write_atomic(out / MANIFEST, json.dumps(data, ensure_ascii=False, indent=1, default=str))
 
 
-def prepare_folder(out: Path, *, force: bool) -> Path:
-    """Create the output folder, or check that devvolume may write into it.
+def prepare_folder(out: Path, *, force: bool, marker: str = MARKER,
+                   command: str = "devvolume report") -> Path:  # fmt: skip
+    """Create the output folder, or check that ``command`` may write into it.
+
+    A folder ``command`` made holds the file ``marker``.
 
     Raises
     ------
     ValueError
         If ``out`` is a file.
     FileExistsError
-        If the folder is not empty and was not made by devvolume, without ``force``.
+        If the folder is not empty and was not made by ``command``, without ``force``.
     """
     if out.exists() and not out.is_dir():
         msg = f"输出位置不是文件夹 / --out is not a folder: {out}\nHint: give a folder path."
         raise ValueError(msg)
-    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()) and not force:
-        msg = (f"输出文件夹不是空的，也不是 devvolume 生成的 / the output folder {out} is not empty "
-               "and was not made by devvolume report, so its files could be overwritten.\n"
-               "Hint: choose a new or empty folder, or pass --force (force=True) to write into it.")
+    if out.is_dir() and not (out / marker).is_file() and any(out.iterdir()) and not force:
+        msg = (f"输出文件夹不是空的，也不是 {command} 生成的 / the output folder {out} is not empty "
+               f"and was not made by {command}, so its files could be overwritten.\n"
+               "Hint: 换一个新的或空的文件夹，或加 --force 写进去 / choose a new or empty folder, or "
+               "pass --force (force=True) to write into it.")  # fmt: skip
         raise FileExistsError(msg)
     out.mkdir(parents=True, exist_ok=True)
-    marker = out / MARKER
-    if not marker.is_file():
-        write_atomic(marker, "Made by `devvolume report`; it may overwrite report files here.\n")
+    if not (out / marker).is_file():
+        write_atomic(out / marker, f"Made by `{command}`; it may overwrite its files here.\n")
     return out
 
 
