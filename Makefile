@@ -61,7 +61,7 @@ typecheck: $(STAMP) ## Mypy over src
 	$(BIN)/mypy
 
 test: $(STAMP) system lint typecheck ## Everything CI runs: ruff, import contracts, mypy, doctests, pytest, Spark, nbval, the wheel
-	$(BIN)/pytest --doctest-modules src tests
+	$(BIN)/pytest --doctest-modules --durations=15 src tests
 	$(MAKE) --no-print-directory spark
 	$(MAKE) --no-print-directory nbval
 	$(MAKE) --no-print-directory wheel-test
