@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 from devvolume._kit import kit_path
 from devvolume.report._data import ReportData, company_key, company_shared, load_source, report_day
-from devvolume.report._engine import Interrupted, Task, run_tasks
+from devvolume.report._engine import Finished, Interrupted, Task, run_tasks
 from devvolume.report._folder import (
     MARKER,
     Entry,
@@ -93,7 +93,7 @@ class ReportResult:
 
 
 @dataclass(frozen=True)
-class ReportBatch:
+class ReportBatch(Finished[ReportResult]):
     """All reports of one :func:`build_reports` call, the index page and ``summary.csv``."""
 
     out: Path
@@ -105,15 +105,6 @@ class ReportBatch:
     skipped_rows: int = 0
     problems: Path | None = None
 
-    @property
-    def ok(self) -> bool:
-        """True when every report was written."""
-        return all(result.ok for result in self.results)
-
-    @property
-    def failed(self) -> list[ReportResult]:
-        """The reports that failed (or did not finish)."""
-        return [result for result in self.results if not result.ok]
 
 
 def build_reports(

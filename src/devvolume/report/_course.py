@@ -36,7 +36,7 @@ from devvolume import _kit
 from devvolume.report._course_index import write_course_index
 from devvolume.report._course_run import LessonTask, run_lessons
 from devvolume.report._data import SKIP_HINT, ReportData, load_source
-from devvolume.report._engine import Interrupted
+from devvolume.report._engine import Finished, Interrupted
 from devvolume.report._folder import (
     Entry,
     FolderLock,
@@ -83,7 +83,7 @@ class LessonResult:
 
 
 @dataclass(frozen=True)
-class CourseBatch:
+class CourseBatch(Finished[LessonResult]):
     """All lessons of one :func:`build_course` call, and the index page."""
 
     out: Path
@@ -93,15 +93,6 @@ class CourseBatch:
     skipped_rows: int = 0
     problems: Path | None = None
 
-    @property
-    def ok(self) -> bool:
-        """True when every lesson was written."""
-        return all(result.ok for result in self.results)
-
-    @property
-    def failed(self) -> list[LessonResult]:
-        """The lessons that failed (or did not finish)."""
-        return [result for result in self.results if not result.ok]
 
 
 def lesson_notebooks(folder: str | os.PathLike[str] | None = None) -> dict[str, Path]:

@@ -29,9 +29,11 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from devvolume.report._kernel_state import defer_rfc3987_syntax
+
+R = TypeVar("R")
 
 #: Name under which the warm-kernel engine is registered with papermill.
 ENGINE_NAME = "devvolume"
@@ -65,6 +67,22 @@ _kernel_state.warm_charts()
 _kernel_state.snapshot()
 """
 _RESET_CODE = "__import__('devvolume.report._kernel_state', fromlist=['restore']).restore()"
+
+
+class Finished(Generic[R]):
+    """What a batch made (reports or lessons): ``ok`` when every one was written."""
+
+    results: tuple[R, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when every result was written."""
+        return all(result.ok for result in self.results)  # type: ignore[attr-defined]
+
+    @property
+    def failed(self) -> list[R]:
+        """The results that failed (or did not finish)."""
+        return [result for result in self.results if not result.ok]  # type: ignore[attr-defined]
 
 
 #: Gives, for a task, the function ``(notebook, *, title) -> page HTML`` that exports it.
