@@ -33,6 +33,7 @@ from devvolume.core._frames import (
     Prepared,
     as_list,
     constant_frame,
+    distinct,
     message,
     recode,
     validate,
@@ -47,12 +48,11 @@ CREDIT: tuple[str, ...] = ("rep", "team", "channel")
 TABLE_COLUMNS: tuple[str, ...] = ("customer", "level", "date", "last_date")
 #: Rank of each level on the ladder; a ``lost`` row ranks as a contact.
 RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
-#: The tie-break key: the date as text (_KEY_DATE sorts like time), the stage as one digit
-#: (higher stage first), then the credited names joined by _KEY_SEPARATOR. It sorts exactly like
-#: the tie-break rule, so one ``min`` per customer finds the row that sets a date.
-_KEY_DATE = "%Y-%m-%d %H:%M:%S"
-_KEY_WIDTH = len("2026-01-05 00:00:00") + 1
-_KEY_SEPARATOR = "\x01"
+#: The kind of a ``lost`` row (the stage ranks are 0 to 3) when rows are grouped by kind.
+_LOST_KIND = len(LEVELS)
+#: How many distinct combinations of credited names the tie-break key tells apart (2**24, about
+#: 16.8 million). Dates to the year 4000 fit beside it in a 64-bit integer (checked in prepare).
+_COMBOS = 2**24
 
 
 def reached_levels(log: IntoFrameT, *, by: By = None) -> IntoFrameT:
@@ -222,49 +222,78 @@ def _outcomes() -> list[tuple[str, nw.Expr]]:
 def _by_key(
     rows: nw.LazyFrame[Any], credit: Sequence[str], *, outcomes: nw.LazyFrame[Any]
 ) -> nw.LazyFrame[Any]:
-    """Find each outcome's row by the ``min`` of a tie-break key that sorts like the rule.
+    """Find each outcome's row by the ``min`` of an integer tie-break key that sorts like the rule.
 
-    The key is the date as ``YYYY-MM-DD hh:mm:ss``, the stage (higher first) as one digit, then
-    the credited names joined by :data:`_KEY_SEPARATOR`. ``outcomes`` is any frame on the same
-    backend (and connection), used to build the five-row frame of outcome names.
+    The key packs the date (to the second), the stage (higher first) and the rank of the row's
+    credited names among all the log's distinct name combinations (sorted, a missing name as
+    ``""``, first), so one ``min`` finds the row that sets a date. Two group-bys: per customer
+    and kind of row (stage, or ``lost``), then per customer over its few kinds. ``outcomes`` is
+    any frame on the same backend (and connection), used to build the frame of outcome names.
     """
-    parts: list[nw.Expr] = [
-        nw.col("date").dt.to_string(_KEY_DATE),
-        (len(LEVELS) - 1 - nw.col("_rank").cast(nw.Int64)).cast(nw.String),
-    ]
-    for i, column in enumerate(credit):
-        if i:
-            parts.append(nw.lit(_KEY_SEPARATOR))
-        parts.append(nw.col(column).fill_null(""))
-    key = nw.col("_key") if credit else None
-    if credit:  # the key once per row: engines do not share it between the aggregations
-        rows = rows.with_columns(nw.concat_str(parts).alias("_key"))
-    wide: list[nw.Expr] = []
-    for name, where in _outcomes():
-        wide.append(nw.when(where).then(nw.col("date")).min().alias(f"_date_{name}"))
-        if key is not None:
-            wide.append(nw.when(where).then(key).min().alias(f"_key_{name}"))
-    per_customer = rows.group_by("customer").agg(*wide, nw.col("date").max().alias("last_date"))
-    names = [name for name, _ in _outcomes()]
-    levels = constant_frame(outcomes, "level", names, nw.String)
-    picked = {"date": "_date_", **({"_key": "_key_"} if key is not None else {})}
-    table = per_customer.join(levels, how="cross").select(
-        "customer",
-        "level",
-        *(_pick(names, prefix).alias(column) for column, prefix in picked.items()),
-        "last_date",
+    filled = rows
+    if credit:
+        filled = rows.with_columns(*(nw.col(c).fill_null("") for c in credit))
+        combos = distinct(filled, *credit).with_row_index("_combo", order_by=list(credit))
+        filled = filled.join(combos, on=list(credit))
+        combo = nw.col("_combo").cast(nw.Int64)
+    else:
+        combo = nw.lit(0, dtype=nw.Int64)
+    stage = len(LEVELS) - 1 - nw.col("_rank").cast(nw.Int64)
+    key = (_seconds(nw.col("date")) * len(LEVELS) + stage) * _COMBOS + combo
+    kind = nw.when(nw.col("_lost")).then(nw.lit(_LOST_KIND)).otherwise(nw.col("_rank"))
+    per_kind = (
+        filled.select("customer", "date", key.alias("_key"), kind.cast(nw.Int8).alias("_kind"))
+        .group_by("customer", "_kind")
+        .agg(
+            nw.col("_key").min(),
+            nw.col("date").min().alias("_first"),
+            nw.col("date").max().alias("_last"),
+        )
     )
-    table = table.filter(~nw.col("date").is_null())
+    wide: list[nw.Expr] = []
+    for name, kinds in _kinds().items():
+        where = nw.col("_kind").is_in(kinds)
+        wide.append(nw.when(where).then(nw.col("_first")).min().alias(f"_date_{name}"))
+        wide.append(nw.when(where).then(nw.col("_key")).min().alias(f"_key_{name}"))
+    per_customer = per_kind.group_by("customer").agg(
+        *wide, nw.col("_last").max().alias("last_date")
+    )
+    names = list(_kinds())
+    levels = constant_frame(outcomes, "level", names, nw.String)
+    table = (
+        per_customer.join(levels, how="cross")
+        .select(
+            "customer",
+            "level",
+            _pick(names, "_date_").alias("date"),
+            _pick(names, "_key_").alias("_key"),
+            "last_date",
+        )
+        .filter(~nw.col("date").is_null())
+    )
     if not credit:
         return table
-    names_part = nw.col("_key").str.slice(_KEY_WIDTH)
-    split = names_part.str.split(_KEY_SEPARATOR)
-    decoded = [
-        (names_part if len(credit) == 1 else split.list.get(i)).alias(column)
-        for i, column in enumerate(credit)
-    ]
+    table = table.with_columns((nw.col("_key") % _COMBOS).alias("_combo")).join(
+        combos.with_columns(nw.col("_combo").cast(nw.Int64)), on="_combo"
+    )
     missing = [nw.when(nw.col(c) != "").then(nw.col(c)).alias(c) for c in credit]
-    return table.with_columns(*decoded).with_columns(*missing)
+    return table.with_columns(*missing)
+
+
+def _seconds(date: nw.Expr) -> nw.Expr:
+    """A number that sorts like ``date`` to the second (calendar fields packed, every backend)."""
+    number = date.dt.year().cast(nw.Int64)
+    for field, size in (("month", 12), ("day", 31), ("hour", 24), ("minute", 60), ("second", 60)):
+        value = getattr(date.dt, field)().cast(nw.Int64)
+        number = number * size + (value - 1 if field in ("month", "day") else value)
+    return number
+
+
+def _kinds() -> dict[str, list[int]]:
+    """Each row of the table, and which kinds of row (stage rank, or ``lost``) can set it."""
+    kinds = {level: list(range(RANK[level], len(LEVELS))) for level in LEVELS}
+    kinds[LEVELS[0]].append(_LOST_KIND)  # a lost row counts as a contact
+    return {**kinds, LOST: [_LOST_KIND]}
 
 
 def _pick(names: Sequence[str], prefix: str) -> nw.Expr:

@@ -76,8 +76,9 @@ def day_number(date: nw.Expr) -> nw.Expr:
     """Count the days from 0000-03-01 to ``date`` (integer arithmetic on year, month and day).
 
     Whole days between two dates are the difference of their day numbers. Written with plain
-    integer arithmetic (H. Hinnant's ``days_from_civil``, all terms non-negative for years from
-    1) because not every backend can take a duration apart: Spark cannot.
+    integer arithmetic (H. Hinnant's ``days_from_civil`` with the year counted from March, all
+    terms non-negative for years from 1) because not every backend can take a duration apart:
+    Spark cannot. No division nests in another: SQL engines get one flat expression.
 
     Examples
     --------
@@ -89,11 +90,8 @@ def day_number(date: nw.Expr) -> nw.Expr:
     month = date.dt.month().cast(nw.Int64)
     march_based = (month + 9) % 12
     year = date.dt.year().cast(nw.Int64) - (month <= 2).cast(nw.Int64)
-    era = year // 400
-    year_of_era = year - era * 400
     day_of_year = (153 * march_based + 2) // 5 + date.dt.day().cast(nw.Int64) - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    return era * 146_097 + day_of_era
+    return year * 365 + year // 4 - year // 100 + year // 400 + day_of_year
 
 
 def days_between(start: nw.Expr, end: nw.Expr) -> nw.Expr:
