@@ -109,9 +109,10 @@ def validate(
     kept = [*needed, *(c for c in keep if c in schema and c not in needed)]
     lazy = as_lazy(frame.select(*kept))
     date_dtype = schema.get(date_columns[0]) if date_columns else None
+    casts = []
     for column in date_columns:
         dtype = schema.get(column)
-        if dtype is None:
+        if dtype is None or dtype == nw.Datetime("us"):
             continue
         if dtype != nw.Date and dtype != nw.Datetime:
             msg = message(
@@ -121,7 +122,9 @@ def validate(
                 "用 dv.read_worklog() 读入文件，它会把 2026/1/5、Excel 日期等转换成日期。",
             )
             raise ValueError(msg)
-        lazy = lazy.with_columns(nw.col(column).cast(nw.Datetime("us")))
+        casts.append(nw.col(column).cast(nw.Datetime("us")))
+    if casts:
+        lazy = lazy.with_columns(*casts)
     if check_stages and "stage" in schema:
         lazy = _stage_codes(lazy, func)
     backend = frame.implementation if eager else None
