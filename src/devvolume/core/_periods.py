@@ -95,7 +95,7 @@ def day_number(date: nw.Expr) -> nw.Expr:
 
 
 def _divide(number: nw.Expr, divisor: int) -> nw.Expr:
-    """``number // divisor`` for a ``number`` that is never negative, as a short expression.
+    """Divide a ``number`` that is never negative by ``divisor``, rounding down, in short SQL.
 
     narwhals writes ``//`` for SQL engines as a CASE that repeats its operand six times (to
     floor negative numbers); nested in day numbers that made DuckDB plan an 8 kB expression for
