@@ -153,14 +153,7 @@ else:
 
 # %%
 dv.viz.heading(TEXT["advice"])
-evidence = dv.report.gather(company, who="team", name=team, period=period, stalled_days=stalled_days,
-                            volumes=figures.volumes)
-company_target = dv.report.period_target(company.targets, day=day, period=period)
-company_won = dv.report.pick(company.result(dv.development_volume, level="won", period=period), period=window.first)
-attainment = None if not (target and company_target) else (
-    figures.now["won"], target, int(company_won["volume"].sum()), company_target)
-coaching = dv.report.coach(evidence, lang=lang, period=period, money=money, stalled_days=stalled_days,
-                           attainment=attainment)
+evidence, coaching = dv.report.advise(company, figures, money=money, stalled_days=stalled_days, lang=lang)
 display(HTML(coaching.html(lang=lang)))
 dv.report.caption(TEXT["evidence_caption"].format(
     history=dv.report.span_text(evidence.history, lang=lang), days=dv.report.EVIDENCE_DAYS,
@@ -172,14 +165,4 @@ dv.viz.heading(TEXT["change"])
 dv.viz.paragraph(dv.report.describe_comparison(figures.comparison, period=period, lang=lang))
 dv.viz.paragraph(dv.report.change_text(figures.changes["won"], what=TEXT["what"], lang=lang))
 
-attained = figures.attainment
-dv.report.publish_summary({
-    **figures.summary(),
-    "first_order_value": None if money is None else round(money.first_order_total, 2),
-    "open_signed_value": None if money is None else round(money.open_value, 2),
-}, **{
-    TEXT["won"]: figures.now["won"], TEXT["target"]: target,
-    TEXT["attain"]: None if attained is None else f"{attained:.0%}",
-    TEXT["forecast"]: None if figures.outlook is None else round(figures.outlook.projected, 1),
-    TEXT["stalled_n"]: len(stalled), TEXT["bottleneck_short"]: coaching.bottleneck or TEXT["none"],
-})
+dv.report.publish_figures(figures, money=money, stalled=len(stalled), coaching=coaching, text=TEXT)

@@ -4,7 +4,7 @@
 ``pdf=True``, an A4 PDF beside it), an index page listing every report in the folder and a
 ``summary.csv``, with a warm-kernel papermill engine. The notebooks read the company up to the
 report day (:func:`load_company`), slice it, coach from tested evidence (:func:`gather`,
-:func:`coach`) and add the weekly meeting review.
+:func:`coach`, both at once: :func:`advise`) and add the weekly meeting review.
 
 Every figure in a report is a slice of a company-wide core result, computed once on the whole
 company's log up to the report day (:func:`load_company`, :func:`devvolume.reached_levels`),
@@ -22,7 +22,7 @@ from devvolume.report._charts import (
     span_text,
     trend_chart,
 )
-from devvolume.report._coaching import Coaching, coach, evidence_table
+from devvolume.report._coaching import Coaching, advise, coach, evidence_table
 from devvolume.report._course import CourseBatch, LessonResult, build_course
 from devvolume.report._data import (
     Company,
@@ -47,7 +47,7 @@ from devvolume.report._figures import (
     window_labels,
 )
 from devvolume.report._folder import FolderBusyError
-from devvolume.report._index import SUMMARY_COLUMNS, SUMMARY_FILE, publish_summary
+from devvolume.report._index import SUMMARY_COLUMNS, SUMMARY_FILE, publish_figures, publish_summary
 from devvolume.report._meeting import TOTAL, rep_changes, review_chart, weekly_review
 from devvolume.report._money import Money, money_figures
 from devvolume.report._names import safe_file_names
@@ -83,6 +83,7 @@ __all__ = [
     "ReportData",
     "ReportResult",
     "Skipped",
+    "advise",
     "anonymise",
     "build_course",
     "build_reports",
@@ -103,6 +104,7 @@ __all__ = [
     "period_figures",
     "period_target",
     "pick",
+    "publish_figures",
     "publish_summary",
     "rep_changes",
     "report_day",

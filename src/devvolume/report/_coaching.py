@@ -26,9 +26,12 @@ from typing import Any
 
 import pandas as pd
 
-from devvolume.report._evidence import Evidence, GroupTest, Stretch, compare_rates, holm
+from devvolume.core import development_volume
+from devvolume.report._data import Company
+from devvolume.report._evidence import Evidence, GroupTest, Stretch, compare_rates, gather, holm
+from devvolume.report._figures import PeriodFigures, pick
 from devvolume.report._money import Money
-from devvolume.report._tables import STEP_NAMES
+from devvolume.report._tables import STEP_NAMES, period_target
 
 _T: dict[str, dict[str, Any]] = {
     "zh": {
@@ -225,6 +228,27 @@ class Coaching:
             f"<li><b>{esc(strategy)}</b>{colon}{esc(action)}</li>" for strategy, action in self.advice)
             + "</ol>")  # fmt: skip
         return "\n".join(parts)
+
+
+def advise(company: Company, figures: PeriodFigures, *, money: Money | None, stalled_days: int,
+           lang: str = "zh", who_label: str = "") -> tuple[Evidence, Coaching]:  # fmt: skip
+    """Coach the team or rep of ``figures``: gather the evidence, and :func:`coach` from it.
+
+    The attainment test uses the group's target and the company's (the sum of every target in
+    the period) when both exist. Returns the evidence (the report's caption quotes its spans)
+    and the coaching.
+    """
+    ((who, name),) = figures.where.items()
+    evidence = gather(company, who=who, name=name, period=figures.period,  # type: ignore[arg-type]
+                      stalled_days=stalled_days, volumes=figures.volumes)  # fmt: skip
+    company_target = period_target(company.targets, day=company.day, period=figures.period)
+    company_won = pick(company.result(development_volume, level="won", period=figures.period),
+                       period=figures.comparison.period.first)  # fmt: skip
+    attainment = None if not (figures.target and company_target) else (
+        figures.now["won"], figures.target, int(company_won["volume"].sum()), company_target)
+    coaching = coach(evidence, lang=lang, period=figures.period, money=money,
+                     stalled_days=stalled_days, attainment=attainment, who_label=who_label)  # fmt: skip
+    return evidence, coaching
 
 
 def coach(evidence: Evidence, *, lang: str = "zh", period: str = "M", money: Money | None = None,

@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from devvolume.report._engine import SUMMARY_MIMETYPE, write_atomic
-from devvolume.report._figures import SUMMARY_FIELDS
+from devvolume.report._figures import SUMMARY_FIELDS, PeriodFigures
 
 if TYPE_CHECKING:
     from devvolume.report._build import ReportResult
+    from devvolume.report._coaching import Coaching
     from devvolume.report._data import Skipped
     from devvolume.report._folder import Entry
+    from devvolume.report._money import Money
 
 #: The machine-readable summary of a folder, beside ``index.html``.
 SUMMARY_FILE = "summary.csv"
@@ -319,3 +321,25 @@ def publish_summary(figures: Mapping[str, Any], /, **shown: Any) -> None:
     payload = {"figures": {key: plain(value) for key, value in figures.items()},
                "shown": {label: plain(value) for label, value in shown.items()}}  # fmt: skip
     display({SUMMARY_MIMETYPE: payload}, raw=True)
+
+
+def publish_figures(figures: PeriodFigures, *, money: Money | None, stalled: int,
+                    coaching: Coaching, text: Mapping[str, str]) -> None:  # fmt: skip
+    """Give the batch a team or rep report's numbers (see :func:`publish_summary`).
+
+    ``summary.csv`` gets the period's figures and the money; the index shows won, target,
+    attainment, forecast, stalled customers and the bottleneck under the report's own labels
+    (``text``: keys ``won``, ``target``, ``attain``, ``forecast``, ``stalled_n``,
+    ``bottleneck_short`` and ``none``).
+    """
+    attained = figures.attainment
+    publish_summary({
+        **figures.summary(),
+        "first_order_value": None if money is None else round(money.first_order_total, 2),
+        "open_signed_value": None if money is None else round(money.open_value, 2),
+    }, **{
+        text["won"]: figures.now["won"], text["target"]: figures.target,
+        text["attain"]: None if attained is None else f"{attained:.0%}",
+        text["forecast"]: None if figures.outlook is None else round(figures.outlook.projected, 1),
+        text["stalled_n"]: stalled, text["bottleneck_short"]: coaching.bottleneck or text["none"],
+    })  # fmt: skip
