@@ -10,6 +10,7 @@ that can exceed 1, and is labelled as such.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import narwhals as nw
@@ -211,36 +212,35 @@ def funnel(log: IntoFrameT, *, by: By = None, period: str | None = None) -> Into
     source = prepare(log, func="funnel", by=by_columns)
     table = source.table
     keys = [*(["period"] if period else []), *by_columns]
-    cohort = at(table, LEVELS[0]).select("customer", *by_columns, nw.col("date"))
+    cohort = at(table, LEVELS[0]).select("customer", *by_columns, "date")
     if period:
         cohort = cohort.with_columns(period_start(nw.col("date"), period).alias("period"))
-    cohort = cohort.select("customer", *keys)
-    steps = [
-        at(table, level)
-        .select("customer")
-        .join(cohort, on="customer")
-        .group_by(*keys)
-        .agg(nw.len().alias("customers"))
-        .with_columns(nw.lit(step, dtype=nw.Int64).alias("step"))
-        if keys
-        else at(table, level)
-        .select("customer")
-        .join(cohort, on="customer")
-        .select(nw.len().alias("customers"), nw.lit(step, dtype=nw.Int64).alias("step"))
-        for step, level in enumerate(LEVELS, start=1)
+    # One join of the cohort with every level its customers reached, counted per level in one
+    # wide row per group: a lazy engine reads the table twice, not once per level.
+    members = (
+        table.filter(nw.col("level").is_in(LEVELS))
+        .select("customer", "level")
+        .join(cohort.select("customer", *keys), on="customer")
+    )
+    counts = [
+        (nw.col("level") == level).cast(nw.Int64).sum().alias(f"_n{step}") for step, level in _STEPS
     ]
-    counts = nw.concat(steps, how="vertical")
-    grid = _grid(source, period=period, by=by_columns)
-    filled = null_safe_join(grid, counts, on=[*keys, "step"]).with_columns(
-        nw.col("customers").fill_null(0).cast(nw.Int64)
+    wide = members.group_by(*keys).agg(*counts) if keys else members.select(*counts)
+    if keys:
+        wide = null_safe_join(_groups(source, period=period, by=by_columns), wide, on=keys)
+    wide = wide.with_columns(*(nw.col(f"_n{step}").fill_null(0).cast(nw.Int64) for step, _ in _STEPS))
+    levels = constant_frame(table, "level", list(LEVELS), nw.String).with_columns(
+        recode("level", {level: step for step, level in _STEPS}, nw.Int64).alias("step")
     )
-    previous = filled.select(
-        *keys, (nw.col("step") + 1).alias("step"), nw.col("customers").alias("_previous")
+    result = wide.join(levels, how="cross").select(
+        *keys,
+        "level",
+        "step",
+        _by_step(lambda step: nw.col(f"_n{step}")).alias("customers"),
+        _by_step(lambda step: nw.col(f"_n{step - 1}") if step > 1 else None).alias("_previous"),
+        nw.col("_n1").alias("_first"),
     )
-    top = filled.filter(nw.col("step") == 1).select(*keys, nw.col("customers").alias("_first"))
-    filled = null_safe_join(filled, previous, on=[*keys, "step"])
-    filled = null_safe_join(filled, top, on=keys) if keys else filled.join(top, how="cross")
-    result = filled.select(
+    result = result.select(
         *keys,
         "level",
         "step",
@@ -251,19 +251,30 @@ def funnel(log: IntoFrameT, *, by: By = None, period: str | None = None) -> Into
     return source.prepared.finish(result, ["period"] if period else [])
 
 
-def _grid(source: Reached, *, period: str | None, by: list[str]) -> nw.LazyFrame[Any]:
-    """Every (period ×) group × level, so that a group with no one at a level shows 0."""
-    steps = {level: step for step, level in enumerate(LEVELS, start=1)}
+#: The funnel's levels with their step numbers (1 for contacted up to 4 for won).
+_STEPS = tuple(enumerate(LEVELS, start=1))
+
+
+def _by_step(value: Callable[[int], nw.Expr | None]) -> nw.Expr:
+    """Pick, on each row of the funnel, ``value(step)`` of its step (null where it is None)."""
+    expr: Any = None
+    for step, _ in _STEPS:
+        chosen = value(step)
+        then = chosen if chosen is not None else nw.lit(None, dtype=nw.Int64)
+        condition = nw.col("step") == step
+        expr = nw.when(condition).then(then) if expr is None else expr.when(condition).then(then)
+    return expr
+
+
+def _groups(source: Reached, *, period: str | None, by: list[str]) -> nw.LazyFrame[Any]:
+    """Every (period ×) group of the funnel, so that a group with no one in it shows 0."""
     table = source.table
-    levels = constant_frame(table, "level", list(LEVELS), nw.String).with_columns(
-        recode("level", steps, nw.Int64).alias("step")
-    )
     parts = []
     if period:
         parts.append(calendar(table, *source.span, period))
     if by:
         parts.append(distinct(table, *by))
-    grid = levels
-    for part in parts:
-        grid = part.join(grid, how="cross")
+    grid = parts[0]
+    for part in parts[1:]:
+        grid = grid.join(part, how="cross")
     return grid

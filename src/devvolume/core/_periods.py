@@ -23,8 +23,8 @@ from devvolume.core._frames import constant_frame, distinct, message
 PERIODS: dict[str, str] = {"W": "周（周一开始）", "M": "月", "Q": "季度", "Y": "年"}
 _MONTHS = {"M": 1, "Q": 3, "Y": 12}
 _TRUNCATE = {"M": "1mo", "Q": "1q", "Y": "1y"}
-#: Added to a day number (see :func:`day_number`) it makes every Monday a multiple of 7. The
-#: weekday is computed this way, not with ``dt.weekday``, which some backends number otherwise.
+#: Added to a day number (see :func:`day_number`) it makes every Monday a multiple of 7: weeks
+#: numbered one after another (:func:`period_index`).
 _MONDAY_SHIFT = 2
 #: Stands in for a missing text key while joining (never shown).
 _MISSING_KEY = "\x00"
@@ -50,11 +50,12 @@ def period_start(date: nw.Expr, period: str) -> nw.Expr:
     """First day of the period that holds ``date`` (a Datetime expression).
 
     Weeks are ISO weeks starting on Monday; ``dt.truncate`` cannot do them on every backend, so
-    the days since Monday (from the day number) pick how many days to step back.
+    the days since Monday pick how many days to step back. ``dt.weekday`` numbers Monday 1 on
+    every backend, but Sunday 7 on most and 0 on Spark: ``(weekday + 6) % 7`` is right for both.
     """
     if period != "W":
         return date.dt.truncate(_TRUNCATE[period])
-    since_monday = (day_number(date) + _MONDAY_SHIFT) % 7
+    since_monday = (date.dt.weekday().cast(nw.Int64) + 6) % 7
     expr: Any = nw.when(since_monday == 0).then(date)
     for days in range(1, 7):
         expr = expr.when(since_monday == days).then(date - dt.timedelta(days=days))
