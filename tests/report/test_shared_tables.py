@@ -138,7 +138,7 @@ def _loaded_from(store: Path, source: Path, trace: Path, **options: object) -> b
     _company_shared.cache_clear()
     before = len(_computed(trace))
     company = load_company(source, **options)  # type: ignore[arg-type]
-    from_store = company.shared is not None and company.shared.store == store
+    from_store = company.shared.store == store
     assert from_store == (len(_computed(trace)) == before)  # else the company was computed here
     return from_store
 

@@ -91,29 +91,44 @@ class Company:
 
     ``log`` holds every row dated on or before ``day`` (all teams); ``reached`` is
     ``dv.reached_levels(log)``, computed once and passed to every metric; ``names`` lists every
-    team and rep of the whole source (also those with rows only after ``day``).
+    team and rep of the whole source (also those with rows only after ``day``); ``skipped`` the
+    rows left out with ``skip_invalid`` (``None``: none were).
 
-    Company-wide results come from :meth:`result` (a core metric on the whole company, computed
-    once for every report on the same company, and once for a whole batch); a report keeps its
-    own team's or rep's rows of them.
+    A view of ``shared``, the company computed once (for a batch, once for all its processes)
+    with every company-wide result computed on it: the frames are this caller's own
+    copy-on-write copies, which a report may change. Company-wide results come from
+    :meth:`result`; a report keeps its own team's or rep's rows of them.
     """
 
-    source: str
-    day: dt.date
-    log: pd.DataFrame
-    reached: pd.DataFrame
-    targets: pd.DataFrame | None
-    names: dict[str, tuple[str, ...]]
-    #: The rows left out with ``skip_invalid`` (``None``: none were).
-    skipped: Skipped | None = None
-    #: The company-wide results computed on this company (shared by every report on it).
-    shared: Shared | None = field(default=None, repr=False, compare=False)
+    shared: Shared = field(repr=False, compare=False)
+    log: pd.DataFrame = field(init=False)
+    reached: pd.DataFrame = field(init=False)
+    targets: pd.DataFrame | None = field(init=False)
 
     def __post_init__(self) -> None:
-        if self.shared is None:
-            object.__setattr__(self, "shared", Shared(None, self.source, self.day, self.log,
-                                                      self.reached, self.targets, self.names,
-                                                      self.skipped))  # fmt: skip
+        object.__setattr__(self, "log", fresh(self.shared.log))
+        object.__setattr__(self, "reached", fresh(self.shared.reached))
+        object.__setattr__(self, "targets", fresh(self.shared.targets))
+
+    @property
+    def source(self) -> str:
+        """The work-log file or dataset the company was read from."""
+        return self.shared.source
+
+    @property
+    def day(self) -> dt.date:
+        """The report day: the last day of the log kept."""
+        return self.shared.day
+
+    @property
+    def names(self) -> dict[str, tuple[str, ...]]:
+        """Every team and rep of the whole source (``{"team": (...), "rep": (...)}``)."""
+        return self.shared.names
+
+    @property
+    def skipped(self) -> Skipped | None:
+        """The rows left out with ``skip_invalid`` (``None``: none were)."""
+        return self.shared.skipped  # type: ignore[no-any-return]
 
     def result(self, metric: Callable[..., T], /, *, on: Literal["reached", "log"] = "reached",
                **options: Any) -> T:  # fmt: skip
@@ -153,7 +168,6 @@ class Company:
         For the report helpers' own company-wide tables; ``name`` must say everything the value
         depends on besides the company.
         """
-        assert self.shared is not None
         return self.shared.get(name, compute)
 
     @property
@@ -265,9 +279,7 @@ def load_company(source: str | os.PathLike[str] | pd.DataFrame, *, as_of: Any = 
     else:
         shared = _company_shared(*company_key(source, skip_invalid=skip_invalid,
                                               targets=targets, as_of=as_of))  # fmt: skip
-    return Company(shared.source, shared.day, fresh(shared.log), fresh(shared.reached),
-                   None if shared.targets is None else fresh(shared.targets), shared.names,
-                   shared.skipped, shared)  # fmt: skip
+    return Company(shared)
 
 
 def company_key(source: str | os.PathLike[str], *, skip_invalid: bool = False,
