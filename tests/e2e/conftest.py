@@ -131,6 +131,19 @@ def blocked_page(make_blocked_page: Callable[..., BlockedPage]) -> BlockedPage:
     return make_blocked_page()
 
 
+def charts_loaded(within: str = "") -> str:
+    """JavaScript for ``page.wait_for_function(js, arg=n)``: ``n`` chart images have loaded.
+
+    Every ``.devvolume-chart`` image (inside ``within``, a CSS selector) is complete and has a
+    size, and there are at least ``n`` of them.
+    """
+    selector = f"{within} .devvolume-chart img".strip()
+    return f"""n => {{
+    const imgs = [...document.querySelectorAll('{selector}')];
+    return imgs.length >= n && imgs.every(i => i.complete && i.naturalWidth > 0);
+}}"""
+
+
 # --- JupyterLab -----------------------------------------------------------------------------
 
 #: The kernel of the notebook in view is connected, idle and not restarting.

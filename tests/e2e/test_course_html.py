@@ -34,12 +34,6 @@ LOG = """日期,销售员,团队,客户,阶段,渠道
 2026-05-11,王磊,华东一组,宏远医疗,首次接触,转介绍
 """
 
-CHARTS_LOADED = """n => {
-    const imgs = [...document.querySelectorAll('.devvolume-chart img')];
-    return imgs.length >= n && imgs.every(i => i.complete && i.naturalWidth > 0);
-}"""
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The course folder, made by the command as an instructor would run it."""
@@ -54,11 +48,13 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_personalised_lesson_opens_offline(course: Path, blocked_page: BlockedPage) -> None:
+    from conftest import charts_loaded
+
     lesson = course / f"team_{TEAM}" / "01_what_counts.html"
     assert lesson.is_file(), sorted(p.name for p in course.iterdir())
     page = blocked_page.page
     blocked_page.goto(lesson.as_uri(), wait_until="load")
-    page.wait_for_function(CHARTS_LOADED, arg=1)
+    page.wait_for_function(charts_loaded(), arg=1)
 
     banner = page.locator(".dv-lesson-note-own").first
     assert "这一课用的是你们自己的工作日志表：worklog.csv" in banner.inner_text()

@@ -34,12 +34,6 @@ DATASET, TEAM = "directsales", ""
 SLIDER = "training"
 SIMULATOR_TITLE = "全公司：每月新成交客户，方案与现状对比"
 
-#: Every chart image in an output (not in a widget) has loaded and has a size.
-CHARTS_LOADED = """n => {
-    const imgs = [...document.querySelectorAll('.jp-OutputArea-output .devvolume-chart img')];
-    return imgs.length >= n && imgs.every(i => i.complete && i.naturalWidth > 0);
-}"""
-
 #: The headline widget shows a number.
 HEADLINE_SHOWN = f"""() => {{
     const label = document.querySelector('.{PROJECTED_VOLUME_CLASS}');
@@ -90,6 +84,8 @@ def svg_text(src: str) -> str:
 
 
 def test_lesson05_runs_and_the_simulator_responds(lab_page: LabPage) -> None:
+    from conftest import charts_loaded
+
     shutil.copy(LESSON, lab_page.lab.root / LESSON.name)
     page = lab_page.page
     lab_page.open(LESSON.name, workspace="lesson05")
@@ -106,7 +102,8 @@ def test_lesson05_runs_and_the_simulator_responds(lab_page: LabPage) -> None:
     assert tracebacks.count() == 0
 
     # the charts: drawn (the images loaded and have a size) with their Chinese titles
-    page.wait_for_function(CHARTS_LOADED, arg=len(TITLES), timeout=60_000)
+    outputs = charts_loaded(".jp-OutputArea-output")  # not the charts inside widgets
+    page.wait_for_function(outputs, arg=len(TITLES), timeout=60_000)
     images = page.eval_on_selector_all(
         ".jp-OutputArea-output .devvolume-chart img",
         "imgs => imgs.map(i => ({alt: i.alt, w: i.naturalWidth, src: i.src,"

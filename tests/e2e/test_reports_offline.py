@@ -32,12 +32,6 @@ CODE_TEXT = ["import devvolume", "from devvolume", "load_dataset(", "build_repor
 CODE_SELECTORS = [".jp-InputArea", ".jp-CodeCell .jp-InputArea-editor", ".jp-InputPrompt",
                   ".highlight pre", "pre code"]
 
-CHARTS_LOADED = """n => {
-    const imgs = [...document.querySelectorAll('.devvolume-chart img')];
-    return imgs.length >= n && imgs.every(i => i.complete && i.naturalWidth > 0);
-}"""
-
-
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The report folder: one team report and the index."""
@@ -85,10 +79,12 @@ def test_index_links_open_reports_offline(reports: Path, blocked_page: BlockedPa
 
 def test_team_report_draws_charts_offline_without_code(reports: Path,
                                                        blocked_page: BlockedPage) -> None:
+    from conftest import charts_loaded
+
     page = blocked_page.page
     report = reports / f"team_{TEAM}.html"
     blocked_page.goto(report.as_uri(), wait_until="load")
-    page.wait_for_function(CHARTS_LOADED, arg=len(CHART_TITLES))
+    page.wait_for_function(charts_loaded(), arg=len(CHART_TITLES))
 
     images = page.eval_on_selector_all(
         ".devvolume-chart img",
