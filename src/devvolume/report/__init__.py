@@ -33,7 +33,7 @@ from devvolume.report._data import (
     report_day,
 )
 from devvolume.report._engine import Interrupted
-from devvolume.report._evidence import EVIDENCE_DAYS, Evidence, GroupTest, gather
+from devvolume.report._evidence import EVIDENCE_DAYS, Evidence, evidence_rows, gather
 from devvolume.report._figures import (
     SUMMARY_FIELDS,
     PeriodFigures,
@@ -74,7 +74,6 @@ __all__ = [
     "CourseBatch",
     "Evidence",
     "FolderBusyError",
-    "GroupTest",
     "Interrupted",
     "LessonResult",
     "Money",
@@ -93,6 +92,7 @@ __all__ = [
     "describe_comparison",
     "evidence_table",
     "funnel_title",
+    "evidence_rows",
     "gather",
     "home_team",
     "leaderboard_chart",

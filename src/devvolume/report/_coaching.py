@@ -1,11 +1,12 @@
 """Coaching from evidence: what a team (or rep) does well, where it falls behind, what to do.
 
-:func:`coach` reads an :class:`~devvolume.report._evidence.Evidence` (the group against the
-rest of the company, every gap tested) and says:
+:func:`coach` reads an :class:`~devvolume.report._evidence.Evidence` (the group against its
+peers, every comparison judged with the spread between peers allowed for) and says:
 
-- **what the team does well**: measures where it is materially and significantly better;
-- **where it falls behind**: only gaps that are material *and* not chance. A team that is not
-  behind anywhere gets no bottleneck and no prescription, and is told so;
+- **what the team does well**: measures where it is clearly (material and beyond the usual
+  spread) better;
+- **where it falls behind**: only gaps that are material *and* beyond the usual spread. A team
+  that is not behind anywhere gets no bottleneck and no prescription, and is told so;
 - **what the numbers cannot say**: steps the log never records (a 成交 row implies 意向 and 签约,
   so their rates are 100 % by construction), and stretches of periods with no new customer,
   with what the team did instead (activities on customers it already had) and whether the whole
@@ -14,49 +15,54 @@ rest of the company, every gap tested) and says:
   syllabus's improvement strategies (四、客户开发量的提升策略): 精准定位 (precise targeting), 优化流程
   (a leaner sales process), 培训 (training) and 数字营销 (digital marketing).
 
-The same function serves the team report, the rep report (the rest is every other rep) and
-the meeting pack.
+The same function serves the team report, the rep report (a rep among all the company's reps)
+and the meeting pack. Every verdict word comes from the judged comparison
+(:attr:`~devvolume.core._peers.PeerTest.code`), in the table, the sentences and the advice.
 """
 
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from devvolume.core import development_volume
+from devvolume.core._peers import LIMITS, PeerTest
 from devvolume.report._data import Company
-from devvolume.report._evidence import Evidence, GroupTest, Stretch, compare_rates, gather, holm
+from devvolume.report._evidence import Evidence, Stretch, gather, unit_values
 from devvolume.report._figures import PeriodFigures, pick
 from devvolume.report._money import Money
 from devvolume.report._tables import STEP_NAMES, period_target
 
 _T: dict[str, dict[str, Any]] = {
     "zh": {
-        "team": "本团队", "team_rest": "其他团队", "rep_rest": "其他销售员",
+        "team": "本团队", "company": "全公司", "team_peers": "个团队", "rep_peers": "人",
         "step:qualified": "首次接触 → 意向", "step:signed": "意向 → 签约", "step:won": "签约 → 成交",
-        "win_rate": "赢单率（成交 ÷ 成交与流失）", "contacts_per_rep": "人均新接触客户（近 {days} 天）",
-        "activities_per_rep": "人均活动次数（近 {days} 天）", "cycle_days": "首次接触到成交的天数（中位数）",
+        "win_rate": "赢单率（成交 ÷ 成交与流失）", "contacts": "每人每周新接触客户（近 {days} 天，按在岗天数）",
+        "activities": "每人每周活动次数（近 {days} 天，按在岗天数）", "cycle_days": "首次接触到成交的天数（中位数）",
         "stalled_share": "在谈客户中停滞的比例", "channel_mix": "新客户来自“{channel}”的比例",
         "attainment": "本期目标达成率（成交 ÷ 目标）",
-        "a_attainment": ("优化流程", "本期目标达成率 {g}，{rest} {r}：周会上逐人对照目标和在谈客户，先跟进最接近成"
+        "a_attainment": ("优化流程", "本期目标达成率 {g}，{company} {r}：周会上逐人对照目标和在谈客户，先跟进最接近成"
                                  "交的客户。"),
         "targets_missed": "全公司本期目标达成率只有 {a}（成交 {won} 个，目标 {target} 个）：目标普遍没有达成，不是"
                           "{who}独有的问题，值得讨论目标本身是否合理。",
-        "weaker": "明显较弱", "stronger": "明显较强", "small": "有差别但不大", "similar": "差距可能只是偶然",
-        "too_few": "数据太少，无法判断",
-        "measure": "指标", "p": "p 值（已按项数校正）", "verdict": "结论",
-        "behind": "{measure}：{who} {g}，{rest} {r}（p {p}），差距明显，不太可能是偶然。",
-        "ahead": "{measure}：{who} {g}，{rest} {r}（p {p}）。",
-        "none_behind": "与{rest}相比，开发结果（新客户、各环节转化、赢单、周期、停滞）"
-                       "没有哪一项差距既明显又能排除偶然，"
+        "measure": "指标", "rank": "在同行中", "p": "p 值（已计入同行之间的差异）", "verdict": "结论",
+        "behind": "{measure}：{who} {g}，{company} {r}（{rank}）。{verdict}：超出了同行之间的正常差异（p {p}）。",
+        "ahead": "{measure}：{who} {g}，{company} {r}（{rank}）。{verdict}（p {p}）。",
+        "none_behind": "与{peers}相比，开发结果（新客户、各环节转化、赢单、周期、停滞）"
+                       "没有哪一项差距既明显又超出了同行之间的正常差异，"
                        "所以这里不指定瓶颈、不开药方。",
-        "efficient": "{who_sp}的活动次数明显少于{rest}（人均 {g}，{rest} {r}），但新接触客户并不少：活动少不是问题，"
+        "efficient": "{who_sp}的活动次数明显少于{company}（每人每周 {g}"
+                     "，{company} {r}），但新接触客户并不少：活动少不是问题，"
                      "不必为了活动数而加活动。",
-        "none_ahead": "没有哪一项明显好于{rest}。",
-        "largest": "差距最大的一项是{measure}：{who} {g}，{rest} {r}，但可能只是偶然，下一期再看是否持续。",
+        "none_ahead": "没有哪一项明显好于{peers}。",
+        "largest": "差距最大的一项是{measure}：{who} {g}，{company}"
+                   " {r}（{rank}），结论是“{verdict}”，下一期再看是否持续。",
+        "peers_team": "其他团队", "peers_rep": "其他销售员", "no_data": "无数据",
         "implied": "工作日志里没有“{levels}”的记录：这些阶段只能由后面的成交行推出，比例必然是 100%，所以不比较相"
                    "关的环节。",
         "empty_contacted": "{who_sp}已连续 {n}（自 {since} 起）没有新接触的客户{last}。",
@@ -73,60 +79,64 @@ _T: dict[str, dict[str, Any]] = {
                               "开发新客户{hint}，周会上检查新接触的数量。"),
         "a_saturated": ("精准定位", "现有客户名单已经用完。和团队一起列一份新的目标客户名单（新行业、新区域或新渠"
                                 "道），先给每人每周定一个新接触的数量，周会上检查。"),
-        "a_contacts_effort": ("优化流程", "新接触少，活动也少（人均 {ag} 次，{rest} {ar} 次）：每人每周固定两个半"
+        "a_contacts_effort": ("优化流程", "新接触少，活动也少（每人每周 {ag} 次，{company}"
+                                      " {ar} 次）：每人每周固定两个半"
                                       "天只做新客户开发，周会逐人检查下周的拜访名单。"),
-        "a_contacts_focus": ("精准定位", "活动不少（人均 {ag} 次，{rest} {ar} 次），新接触却少：时间多花在已接触的客户"
+        "a_contacts_focus": ("精准定位", "活动不少（每人每周 {ag} 次，{company}"
+                                     " {ar} 次），新接触却少：时间多花在已接触的客户"
                                      "身上。每周留出固定时段开发新客户{hint}，先列出 20 家最像已成交客户的公司。"),
         "channel_hint": "，优先“{channel}”渠道（全公司这个渠道的客户成交率 {x}，其他渠道 {y}）",
-        "a_qualified": ("精准定位", "接触了却很少转为意向（{g}，{rest} {r}）：名单不够准。对照已成交客户的行业和规"
+        "a_qualified": ("精准定位", "接触了却很少转为意向（{g}，{company} {r}）：名单不够准。对照已成交客户的行业和规"
                                 "模重写目标客户画像，首次接触前先发一份案例或产品短视频。"),
-        "a_signed": ("培训", "有意向却签不下来（{g}，{rest} {r}）：安排一次需求挖掘和方案演示的专项培训，每周例会"
+        "a_signed": ("培训", "有意向却签不下来（{g}，{company} {r}）：安排一次需求挖掘和方案演示的专项培训，每周例会"
                            "做一轮角色演练；客户表示意向后 48 小时内给出方案和报价。"),
-        "a_won": ("优化流程", "签约后成交的少（{g}，{rest} {r}）：理清从签约到交付、回款的每一步，签约后 7 天内必"
+        "a_won": ("优化流程", "签约后成交的少（{g}，{company} {r}）：理清从签约到交付、回款的每一步，签约后 7 天内必"
                           "须回访。{money}"),
-        "a_win_rate": ("培训", "赢单率偏低（{g}，{rest} {r}）：逐一复盘最近流失的客户，练习价格和付款条件的异议处理。"),
-        "a_cycle": ("优化流程", "成交周期长（中位数 {g}，{rest} {r}）：给每个阶段定一个最长停留天数，超过的客户拿"
+        "a_win_rate": ("培训", "赢单率偏低（{g}，{company} {r}）：逐"
+                             "一复盘最近流失的客户，练习价格和付款条件的异议处理。"),
+        "a_cycle": ("优化流程", "成交周期长（中位数 {g}，{company} {r}）：给每个阶段定一个最长停留天数，超过的客户拿"
                             "到周会上讨论下一步。"),
-        "a_stalled": ("优化流程", "在谈客户中停滞的多（{g}，{rest} {r}）：本周先联系停滞最久的 {n} 个客户：{names}。"),
+        "a_stalled": ("优化流程", "在谈客户中停滞的多（{g}，{company} {r}）"
+                              "：本周先联系停滞最久的 {n} 个客户：{names}。"),
         "a_channel": ("数字营销", "“{channel}”来的客户成交率 {x}（其他渠道 {y}），但{who}只有 {g} 的新客户来自这个渠道"
-                              "（{rest} {r}）：把更多开发时间和线上投放放到这个渠道。"),
+                              "（{company} {r}）：把更多开发时间和线上投放放到这个渠道。"),
         "a_follow_up": ("优化流程", "日常跟进：{n} 个在谈客户已 {days} 天以上无人联系，本周先联系停滞最久的：{name"
                                 "s}。"),
-        "a_keep": ("保持", "没有证据表明哪个环节比{rest}差，不必为此改变做法；把例会时间用在停滞客户和下周计划上。"),
+        "a_keep": ("保持", "没有证据表明哪个环节比{peers}差，不必为此改变做法；把例会时间用在停滞客户和下周计划上。"),
         "money_open": "目前还有 {n} 个签约客户未成交，记录的金额合计 {value:,.0f} 元。",
-        "days": "{v:.0f} 天", "per_rep": "{v:.1f}",
+        "days": "{v:.0f} 天", "per_week": "{v:.1f}",
     },
     "en": {
-        "team": "the team", "team_rest": "the other teams", "rep_rest": "the other reps",
+        "team": "the team", "company": "the company", "team_peers": "teams", "rep_peers": "reps",
         "step:qualified": "contacted → qualified", "step:signed": "qualified → signed",
         "step:won": "signed → won", "win_rate": "win rate (won ÷ won and lost)",
-        "contacts_per_rep": "new customers contacted per rep (last {days} days)",
-        "activities_per_rep": "activities per rep (last {days} days)",
+        "contacts": "new customers contacted per rep per week (last {days} days, days at work)",
+        "activities": "activities per rep per week (last {days} days, days at work)",
         "cycle_days": "days from first contact to won (median)",
         "stalled_share": "share of open customers stalled",
         "channel_mix": "share of new customers from \u201c{channel}\u201d",
         "attainment": "target attainment this period (won ÷ target)",
-        "a_attainment": ("Streamlined process", "Target attainment {g} this period, {rest} {r}: go "
+        "a_attainment": ("Streamlined process", "Target attainment {g} this period, {company} {r}: go "
                          "through each rep's target and open customers in the meeting, and follow up "
                          "the customers closest to winning first."),
         "targets_missed": "The whole company reached only {a} of this period's targets ({won} won, "
                           "target {target}): targets are missed across the board, not by {who} alone; "
                           "worth discussing whether they are realistic.",
-        "weaker": "clearly weaker", "stronger": "clearly stronger", "small": "real but small",
-        "similar": "possibly just chance",
-        "too_few": "too few cases to tell", "measure": "Measure", "p": "p-value (adjusted)",
+        "measure": "Measure", "rank": "Among peers", "p": "p-value (peer spread included)",
         "verdict": "Verdict",
-        "behind": "{measure}: {who} {g}, {rest} {r} (p {p}); a clear gap, unlikely to be chance.",
-        "ahead": "{measure}: {who} {g}, {rest} {r} (p {p}).",
-        "efficient": "{who_cap} logs clearly fewer activities than {rest} ({g} per rep, {rest} {r}) "
+        "behind": "{measure}: {who} {g}, {company} {r} ({rank}). {verdict_cap}: beyond the usual spread "
+                  "between peers (p {p}).",
+        "ahead": "{measure}: {who} {g}, {company} {r} ({rank}). {verdict_cap} (p {p}).",
+        "peers_team": "the other teams", "peers_rep": "the other reps", "no_data": "no data",
+        "efficient": "{who_cap} logs clearly fewer activities than {company} ({g} per rep per week, {company} {r}) "
                      "yet contacts no fewer new customers: fewer activities are not a problem here; "
                      "no need to add activity for its own sake.",
-        "none_behind": "Against {rest}, no result (new customers, step rates, wins, cycle, stalled "
-                       "customers) shows a gap both large and beyond chance, so no bottleneck is "
-                       "named and nothing is prescribed.",
-        "none_ahead": "Nothing is clearly better than {rest}.",
-        "largest": "The largest gap is {measure} ({who} {g}, {rest} {r}), but it may be chance: "
-                   "look again next period.",
+        "none_behind": "Against {peers}, no result (new customers, step rates, wins, cycle, stalled "
+                       "customers) shows a gap both large and beyond the usual spread between peers, "
+                       "so no bottleneck is named and nothing is prescribed.",
+        "none_ahead": "Nothing is clearly better than {peers}.",
+        "largest": "The largest gap is {measure} ({who} {g}, {company} {r}, {rank}); the verdict is "
+                   "\u201c{verdict}\u201d: look again next period.",
         "implied": "The work log has no \u201c{levels}\u201d rows: those stages are only implied by "
                    "later won rows (100 % by construction), so those steps are not compared.",
         "empty_contacted": "{who_cap} has contacted no new customer for {n} in a row (since "
@@ -150,44 +160,41 @@ _T: dict[str, dict[str, Any]] = {
                         "prospects with the team (new industries, regions or channels) and set each "
                         "rep a weekly number of first contacts, checked in the weekly meeting."),
         "a_contacts_effort": ("Streamlined process", "Few new contacts and few activities ({ag} per "
-                              "rep, {rest} {ar}): block two half-days a week per rep for new "
+                              "rep per week, {company} {ar}): block two half-days a week per rep for new "
                               "customers only, and check each rep's visit list in the meeting."),
-        "a_contacts_focus": ("Precise targeting", "Plenty of activity ({ag} per rep, {rest} {ar}) "
+        "a_contacts_focus": ("Precise targeting", "Plenty of activity ({ag} per rep per week, {company} {ar}) "
                              "but few new contacts: the time goes to customers already contacted. "
                              "Set fixed hours for new customers{hint}, starting with 20 companies "
                              "that look like customers already won."),
         "channel_hint": ", first from \u201c{channel}\u201d (company-wide {x} of its customers are "
                         "won, {y} from other channels)",
-        "a_qualified": ("Precise targeting", "Contacts rarely become interested ({g}, {rest} {r}): "
+        "a_qualified": ("Precise targeting", "Contacts rarely become interested ({g}, {company} {r}): "
                         "the list is off. Redraw the ideal-customer profile from the customers won, "
                         "and send a case study before the first call."),
-        "a_signed": ("Training", "Interest rarely becomes a contract ({g}, {rest} {r}): run a "
+        "a_signed": ("Training", "Interest rarely becomes a contract ({g}, {company} {r}): run a "
                      "training on needs discovery and demos, role-play in every weekly meeting, and "
                      "send the proposal within 48 hours of a customer showing interest."),
-        "a_won": ("Streamlined process", "Signed customers rarely close ({g}, {rest} {r}): map every "
+        "a_won": ("Streamlined process", "Signed customers rarely close ({g}, {company} {r}): map every "
                   "step from contract to delivery and payment, and call back within 7 days of "
                   "signing.{money}"),
-        "a_win_rate": ("Training", "Low win rate ({g}, {rest} {r}): review each recently lost "
+        "a_win_rate": ("Training", "Low win rate ({g}, {company} {r}): review each recently lost "
                        "customer and practise handling objections on price and payment terms."),
-        "a_cycle": ("Streamlined process", "Long sales cycle (median {g}, {rest} {r}): set a "
+        "a_cycle": ("Streamlined process", "Long sales cycle (median {g}, {company} {r}): set a "
                     "longest stay for every stage and discuss every customer past it."),
-        "a_stalled": ("Streamlined process", "Many open customers stalled ({g}, {rest} {r}): call the "
+        "a_stalled": ("Streamlined process", "Many open customers stalled ({g}, {company} {r}): call the "
                       "{n} longest-stalled this week: {names}."),
         "a_channel": ("Digital marketing", "Customers from \u201c{channel}\u201d are won more often "
                       "({x}, other channels {y}), yet only {g} of {who}'s new customers come from it "
-                      "({rest} {r}): move prospecting time and online spend there."),
+                      "({company} {r}): move prospecting time and online spend there."),
         "a_follow_up": ("Streamlined process", "Routine follow-up: {n} open customers have had no "
                         "contact for {days}+ days; call the longest-stalled first: {names}."),
-        "a_keep": ("Keep going", "Nothing shows a step weaker than {rest}'s, so there is no reason to "
+        "a_keep": ("Keep going", "Nothing shows a step weaker than {peers}', so there is no reason to "
                    "change how it is done; spend the meeting on stalled customers and next week's plan."),
         "money_open": " {n} signed customers are not won yet, worth {value:,.0f} as recorded.",
-        "days": "{v:.0f} days", "per_rep": "{v:.1f}",
+        "days": "{v:.0f} days", "per_week": "{v:.1f}",
     },
 }  # fmt: skip
 
-#: Weaknesses in the order a manager should tackle them.
-_ORDER = ("contacts_per_rep", "attainment", "step:qualified", "step:signed", "step:won", "win_rate",
-          "cycle_days", "stalled_share", "channel_mix")  # fmt: skip
 _ADVICE = {"attainment": "a_attainment", "step:qualified": "a_qualified", "step:signed": "a_signed",
            "step:won": "a_won", "win_rate": "a_win_rate", "cycle_days": "a_cycle", "stalled_share": "a_stalled",
            "channel_mix": "a_channel"}  # fmt: skip
@@ -201,7 +208,11 @@ NAMED_STALLED = 3
 
 @dataclass(frozen=True)
 class Coaching:
-    """What the coaching section says: strengths, weaknesses (tested), notes and actions."""
+    """What the coaching section says: strengths, weaknesses (tested), notes and actions.
+
+    Every verdict word in it (the table's 结论, the sentences, the advice) comes from the
+    evidence's judged comparisons, so they cannot disagree.
+    """
 
     strengths: tuple[str, ...]
     weaknesses: tuple[str, ...]
@@ -214,10 +225,10 @@ class Coaching:
     def html(self, *, lang: str = "zh") -> str:
         """Return the section as HTML: what goes well, what falls behind, notes and actions."""
         esc = html.escape
-        heads = ({"good": "做得好的地方", "bad": "需要改进的地方（差距明显且不太可能是偶然）",
+        heads = ({"good": "做得好的地方", "bad": "需要改进的地方（差距明显，且超出同行之间的正常差异）",
                   "notes": "数字背后的情况", "todo": "建议"} if lang == "zh" else
-                 {"good": "What goes well", "bad": "Where it falls behind (a clear gap, unlikely "
-                  "to be chance)", "notes": "Behind the numbers", "todo": "What to do"})  # fmt: skip
+                 {"good": "What goes well", "bad": "Where it falls behind (a clear gap, beyond the "
+                  "usual spread between peers)", "notes": "Behind the numbers", "todo": "What to do"})  # fmt: skip
         colon = "：" if lang == "zh" else ": "
         parts = []
         for key, items in (("notes", self.notes), ("good", self.strengths), ("bad", self.weaknesses)):
@@ -234,9 +245,9 @@ def advise(company: Company, figures: PeriodFigures, *, money: Money | None, sta
            lang: str = "zh", who_label: str = "") -> tuple[Evidence, Coaching]:  # fmt: skip
     """Coach the team or rep of ``figures``: gather the evidence, and :func:`coach` from it.
 
-    The attainment test uses the group's target and the company's (the sum of every target in
-    the period) when both exist. Returns the evidence (the report's caption quotes its spans)
-    and the coaching.
+    Targets missed across the whole company (this period so far) are said to be so. Returns the
+    evidence (the report's caption quotes its spans, ``evidence.csv`` its comparisons) and the
+    coaching.
     """
     ((who, name),) = figures.where.items()
     evidence = gather(company, who=who, name=name, period=figures.period,  # type: ignore[arg-type]
@@ -258,15 +269,14 @@ def coach(evidence: Evidence, *, lang: str = "zh", period: str = "M", money: Mon
 
     ``who_label`` names the group in sentences (default "本团队" / "the team"; a rep's name).
     ``attainment`` is ``(won, target, company_won, company_target)`` for this period so far,
-    when there are targets: the group's attainment is tested against the rest's, and targets
-    missed across the whole company are said to be so.
+    when there are targets: targets missed across the whole company are said to be so.
     """
     t = _T[lang]
     who = who_label or t["team"]
-    rest = t[f"{evidence.who}_rest"]
     spaced = who + " " if lang == "zh" and who[-1:].isascii() else who
-    words = {"who": who, "rest": rest, "who_cap": who[:1].upper() + who[1:], "who_sp": spaced}
-    tests = _tests(evidence, attainment)
+    words = {"who": who, "company": t["company"], "peers": t[f"peers_{evidence.who}"],
+             "who_cap": who[:1].upper() + who[1:], "who_sp": spaced}  # fmt: skip
+    tests = evidence.tests
     strengths: list[str] = []
     weaknesses: list[str] = []
     advice: list[tuple[str, str]] = []
@@ -283,74 +293,50 @@ def coach(evidence: Evidence, *, lang: str = "zh", period: str = "M", money: Mon
             strategy, action = t["a_stretch"]
             advice.append((strategy, action.format(n=t[f"count_{period}"].format(n=stretch.periods),
                                                    m=stretch.company_new, hint=_channel_hint(evidence, t))))
-    for measure in (*_ORDER, "activities_per_rep"):
-        test = tests.get(measure)
-        if test is None:
-            continue
+    for measure, test in tests.items():
         shown = _shown(test, t, evidence)
         label = _measure(measure, t, evidence)
-        if test.verdict == "stronger":
+        if test.code == "stronger":
             strengths.append(t["ahead"].format(measure=label, **shown, **words))
-        elif test.verdict == "weaker" and measure != "activities_per_rep":
+        elif test.code == "weaker" and measure != "activities":
             weaknesses.append(t["behind"].format(measure=label, **shown, **words))
             advice.append(_action(measure, test, evidence, t, words, money, stalled_days))
-    if tests["activities_per_rep"].verdict == "weaker" and tests["contacts_per_rep"].verdict != "weaker":
-        notes = (*notes, t["efficient"].format(**_shown(tests["activities_per_rep"], t, evidence), **words))
+    activities, contacts = tests.get("activities"), tests.get("contacts")
+    if activities is not None and activities.code == "weaker" and (contacts is None or contacts.code != "weaker"):
+        notes = (*notes, t["efficient"].format(**_shown(activities, t, evidence), **words))
     if not weaknesses:
-        weaknesses_note = t["none_behind"].format(**words)
         largest = _largest(tests)
         extra = ([t["largest"].format(measure=_measure(largest.measure, t, evidence),
                                       **_shown(largest, t, evidence), **words)]
                  if largest is not None else [])  # fmt: skip
-        notes = (*notes, weaknesses_note, *extra)
+        notes = (*notes, t["none_behind"].format(**words), *extra)
         if not advice:
             advice.append((t["a_keep"][0], t["a_keep"][1].format(**words)))
     if not strengths:
         notes = (*notes, t["none_ahead"].format(**words))
     stalled = evidence.stalled_list
-    if len(stalled) and not any(m == "stalled_share" for m in _weak(tests)):
+    if len(stalled) and "stalled_share" not in _weak(tests):
         names = "、".join(stalled["customer"].head(NAMED_STALLED).astype(str)) if lang == "zh" else \
             ", ".join(stalled["customer"].head(NAMED_STALLED).astype(str))
         strategy, action = t["a_follow_up"]
         advice.append((strategy, action.format(n=len(stalled), days=stalled_days, names=names)))
-    first = next((m for m in _ORDER if m in _weak(tests)), "")
+    first = next((m for m in _weak(tests) if m != "activities"), "")
     bottleneck = _measure(first, t, evidence).split("（")[0].split(" (")[0] if first else ""
     return Coaching(tuple(strengths), tuple(weaknesses), tuple(notes), tuple(advice), bottleneck,
-                    evidence_table(evidence, lang=lang, who_label=who, attainment=attainment))  # fmt: skip
+                    evidence_table(evidence, lang=lang, who_label=who))  # fmt: skip
 
 
-def evidence_table(evidence: Evidence, *, lang: str = "zh", who_label: str = "",
-                   attainment: tuple[int, int, int, int] | None = None) -> pd.DataFrame:  # fmt: skip
-    """Every measure compared: the group, the rest, the p-value and the verdict."""
+def evidence_table(evidence: Evidence, *, lang: str = "zh", who_label: str = "") -> pd.DataFrame:
+    """Every measure compared: the group, the company, its rank among peers, p and the verdict."""
     t = _T[lang]
     who = who_label or t["team"]
     rows = []
-    for measure, test in _tests(evidence, attainment).items():
+    for measure, test in evidence.tests.items():
         shown = _shown(test, t, evidence)
         rows.append({t["measure"]: _measure(measure, t, evidence), who: shown["g"],
-                     t[f"{evidence.who}_rest"]: shown["r"], t["p"]: shown["p"].lstrip("= "),
-                     t["verdict"]: t[test.verdict]})  # fmt: skip
+                     t["company"]: shown["r"], t["rank"]: shown["rank"] or "—",
+                     t["p"]: shown["p"].lstrip("= ") or "—", t["verdict"]: test.words(lang)})  # fmt: skip
     return pd.DataFrame(rows).set_index(t["measure"])
-
-
-def _tests(evidence: Evidence, attainment: tuple[int, int, int, int] | None = None
-           ) -> dict[str, GroupTest]:  # fmt: skip
-    tests: dict[str, GroupTest] = {"contacts_per_rep": evidence.contacts,
-                              "activities_per_rep": evidence.activities}  # fmt: skip
-    if attainment is not None and attainment[1]:
-        won, target, company_won, company_target = attainment
-        tests["attainment"] = compare_rates("attainment", won, target, company_won - won,
-                                            company_target - target)  # fmt: skip
-    recorded = set(evidence.recorded) | {"contacted"}
-    for level, test in evidence.steps.items():
-        previous = {"qualified": "contacted", "signed": "qualified", "won": "signed"}[level]
-        if level in recorded and previous in recorded:
-            tests[f"step:{level}"] = test
-    tests.update({"win_rate": evidence.win_rate, "cycle_days": evidence.cycle,
-                  "stalled_share": evidence.stalled})  # fmt: skip
-    if evidence.channel is not None and evidence.channel.won_share.verdict == "stronger":
-        tests["channel_mix"] = evidence.channel.mix
-    return holm(tests)
 
 
 def _missed_everywhere(won: int, target: int, company_won: int, company_target: int) -> bool:
@@ -362,14 +348,14 @@ def _missed_everywhere(won: int, target: int, company_won: int, company_target: 
             and (company_won - won) / rest_target < TARGETS_MISSED)  # fmt: skip
 
 
-def _weak(tests: dict[str, GroupTest]) -> list[str]:
-    return [measure for measure, test in tests.items() if test.verdict == "weaker"]
+def _weak(tests: dict[str, PeerTest]) -> list[str]:
+    return [measure for measure, test in tests.items() if test.code == "weaker"]
 
 
-def _largest(tests: dict[str, GroupTest]) -> GroupTest | None:
-    gaps = [(abs(test.group / test.rest - 1), measure) for measure, test in tests.items()
-            if test.verdict in ("similar", "small") and test.rest and test.rest == test.rest
-            and test.group == test.group and test.group != test.rest]  # fmt: skip
+def _largest(tests: dict[str, PeerTest]) -> PeerTest | None:
+    gaps = [(abs(test.value / test.target - 1), measure) for measure, test in tests.items()
+            if test.code in ("similar", "small") and test.target and math.isfinite(test.target)
+            and math.isfinite(test.value) and test.value != test.target]  # fmt: skip
     gaps = [gap for gap in gaps if gap[0] >= LARGEST_WORTH_SAYING]
     return tests[max(gaps)[1]] if gaps else None
 
@@ -381,36 +367,47 @@ def _measure(measure: str, t: dict[str, Any], evidence: Evidence) -> str:
     return str(t[measure]).format(days=evidence.recent.days, channel=channel)
 
 
-def _share(x: float, n: float) -> str:
-    return f"{x / n:.1%}（{int(x)}/{int(n)}）" if n else "—"
+def _share(x: float, n: float, lang: str) -> str:
+    if not n:
+        return _T[lang]["no_data"]
+    return f"{x / n:.1%}（{int(x)}/{int(n)}）" if lang == "zh" else f"{x / n:.1%} ({int(x)}/{int(n)})"
 
 
-def _shown(test: GroupTest, t: dict[str, Any], evidence: Evidence) -> dict[str, str]:
-    (x1, n1), (x2, n2) = test.counts
-    if test.measure == "attainment":
-        g, r = _share(x1, n1), _share(x2, n2)
-        if t is _T["en"]:
-            g, r = g.replace("（", " (").replace("）", ")"), r.replace("（", " (").replace("）", ")")
-    elif test.measure == "cycle_days":
-        g, r = t["days"].format(v=test.group), t["days"].format(v=test.rest)
-    elif test.measure.endswith("_per_rep"):
-        g, r = t["per_rep"].format(v=test.group), t["per_rep"].format(v=test.rest)
+def _shown(test: PeerTest, t: dict[str, Any], evidence: Evidence) -> dict[str, str]:
+    """Give the words and numbers of one comparison, as every sentence and the table show them."""
+    lang = "zh" if t is _T["zh"] else "en"
+    missing = t["no_data"]
+
+    def number(value: float, key: str, factor: float = 1.0) -> str:
+        return missing if not math.isfinite(value) else str(t[key]).format(v=value * factor)
+
+    if test.kind == "days":
+        g, r = number(test.value, "days"), number(test.target, "days")
+    elif test.kind == "rate" and test.measure != "attainment":
+        g, r = number(test.value, "per_week", 7), number(test.target, "per_week", 7)
+    elif test.measure == "attainment":
+        g = _share(test.x, test.n, lang) if test.n else missing
+        r = missing if not math.isfinite(test.target) else f"{test.target:.1%}"
     else:
-        g, r = _share(x1, n1), _share(x2, n2)
-        if "（" in g and t is _T["en"]:
-            g, r = g.replace("（", " (").replace("）", ")"), r.replace("（", " (").replace("）", ")")
-    p = "< 0.001" if test.p_value < 0.001 else f"= {test.p_value:.3f}"
-    return {"g": g, "r": r, "p": p}
+        g = _share(test.x, test.n, lang)
+        r = missing if not math.isfinite(test.target) else f"{test.target:.1%}"
+    p = "" if not math.isfinite(test.p_value) else (
+        "< 0.001" if test.p_value < 0.001 else f"= {test.p_value:.3f}")  # fmt: skip
+    noun = t[f"{evidence.who}_peers"]
+    verdict = test.words(lang)
+    return {"g": g, "r": r, "p": p, "rank": test.rank_text(lang, noun), "verdict": verdict,
+            "verdict_cap": verdict[:1].upper() + verdict[1:]}  # fmt: skip
 
 
-def _action(measure: str, test: GroupTest, evidence: Evidence, t: dict[str, Any], words: dict[str, str],
+def _action(measure: str, test: PeerTest, evidence: Evidence, t: dict[str, Any], words: dict[str, str],
             money: Money | None, stalled_days: int) -> tuple[str, str]:  # fmt: skip
     shown = _shown(test, t, evidence)
-    if measure == "contacts_per_rep":
-        acts = _shown(evidence.activities, t, evidence)
+    if measure == "contacts":
+        activities = evidence.tests.get("activities")
+        acts = _shown(activities, t, evidence) if activities is not None else {"g": "—", "r": "—"}
         hint = _channel_hint(evidence, t)
-        key = "a_contacts_effort" if evidence.activities.verdict == "weaker" else "a_contacts_focus"
-        strategy, action = t[key]
+        busy = activities is not None and activities.code != "weaker"
+        strategy, action = t["a_contacts_focus" if busy else "a_contacts_effort"]
         return strategy, action.format(ag=acts["g"], ar=acts["r"], hint=hint, **words)
     strategy, action = t[_ADVICE[measure]]
     extra: dict[str, Any] = {}
@@ -421,17 +418,17 @@ def _action(measure: str, test: GroupTest, evidence: Evidence, t: dict[str, Any]
         names = evidence.stalled_list["customer"].head(NAMED_STALLED).astype(str)
         extra.update(n=min(NAMED_STALLED, len(names)), names="、".join(names))
     if measure == "channel_mix" and evidence.channel is not None:
-        extra.update(channel=evidence.channel.channel, x=_pct(evidence.channel.won_share.group),
-                     y=_pct(evidence.channel.won_share.rest))  # fmt: skip
+        extra.update(channel=evidence.channel.channel, x=_pct(evidence.channel.share),
+                     y=_pct(evidence.channel.others_share))  # fmt: skip
     return strategy, action.format(**shown, **words, **extra)
 
 
 def _channel_hint(evidence: Evidence, t: dict[str, Any]) -> str:
     channel = evidence.channel
-    if channel is None or channel.won_share.verdict != "stronger":
+    if channel is None or not channel.better:
         return ""
-    return str(t["channel_hint"]).format(channel=channel.channel, x=_pct(channel.won_share.group),
-                                         y=_pct(channel.won_share.rest))  # fmt: skip
+    return str(t["channel_hint"]).format(channel=channel.channel, x=_pct(channel.share),
+                                         y=_pct(channel.others_share))  # fmt: skip
 
 
 def _pct(value: float) -> str:
@@ -475,8 +472,58 @@ def _stretch_text(stretch: Stretch, t: dict[str, Any], words: dict[str, str], pe
     else:
         text += t["not_worked"]
     if stretch.company_new == 0:
-        total = evidence.steps["qualified"].counts[0][1] + evidence.steps["qualified"].counts[1][1]
-        text += t["saturated"].format(total=int(total))
+        text += t["saturated"].format(total=evidence.total_customers)
     else:
         text += t["others_found"].format(m=stretch.company_new)
     return text
+
+
+#: Measures a report shows as funnel plots (rates and shares with a size to plot against).
+PLOTTED = ("contacts", "step:qualified", "step:signed", "step:won", "win_rate", "activities")
+#: Points on each limit line of a funnel plot.
+_LIMIT_POINTS = 40
+
+
+def funnel_plot_data(evidence: Evidence, *, lang: str = "zh", names: dict[str, str] | None = None
+                     ) -> pd.DataFrame:  # fmt: skip
+    """Give the long frame :func:`devvolume.viz.funnel_plot_chart` draws for one report.
+
+    Every unit of the subject's kind (teams, or reps) on each measure of :data:`PLOTTED` the
+    report judged, the typical peer and the 95 % and 99.8 % limits (spread included) over the
+    units' sizes. Shares are in percent, weekly figures per rep and week. ``names`` renames units
+    (peers anonymised in a rep's report); an empty frame when there is nothing to plot.
+    """
+    t = _T[lang]
+    names = names or {}
+    parts = []
+    for measure in PLOTTED:
+        test = evidence.tests.get(measure)
+        if test is None or test.code in ("no_data", "too_few"):
+            continue
+        units = unit_values(evidence.cases, who=evidence.who, measure=measure)
+        units = units[units["n"] > 0]
+        factor = 7.0 if test.kind == "rate" else 100.0
+        title = _measure(measure, t, evidence) + ("（%）" if factor == 100 and lang == "zh" else
+                                                   " (%)" if factor == 100 else "")  # fmt: skip
+        spread = test.spread
+        clustering = float(units["clustering"].median())
+        grid = np.linspace(max(float(units["n"].min()) * 0.8, 1.0), float(units["n"].max()) * 1.05,
+                           _LIMIT_POINTS)  # fmt: skip
+        rows = [pd.DataFrame({"series": "unit", "side": "", "n": units["n"], "unit": units["unit"].map(
+            lambda unit: names.get(unit, unit)), "value": units["value"] * factor,
+            "subject": units["unit"] == evidence.name})]  # fmt: skip
+        centre = spread.typical * factor
+        rows.append(pd.DataFrame({"series": "centre", "side": "", "n": grid, "value": centre}))
+        for coverage in LIMITS:
+            low, high = spread.limits(grid, coverage, clustering)
+            label = f"{coverage * 100:g}"
+            rows.append(pd.DataFrame({"series": label, "side": "low", "n": grid, "value": low * factor}))
+            rows.append(pd.DataFrame({"series": label, "side": "high", "n": grid, "value": high * factor}))
+        parts.append(pd.concat(rows, ignore_index=True).assign(measure=title))
+    if not parts:
+        return pd.DataFrame(columns=["measure", "series", "side", "n", "value", "subject", "unit"])
+    frame = pd.concat(parts, ignore_index=True)
+    frame["subject"] = frame["subject"].fillna(False).astype(bool)
+    frame["unit"] = frame["unit"].fillna("")
+    return frame[["measure", "series", "side", "n", "value", "subject", "unit"]]
+

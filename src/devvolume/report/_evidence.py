@@ -1,199 +1,97 @@
-"""The evidence coaching stands on: a team (or rep) against the rest of the company, tested.
+"""The evidence coaching stands on: a team (or rep) against its peers, judged as funnel plots do.
 
-A gap is worth a manager's week only when it is **material** (big enough to matter) and **not
-chance** (a test says so). :func:`gather` compares one group with the rest of the company, all
-figures slices of company-wide core results:
+A gap is worth a manager's week only when it is **material** (big enough to matter) and **beyond
+the usual spread** between people. Reps differ from each other far more than coin flips do, so
+every comparison here allows for that spread (:mod:`devvolume.core._peers`, after Spiegelhalter
+2005): a rep is judged against the spread of all the company's reps, a team against the spread
+its reps imply (a team pools its reps, so their differences partly average out).
 
-- the funnel's step rates and the win rate, by cohort credit (``dv.funnel`` and
-  ``dv.win_rate`` with ``by=``; the rest is the company minus the group), with Fisher's exact
-  test;
-- new contacts and activities per active rep in the last :data:`EVIDENCE_DAYS` days
-  (``dv.compare_periods`` counts new customers in any window; ``dv.activity_counts`` on the log
-  cut to the window counts rows), with the exact conditional test of two Poisson rates;
-- the sales cycle (``dv.sales_cycle``), with the Mann-Whitney test;
+:func:`peer_cases` counts, once per company (and batch), every rep's cases on every measure, all
+slices of company-wide core results:
+
+- the funnel's step rates and the win rate by cohort credit (``dv.funnel`` and ``dv.win_rate``
+  by team and rep);
+- new contacts (the company's reached-levels table) and activities (log rows) in the last
+  :data:`EVIDENCE_DAYS` days, per **active day**: from the later of the window's start and the
+  rep's first activity to the earlier of the report day and the rep's last activity, so a rep
+  who joined or left inside the window is compared on the days they worked;
+- the sales cycle (``dv.sales_cycle``), compared on the log of the days;
 - the share of open customers (意向 or later, neither won nor lost) that are stalled
-  (``dv.stalled_customers``), with Fisher's test;
-- the channel whose customers are won most often, company-wide, and how much of the group's
-  new customers come from it.
+  (``dv.stalled_customers``);
+- the share of new customers from the channel whose customers are won most often;
+- won against target in the report period, when there are targets.
 
-The core tests a change between two windows (``dv.compare_periods``); a comparison of two
-groups in the same window is not there yet, so the two tests live here (scipy, as the core uses).
-
-The company-wide tables (the funnel and win rate by team or rep, the sales cycles, the stalled
-customers…) come from :meth:`~devvolume.report.Company.result`: computed once for every report
-of a batch, each report keeps its own rows.
+:func:`gather` then compares one team or rep on every measure and gives each comparison its
+verdict (:func:`devvolume.core._peers.judge`, with Holm's control across the report's measures).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 
 from devvolume.core import (
     LEVELS,
-    SIGNIFICANCE,
     Window,
     activity_counts,
-    compare_periods,
     funnel,
+    period_window,
     sales_cycle,
     stalled_customers,
     win_rate,
 )
+from devvolume.core._peers import (
+    CLEAR_BELOW,
+    PeerTest,
+    Spread,
+    estimate_spread,
+    judge,
+    peer_test,
+)
 from devvolume.report._data import Company
 
-#: Days of recent activity compared (new contacts and activities per rep), up to the report day.
+#: Days of recent activity compared (new contacts and activities per active day), up to the report day.
 EVIDENCE_DAYS = 90
-#: A rate is materially different when it is at most this share of the rest's (or at least its
-#: inverse) ...
-MATERIAL_RATIO = 0.8
-#: ... and, for shares, at least this many percentage points away.
-MATERIAL_POINTS = 0.05
-#: A sales cycle is materially longer when its median is this many days longer (and the ratio holds).
-MATERIAL_DAYS = 7
-#: Fewer cases than this in the group: too few to say anything.
-MIN_CASES = 5
-#: A channel is recommended when at least this many customers came from it, company-wide.
+#: A channel is recommended when at least this many customers came from it, company-wide ...
 MIN_CHANNEL_CUSTOMERS = 20
+#: ... and its customers are won more often than the other channels' beyond this p-value.
+CHANNEL_SIGNIFICANCE = 0.01
 
-Verdict = Literal["weaker", "stronger", "small", "similar", "too_few"]
+#: The measures compared, in the order a manager should tackle a weakness, and whether a higher
+#: value is better.
+MEASURES: dict[str, bool] = {
+    "contacts": True, "attainment": True, "step:qualified": True, "step:signed": True,
+    "step:won": True, "win_rate": True, "cycle_days": False, "stalled_share": False,
+    "channel_mix": True, "activities": True,
+}  # fmt: skip
+_KIND = {"contacts": "rate", "activities": "rate", "attainment": "rate", "cycle_days": "days"}
 
 
 @dataclass(frozen=True)
-class GroupTest:
-    """A group against the rest of the company on one measure, and what a test says about it.
+class PeerCases:
+    """Every rep's cases on every measure, company-wide, and each measure's spread among reps.
 
-    ``group`` and ``rest`` are the values (a share, a rate per rep, median days); ``counts`` are
-    what they were computed from: ``(x, n)`` for each side. ``higher_is_better`` tells strengths
-    from weaknesses.
+    ``cases`` has ``team, rep, measure, x, n``: successes and cases for a share, events and
+    active days (or target) for a rate, and for the sales cycle the sum of ``log(1 + days)`` and
+    the number of customers. ``durations`` has each won customer's ``team, rep, days`` (for
+    medians). ``spreads["rep"]`` holds each measure's :class:`~devvolume.core._peers.Spread` among
+    the company's reps (for rep reports); ``spreads["team"]`` the spread of reps around their own
+    team's centre (for team reports: what a team's reps imply, whatever the teams' own differences).
     """
 
-    measure: str
-    group: float
-    rest: float
-    counts: tuple[tuple[float, float], tuple[float, float]]
-    p_value: float
-    material: bool
-    higher_is_better: bool = True
-    #: Whether a side with fewer than :data:`MIN_CASES` cases is too few (not for per-rep rates).
-    needs_cases: bool = True
-
-    @property
-    def significant(self) -> bool:
-        """The gap is unlikely to be chance (p below the core's :data:`SIGNIFICANCE`)."""
-        return self.p_value < SIGNIFICANCE
-
-    @property
-    def verdict(self) -> Verdict:
-        """``weaker`` / ``stronger`` only when material and significant.
-
-        ``small``: significant but too small to matter; ``similar``: possibly chance;
-        ``too_few``: too few cases to tell.
-        """
-        if self.needs_cases and (self.counts[0][1] < MIN_CASES or self.counts[1][1] < MIN_CASES):
-            return "too_few"
-        if not self.significant:
-            return "similar"
-        if not self.material:
-            return "small"
-        better = self.group > self.rest
-        return "stronger" if better == self.higher_is_better else "weaker"
-
-
-def compare_shares(measure: str, x1: int, n1: int, x2: int, n2: int, *,
-                   higher_is_better: bool = True) -> GroupTest:  # fmt: skip
-    """Compare two shares ``x1/n1`` (group) and ``x2/n2`` (rest) with Fisher's exact test.
-
-    Examples
-    --------
-    >>> test = compare_shares("step", 10, 50, 90, 150)
-    >>> round(test.group, 2), round(test.rest, 2), test.material, test.verdict
-    (0.2, 0.6, True, 'weaker')
-    >>> compare_shares("step", 3, 4, 50, 100).verdict
-    'too_few'
-    """
-    group = x1 / n1 if n1 else math.nan
-    rest = x2 / n2 if n2 else math.nan
-    if not n1 or not n2:
-        return GroupTest(measure, group, rest, ((x1, n1), (x2, n2)), 1.0, False, higher_is_better)
-    p_value = float(stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]]).pvalue)
-    low, high = sorted((group, rest))
-    material = abs(group - rest) >= MATERIAL_POINTS and (low == 0 or low / high <= MATERIAL_RATIO
-                                                         or (1 - high) / (1 - low) <= MATERIAL_RATIO)  # fmt: skip
-    return GroupTest(measure, group, rest, ((x1, n1), (x2, n2)), p_value, material, higher_is_better)
-
-
-def compare_rates(measure: str, x1: float, t1: float, x2: float, t2: float, *,
-                  higher_is_better: bool = True) -> GroupTest:  # fmt: skip
-    """Compare two Poisson rates ``x1/t1`` and ``x2/t2`` (counts per rep) exactly.
-
-    Conditional on the total, the group's count is binomial with the group's share of the
-    exposure: the test the core uses between two windows, here between two groups.
-
-    Examples
-    --------
-    >>> test = compare_rates("contacts", 10, 5, 120, 15)
-    >>> test.group, test.rest, test.verdict
-    (2.0, 8.0, 'weaker')
-    """
-    group = x1 / t1 if t1 else math.nan
-    rest = x2 / t2 if t2 else math.nan
-    counts = ((x1, t1), (x2, t2))
-    if not t1 or not t2 or x1 + x2 == 0:
-        return GroupTest(measure, group, rest, counts, 1.0, False, higher_is_better, needs_cases=False)
-    p_value = float(stats.binomtest(int(x1), int(x1 + x2), t1 / (t1 + t2)).pvalue)
-    low, high = sorted((group, rest))
-    material = high > 0 and low / high <= MATERIAL_RATIO
-    return GroupTest(measure, group, rest, counts, p_value, material, higher_is_better, needs_cases=False)
-
-
-def compare_days(measure: str, group: pd.Series, rest: pd.Series) -> GroupTest:
-    """Compare two sets of durations (days) by their medians, with the Mann-Whitney test.
-
-    Shorter is better. Examples
-    --------
-    >>> test = compare_days("cycle", pd.Series([40, 50, 60, 70, 80]), pd.Series([10, 12, 15, 20, 22, 25]))
-    >>> test.group, test.rest, test.verdict
-    (60.0, 17.5, 'weaker')
-    """
-    x1, x2 = float(group.median()) if len(group) else math.nan, float(rest.median()) if len(rest) else math.nan
-    counts = ((x1, float(len(group))), (x2, float(len(rest))))
-    if len(group) == 0 or len(rest) == 0 or (group.nunique() == 1 and rest.nunique() == 1 and x1 == x2):
-        return GroupTest(measure, x1, x2, counts, 1.0, False, higher_is_better=False)
-    p_value = float(stats.mannwhitneyu(group, rest, alternative="two-sided").pvalue)
-    low, high = sorted((x1, x2))
-    material = high - low >= MATERIAL_DAYS and (high == 0 or low / high <= MATERIAL_RATIO)
-    return GroupTest(measure, x1, x2, counts, p_value, material, higher_is_better=False)
-
-
-def holm(tests: dict[str, GroupTest]) -> dict[str, GroupTest]:
-    """Adjust the p-values of one report's tests for their number (Holm's step-down method).
-
-    A report tests eight or so measures; at p < 0.05 each, one of them would look "clear" by
-    chance in about a third of all reports. Holm's adjustment keeps the chance of any false
-    alarm in a report below 5 %.
-
-    Examples
-    --------
-    >>> tests = {m: compare_shares(m, x, 100, 50, 100) for m, x in (("a", 30), ("b", 45), ("c", 35))}
-    >>> {m: round(t.p_value, 3) for m, t in holm(tests).items()}
-    {'a': 0.018, 'b': 0.571, 'c': 0.09}
-    """
-    ordered = sorted(tests, key=lambda measure: tests[measure].p_value)
-    adjusted: dict[str, GroupTest] = {}
-    running = 0.0
-    for rank, measure in enumerate(ordered):
-        test = tests[measure]
-        running = max(running, min(1.0, test.p_value * (len(ordered) - rank)))
-        adjusted[measure] = dataclasses.replace(test, p_value=running)
-    return {measure: adjusted[measure] for measure in tests}
+    cases: pd.DataFrame
+    durations: pd.DataFrame
+    spreads: dict[str, dict[str, Spread]]
+    recent: Window
+    channel: ChannelEvidence | None
+    recorded: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -211,106 +109,229 @@ class Stretch:
 
 @dataclass(frozen=True)
 class ChannelEvidence:
-    """The channel whose customers are won most often, company-wide, and the group's use of it."""
+    """The channel whose customers are won most often, company-wide (a fact about channels).
+
+    ``won``/``contacted`` are the channel's customers won and first contacted (cohort credit),
+    ``others_won``/``others`` the same for every other channel; ``p_value`` is Fisher's exact
+    test of the two shares. The channel is worth recommending only when ``better``.
+    """
 
     channel: str
-    won_share: GroupTest  # customers from the channel won vs from the other channels (company)
-    mix: GroupTest  # the group's share of new customers from it vs the rest's
+    won: int
+    contacted: int
+    others_won: int
+    others: int
+    p_value: float
+
+    @property
+    def share(self) -> float:
+        """Share of the channel's customers that were won."""
+        return self.won / self.contacted
+
+    @property
+    def others_share(self) -> float:
+        """Share of the other channels' customers that were won."""
+        return self.others_won / self.others if self.others else math.nan
+
+    @property
+    def better(self) -> bool:
+        """Won more often than the other channels, beyond :data:`CHANNEL_SIGNIFICANCE`."""
+        return self.share > self.others_share and self.p_value < CHANNEL_SIGNIFICANCE
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """Everything coaching may say about one team or rep, with the windows it covers."""
+    """Everything coaching may say about one team or rep, with the windows it covers.
+
+    ``tests`` holds one judged :class:`~devvolume.core._peers.PeerTest` per measure the report
+    compares, in :data:`MEASURES` order; steps the log never records are left out.
+    """
 
     who: str
     name: str
     day: dt.date
     history: Window  # first day of the log to the report day: funnel, win rate, cycle
-    recent: Window  # the last EVIDENCE_DAYS days: contacts and activities per rep
-    steps: dict[str, GroupTest]
+    recent: Window  # the last EVIDENCE_DAYS days: contacts and activities per active day
+    tests: dict[str, PeerTest]
     recorded: tuple[str, ...]  # levels some row of the log names (others are only implied)
-    win_rate: GroupTest
-    contacts: GroupTest
-    activities: GroupTest
-    cycle: GroupTest
-    stalled: GroupTest
     stalled_list: pd.DataFrame
     channel: ChannelEvidence | None
     empty: tuple[Stretch, ...]
-    reps: int  # active reps of the group in the recent window
+    reps: int  # reps of the group active in the recent window
+    peers: int  # units of the same kind (teams, or reps) with activity up to the report day
+    total_customers: int  # customers in the company's log
+    cases: PeerCases = field(repr=False, compare=False)  # every unit's cases (for funnel plots)
 
 
 def gather(company: Company, *, who: Literal["team", "rep"], name: str, period: str,
            stalled_days: int, volumes: pd.DataFrame) -> Evidence:  # fmt: skip
-    """Compare one team or rep with the rest of the company on every measure coaching uses.
+    """Compare one team or rep with its peers on every measure coaching uses, and judge it.
 
     ``volumes`` is the group's volume series (``period, level, volume``) from
     :func:`~devvolume.report.period_figures`, used for empty stretches.
     """
-    reached, log, day = company.reached, company.log, company.day
-    history = Window(company.once("first day", lambda: log["date"].min().date()), day)
-    recent = Window(max(history.first, day - dt.timedelta(days=EVIDENCE_DAYS - 1)), day)
-    where: dict[str, Any] = {who: name}
-
-    group_funnel = _rows(company.result(funnel, by=who), where).set_index("level")["customers"]
-    company_funnel = company.result(funnel).set_index("level")["customers"]
-    recorded = company.once("recorded levels", lambda: tuple(
-        level for level in LEVELS if (log["stage"] == level).any()))  # fmt: skip
-    steps = {}
-    for previous, level in itertools.pairwise(LEVELS):
-        x1, n1 = int(group_funnel.get(level, 0)), int(group_funnel.get(previous, 0))
-        x2, n2 = int(company_funnel[level]) - x1, int(company_funnel[previous]) - n1
-        steps[level] = compare_shares(f"step:{level}", x1, n1, x2, n2)
-
-    rates = company.result(win_rate, by=who)
-    mine = _rows(rates, where)
-    won1, lost1 = int(mine["won"].sum()), int(mine["lost"].sum())
-    won2, lost2 = int(rates["won"].sum()) - won1, int(rates["lost"].sum()) - lost1
-    outcome = compare_shares("win_rate", won1, won1 + lost1, won2, won2 + lost2)
-
-    window = (recent.first, recent.last)
-    new_group = compare_periods(reached, before=window, after=window, level="contacted",
-                                where=where).before[0]  # fmt: skip
-    new_company = company.result(compare_periods, before=window, after=window,
-                                 level="contacted").before[0]  # fmt: skip
-    work = company.once(f"activities per rep from {recent.first}",
-                        lambda: _recent_work(log, recent.first))  # fmt: skip
-    mine_work = work[work.index.get_level_values(who) == name]
-    reps1, reps2 = len(mine_work), len(work) - len(mine_work)
-    acts1, acts2 = int(mine_work.sum()), int(work.sum()) - int(mine_work.sum())
-    contacts = compare_rates("contacts_per_rep", new_group, reps1, new_company - new_group, reps2)
-    activities = compare_rates("activities_per_rep", acts1, reps1, acts2, reps2)
-
-    cycles = company.result(sales_cycle, start="contacted", end="won")
-    is_group = cycles[who] == name
-    cycle = compare_days("cycle_days", cycles.loc[is_group, "days"], cycles.loc[~is_group, "days"])
-
-    open_now = company.result(stalled_customers, as_of=day, idle_days=0, from_level="qualified")
+    day = company.day
+    cases = company.once(f"peer cases, {stalled_days} days idle, period {period}",
+                         lambda: peer_cases(company, stalled_days=stalled_days, period=period))  # fmt: skip
+    history = Window(company.once("first day", lambda: company.log["date"].min().date()), day)
+    tests = judge(compare(cases, who=who, name=name))
     stalled_now = company.result(stalled_customers, as_of=day, idle_days=stalled_days,
                                  from_level="qualified")  # fmt: skip
-    open1, stalled1 = int((open_now[who] == name).sum()), int((stalled_now[who] == name).sum())
-    stalled = compare_shares("stalled_share", stalled1, open1, len(stalled_now) - stalled1,
-                             len(open_now) - open1, higher_is_better=False)  # fmt: skip
-    return Evidence(who, name, day, history, recent, steps, recorded, outcome, contacts,
-                    activities, cycle, stalled, _rows(stalled_now, where), _channel(company, who, name),
-                    _stretches(company, who, name, period, volumes), reps1)  # fmt: skip
+    mine = cases.cases[(cases.cases[who] == name) & (cases.cases["measure"] == "contacts")]
+    units = cases.cases.loc[cases.cases["measure"] == "contacts", who].nunique()
+    total = int(company.once("customers", lambda: company.log["customer"].nunique()))
+    return Evidence(who, name, day, history, cases.recent, {t.measure: t for t in tests},
+                    cases.recorded, _rows(stalled_now, {who: name}), cases.channel,
+                    _stretches(company, who, name, period, volumes), int((mine["n"] > 0).sum()),
+                    int(units), total, cases)  # fmt: skip
 
 
-def _recent_work(log: pd.DataFrame, first: dt.date) -> pd.Series:
-    """Activities of every active (team, rep) from ``first`` to the end of the log."""
-    cut = log[(log["date"] >= pd.Timestamp(first))]
-    work = activity_counts(cut, period="Y", by=["team", "rep"]).groupby(["team", "rep"])[
-        "activities"].sum()  # fmt: skip
-    return work[work > 0]
+def compare(cases: PeerCases, *, who: Literal["team", "rep"], name: str) -> list[PeerTest]:
+    """Compare one team or rep with its peers on every measure (not yet judged).
+
+    A rep is a unit of the company's reps; a team pools its reps, so the reps' spread enters its
+    limits divided by their effective number (``Σ n_r² / (Σ n_r)²``).
+    """
+    tests = []
+    recorded = set(cases.recorded) | {"contacted"}
+    for measure, higher_is_better in MEASURES.items():
+        if measure.startswith("step:"):
+            level = measure.split(":")[1]
+            if level not in recorded or LEVELS[LEVELS.index(level) - 1] not in recorded:
+                continue
+        if measure == "channel_mix" and not (cases.channel is not None and cases.channel.better):
+            continue
+        rows = cases.cases[cases.cases["measure"] == measure]
+        if rows.empty or measure not in cases.spreads[who]:
+            continue
+        units = rows.groupby(who, sort=True).agg(x=("x", "sum"), n=("n", "sum"))
+        values = {unit: _value(measure, row.x, row.n, cases.durations, who, unit)
+                  for unit, row in units.iterrows()}  # fmt: skip
+        mine = rows[rows[who] == name]
+        x, n = float(mine["x"].sum()), float(mine["n"].sum())
+        clustering = float((mine["n"] ** 2).sum() / n**2) if n > 0 else 1.0
+        value = values.get(name, math.nan)
+        tests.append(peer_test(measure, cases.spreads[who][measure], x=x, n=n, value=value,
+                               peer_values=list(values.values()), clustering=clustering,
+                               higher_is_better=higher_is_better))  # fmt: skip
+    return tests
 
 
-def _rows(frame: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
-    for column, value in where.items():
-        frame = frame[frame[column] == value]
-    return frame.reset_index(drop=True)
+def _value(measure: str, x: float, n: float, durations: pd.DataFrame, who: str, unit: str) -> float:
+    if n <= 0:
+        return math.nan
+    if _KIND.get(measure) == "days":
+        return float(durations.loc[durations[who] == unit, "days"].median())
+    return float(x / n)
 
 
-def _channel(company: Company, who: str, name: str) -> ChannelEvidence | None:
+def peer_cases(company: Company, *, stalled_days: int, period: str) -> PeerCases:
+    """Count every rep's cases on every measure, company-wide, and each measure's spread."""
+    log, reached, day = company.log, company.reached, company.day
+    recent = Window(max(log["date"].min().date(), day - dt.timedelta(days=EVIDENCE_DAYS - 1)), day)
+    frames = [_steps(company), _outcomes(company), _recent(log, reached, recent),
+              _stalled(company, stalled_days), _attainment(company, period)]
+    cycles = company.result(sales_cycle, start="contacted", end="won")
+    durations = cycles[["team", "rep", "days"]].dropna(subset=["team", "rep"]).reset_index(drop=True)
+    logged = np.log1p(durations["days"].astype("float64"))
+    by_pair = durations.assign(log=logged).groupby(["team", "rep"], sort=True)["log"]
+    frames.append(pd.DataFrame({"measure": "cycle_days", "x": by_pair.sum(), "n": by_pair.size()})
+                  .reset_index())  # fmt: skip
+    channel = _channel(company)
+    if channel is not None:
+        frames.append(_channel_mix(company, channel.channel))
+    cases = pd.concat([frame for frame in frames if not frame.empty], ignore_index=True)
+    cases = cases[["team", "rep", "measure", "x", "n"]].astype({"x": "float64", "n": "float64"})
+    within = _within_variance(durations.assign(log=logged))
+    target = float(durations["days"].median()) if len(durations) else math.nan
+    spreads: dict[str, dict[str, Spread]] = {"rep": {}, "team": {}}
+    for measure, rows in cases.groupby("measure", sort=True):
+        kind = _KIND.get(str(measure), "share")
+        options = {"within": within, "target": target} if kind == "days" else {}
+        reps = rows.groupby("rep")[["x", "n"]].sum()
+        spreads["rep"][str(measure)] = estimate_spread(kind, reps["x"].tolist(), reps["n"].tolist(),  # type: ignore[arg-type]
+                                                       **options)  # fmt: skip
+        # A team is judged against the spread of reps around their own team's centre.
+        spreads["team"][str(measure)] = estimate_spread(kind, rows["x"].tolist(), rows["n"].tolist(),  # type: ignore[arg-type]
+                                                        groups=rows["team"].tolist(), **options)  # fmt: skip
+    recorded = tuple(level for level in LEVELS if bool((log["stage"] == level).any()))
+    return PeerCases(cases, durations, spreads, recent, channel, recorded)
+
+
+def _within_variance(durations: pd.DataFrame) -> float:
+    """Pooled variance of ``log(1 + days)`` within reps: the chance variance of one customer."""
+    groups = durations.groupby("rep")["log"]
+    sizes = groups.size()
+    if int(sizes.sum()) - len(sizes) <= 0:
+        return 0.0
+    squares = groups.apply(lambda s: float(((s - s.mean()) ** 2).sum())).sum()
+    return float(squares / (sizes.sum() - len(sizes)))
+
+
+def _steps(company: Company) -> pd.DataFrame:
+    table = company.result(funnel, by=["team", "rep"]).pivot_table(
+        index=["team", "rep"], columns="level", values="customers", aggfunc="sum").fillna(0)  # fmt: skip
+    frames = []
+    for previous, level in itertools.pairwise(LEVELS):
+        if level in table.columns and previous in table.columns:
+            frames.append(pd.DataFrame({"measure": f"step:{level}", "x": table[level],
+                                        "n": table[previous]}).reset_index())  # fmt: skip
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _outcomes(company: Company) -> pd.DataFrame:
+    rates = company.result(win_rate, by=["team", "rep"])
+    return pd.DataFrame({"team": rates["team"], "rep": rates["rep"], "measure": "win_rate",
+                         "x": rates["won"], "n": rates["won"] + rates["lost"]})  # fmt: skip
+
+
+def _recent(log: pd.DataFrame, reached: pd.DataFrame, recent: Window) -> pd.DataFrame:
+    """Count new contacts and activities in the window per (team, rep), over their active days."""
+    first, last = pd.Timestamp(recent.first), pd.Timestamp(recent.last)
+    spans = log.groupby(["team", "rep"], sort=True)["date"].agg(["min", "max"])
+    start = spans["min"].clip(lower=first)
+    end = spans["max"].clip(upper=last)
+    active = ((end - start).dt.days + 1).clip(lower=0)
+    inside = log[(log["date"] >= first) & (log["date"] <= last)]
+    work = inside.groupby(["team", "rep"]).size().reindex(active.index, fill_value=0)
+    new = reached[(reached["level"] == "contacted") & (reached["date"] >= first)
+                  & (reached["date"] <= last)]  # fmt: skip
+    contacts = new.groupby(["team", "rep"]).size().reindex(active.index, fill_value=0)
+    return pd.concat([
+        pd.DataFrame({"measure": "contacts", "x": contacts, "n": active}).reset_index(),
+        pd.DataFrame({"measure": "activities", "x": work, "n": active}).reset_index(),
+    ], ignore_index=True)  # fmt: skip
+
+
+def _stalled(company: Company, stalled_days: int) -> pd.DataFrame:
+    day = company.day
+    open_now = company.result(stalled_customers, as_of=day, idle_days=0, from_level="qualified")
+    stalled = company.result(stalled_customers, as_of=day, idle_days=stalled_days,
+                             from_level="qualified")  # fmt: skip
+    n = open_now.groupby(["team", "rep"]).size()
+    x = stalled.groupby(["team", "rep"]).size().reindex(n.index, fill_value=0)
+    return pd.DataFrame({"measure": "stalled_share", "x": x, "n": n}).reset_index()
+
+
+def _attainment(company: Company, period: str) -> pd.DataFrame:
+    """Won so far this period against each rep's target (a rate with the target as exposure)."""
+    targets = company.targets
+    if targets is None or period == "W":
+        return pd.DataFrame()
+    window = period_window(company.day, period)
+    inside = targets[(targets["period"] >= pd.Timestamp(window.first))
+                     & (targets["period"] <= pd.Timestamp(window.last))]  # fmt: skip
+    goal = inside.groupby(["team", "rep"])["target"].sum()
+    goal = goal[goal > 0]
+    if goal.empty:
+        return pd.DataFrame()
+    reached = company.reached
+    won = reached[(reached["level"] == "won") & (reached["date"] >= pd.Timestamp(window.first))]
+    x = won.groupby(["team", "rep"]).size().reindex(goal.index, fill_value=0)
+    return pd.DataFrame({"measure": "attainment", "x": x, "n": goal}).reset_index()
+
+
+def _channel(company: Company) -> ChannelEvidence | None:
     reached = company.reached
     if "channel" not in reached.columns or company.once(
             "no channels", lambda: bool(reached["channel"].isna().all())):  # fmt: skip
@@ -326,13 +347,48 @@ def _channel(company: Company, who: str, name: str) -> ChannelEvidence | None:
     won, contacted = int(table.loc[best, "won"]), int(table.loc[best, "contacted"])
     others_won = int(table["won"].sum()) - won
     others = int(table["contacted"].sum()) - contacted
-    won_share = compare_shares("channel_won", won, contacted, others_won, others)
-    mix_frame = _rows(company.result(funnel, by=[who, "channel"]), {"level": "contacted"})
-    mine = mix_frame[mix_frame[who] == name]
-    x1, n1 = int(mine.loc[mine["channel"] == best, "customers"].sum()), int(mine["customers"].sum())
-    x2 = int(mix_frame.loc[mix_frame["channel"] == best, "customers"].sum()) - x1
-    n2 = int(mix_frame["customers"].sum()) - n1
-    return ChannelEvidence(best, won_share, compare_shares("channel_mix", x1, n1, x2, n2))
+    p_value = float(stats.fisher_exact([[won, contacted - won],
+                                        [others_won, others - others_won]]).pvalue)  # fmt: skip
+    return ChannelEvidence(best, won, contacted, others_won, others, p_value)
+
+
+def _channel_mix(company: Company, best: str) -> pd.DataFrame:
+    mix = company.result(funnel, by=["team", "rep", "channel"])
+    first = mix[mix["level"] == "contacted"]
+    n = first.groupby(["team", "rep"])["customers"].sum()
+    x = first[first["channel"] == best].groupby(["team", "rep"])["customers"].sum()
+    return pd.DataFrame({"measure": "channel_mix", "x": x.reindex(n.index, fill_value=0),
+                         "n": n}).reset_index()  # fmt: skip
+
+
+def evidence_rows(evidence: Evidence) -> list[dict[str, Any]]:
+    """One row per measure for ``evidence.csv``: value, size, company, rank, spread, limits, verdict."""
+    rows = []
+    for test in evidence.tests.values():
+        window = evidence.recent if test.measure in ("contacts", "activities") else evidence.history
+        (low95, high95), (low998, high998) = test.limits
+        rows.append({
+            "measure": test.measure, "window_first": window.first.isoformat(),
+            "window_last": window.last.isoformat(), "value": _plain(test.value), "n": _plain(test.n),
+            "company": _plain(test.target), "units": test.peers, "rank": test.rank or None,
+            "phi": _plain(test.spread.phi), "tau2": _plain(test.spread.tau2),
+            "limit95_low": _plain(low95), "limit95_high": _plain(high95),
+            "limit998_low": _plain(low998), "limit998_high": _plain(high998),
+            "p_value": _plain(test.p_value), "clear_below": CLEAR_BELOW,
+            "verdict": test.code,
+        })  # fmt: skip
+    return rows
+
+
+def _plain(value: float) -> float | None:
+    """Give a number for a CSV cell: rounded, and empty (``None``) rather than NaN."""
+    return None if value is None or value != value or math.isinf(value) else round(float(value), 6)
+
+
+def _rows(frame: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
+    for column, value in where.items():
+        frame = frame[frame[column] == value]
+    return frame.reset_index(drop=True)
 
 
 def _stretches(company: Company, who: str, name: str, period: str, volumes: pd.DataFrame
@@ -360,3 +416,13 @@ def _stretches(company: Company, who: str, name: str, period: str, volumes: pd.D
         found.append(Stretch(level, empty, since, last_new, int(inside["activities"].sum()),
                              int(last["active_customers"].sum()), company_new))  # fmt: skip
     return tuple(found)
+
+
+def unit_values(cases: PeerCases, *, who: str, measure: str) -> pd.DataFrame:
+    """Every team's (or rep's) size and value on one measure: ``unit, n, value, clustering``."""
+    rows = cases.cases[cases.cases["measure"] == measure]
+    units = rows.groupby(who, sort=True).agg(x=("x", "sum"), n=("n", "sum"))
+    clustering = rows.assign(square=rows["n"] ** 2).groupby(who, sort=True)["square"].sum() / units["n"] ** 2
+    values = [_value(measure, row.x, row.n, cases.durations, who, str(unit)) for unit, row in units.iterrows()]
+    return pd.DataFrame({"unit": units.index.astype(str), "n": units["n"].to_numpy(),
+                         "value": values, "clustering": clustering.to_numpy()})  # fmt: skip

@@ -22,7 +22,8 @@ from devvolume.viz._labels import LABELS, TIME_FORMATS, Lang, label
 
 __all__ = [
     "HEIGHT", "LABELS", "MAIN_COLOR", "MUTED_COLOR", "TARGET_COLOR", "TIME_FORMATS", "WIDTH",
-    "attainment", "combine", "conversion_by_cohort", "funnel", "label", "leaderboard", "retention_heatmap",
+    "attainment", "combine", "conversion_by_cohort", "funnel", "funnel_plot_chart", "label", "leaderboard",
+    "retention_heatmap",
     "volume_trend", "whatif_comparison",
 ]
 
@@ -489,4 +490,70 @@ def combine(*charts: Any, direction: Literal["vertical", "horizontal"] = "vertic
     # draw the legend's symbols in black.
     joined = joined.resolve_scale(color="independent", strokeDash="independent")
     return (joined.configure(font=FONT_STACK).configure_title(anchor="start", fontSize=15)
+            .configure_view(stroke=None))
+
+
+def funnel_plot_chart(frame: pd.DataFrame, *, lang: Lang = "zh", title: str | None = None,
+                      columns: int = 3, width: int = 220, height: int = 180) -> Any:  # fmt: skip
+    """Chart units against their peers as funnel plots: one small plot per measure.
+
+    Every unit is a dot (x: its size, y: its value), the centre line is the typical peer, and two
+    pairs of lines are the 95 % (dashed) and 99.8 % (solid) limits, which include the spread
+    between peers (:mod:`devvolume.core._peers`). The report's subject is a larger red dot: outside
+    the solid lines (and far enough) is what a report calls clearly different.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Long data, as :func:`devvolume.report.funnel_plot_data` gives it: ``measure`` (the plot's
+        title), ``series`` (``"unit"``, ``"centre"``, ``"95"`` or ``"99.8"``), ``side``
+        (``"low"``/``"high"`` for limits), ``n``, ``value``, ``subject`` (bool, units) and
+        ``size_label`` (the x-axis title of each measure).
+    lang : {"zh", "en"}
+    title : str, optional
+    columns, width, height : int
+        Plots per row, and each plot's size in pixels.
+
+    Returns
+    -------
+    altair.FacetChart
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({
+    ...     "measure": ["步骤"] * 5, "series": ["unit", "unit", "centre", "99.8", "99.8"],
+    ...     "side": ["", "", "", "low", "high"], "n": [50.0, 80.0, 50.0, 50.0, 50.0],
+    ...     "value": [30.0, 45.0, 40.0, 20.0, 60.0], "subject": [True, False, False, False, False],
+    ...     "size_label": ["客户数"] * 5})
+    >>> spec = funnel_plot_chart(frame).to_dict()
+    >>> spec["facet"]["field"], len(spec["spec"]["layer"])
+    ('measure', 3)
+    """
+    _require(frame, ["measure", "series", "side", "n", "value", "subject"], "funnel_plot_chart")
+    order = list(dict.fromkeys(frame["measure"]))
+    names = {"95": "95 %", "99.8": "99.8 %", "centre": label("typical_peer", lang)}
+    data = frame.assign(line=frame["series"].map(names).fillna(""),
+                        trace=frame["series"] + frame["side"].fillna(""))  # fmt: skip
+    base = alt.Chart(data)
+    x = alt.X("n:Q", title=label("funnel_plot_size", lang), scale=alt.Scale(zero=False, nice=True))
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
+    lines = base.transform_filter(alt.datum.series != "unit").mark_line(color=MUTED_COLOR).encode(
+        x=x, y=y, detail="trace:N",
+        strokeDash=alt.StrokeDash("line:N", title=None, sort=list(names.values()),
+                                  scale=alt.Scale(domain=list(names.values()),
+                                                  range=[[5, 3], [1, 0], [2, 2]])))  # fmt: skip
+    dots = base.transform_filter(alt.datum.series == "unit").mark_circle(opacity=0.8).encode(
+        x=x, y=y,
+        color=alt.Color("subject:N", legend=None,
+                        scale=alt.Scale(domain=[False, True], range=[MAIN_COLOR, TARGET_COLOR])),
+        size=alt.Size("subject:N", legend=None, scale=alt.Scale(domain=[False, True], range=[30, 120])),
+        order=alt.Order("subject:N"))  # fmt: skip
+    subject = base.transform_filter(alt.datum.subject == True).mark_text(  # noqa: E712 (a Vega expression)
+        align="left", dx=7, dy=-7, color=TARGET_COLOR, fontSize=11).encode(x=x, y=y, text="unit:N")
+    layered = alt.layer(lines, dots, subject).properties(width=width, height=height)
+    chart = layered.facet(facet=alt.Facet("measure:N", sort=order, title=None,
+                                          header=alt.Header(labelFontSize=12, labelAnchor="start")),
+                          columns=columns).resolve_scale(x="independent", y="independent")  # fmt: skip
+    chart = chart.properties(title=title or label("funnel_plot_title", lang))
+    return (chart.configure(font=FONT_STACK).configure_title(anchor="start", fontSize=15)
             .configure_view(stroke=None))

@@ -28,6 +28,8 @@ LABELS: dict[str, dict[str, str]] = {
         "reached": "达标", "not_reached": "未达标", "status": "状态",
         "series": "情景", "baseline": "现状", "scenario": "改进方案",
         "whatif_title": "改进方案与现状的开发量预测",
+        "typical_peer": "同行典型水平", "funnel_plot_size": "规模（客户数；每周类指标为在岗天数）",
+        "funnel_plot_title": "与同行比较：点在实线（99.8%）之外才算明显不同",
     },
     "en": {
         "period": "Period", "W": "Week", "M": "Month", "Q": "Quarter", "Y": "Year",
@@ -47,6 +49,8 @@ LABELS: dict[str, dict[str, str]] = {
         "reached": "Reached", "not_reached": "Not reached", "status": "Status",
         "series": "Scenario", "baseline": "Baseline", "scenario": "With changes",
         "whatif_title": "Projected development volume: changes vs baseline",
+        "typical_peer": "Typical peer", "funnel_plot_size": "Size (customers; days at work for weekly figures)",
+        "funnel_plot_title": "Against peers: only a dot outside the solid lines (99.8 %) is clearly different",
     },
 }
 

@@ -1,0 +1,190 @@
+"""Calibration of the coaching verdicts: false alarms with no true difference, and power.
+
+A report that calls a team or rep "明显较弱 / 明显较强" makes a claim about people. This script
+checks how often it does so wrongly. It simulates companies at the ``directsales`` size (7 teams
+× 6 reps, one year) whose reps differ the way real reps do: every rep has their own effect on
+each measure, drawn log-normal (σ = 0.3 and 0.6 on the log or log-odds scale) and nothing else.
+Every team and rep is then a draw from that common spread, so **any** clear verdict is a false
+alarm. Each company is read as a report batch reads it (``report.load_company`` on the work log)
+and every team and rep is judged by :func:`devvolume.report.gather`, the function the report
+notebooks call (through ``dv.report.advise``), without papermill.
+
+Printed, per σ: the share of team reports and of rep reports that name any clear difference,
+with a 95 % (Wilson) interval; and the power to flag a team whose 首次接触 → 意向 step is 30 %
+lower (relative, on every rep of the team), with the smallest such gap flagged 80 % of the time
+when 30 % is not. Each company also has one rep hired mid-year and data that start inside a
+week, as real logs do.
+
+Usage: ``python benchmarks/bench_calibration.py [--companies 500] [--sigmas 0.3 0.6]
+[--power-companies 200]``. ``--label`` names the code version in the table; run it on an older
+checkout (``PYTHONPATH=/tmp/before/src``) for the figures before a change: the script reads the
+verdicts of both the current evidence (``evidence.tests``) and the earlier one (its
+``GroupTest`` fields).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from devvolume.core import development_volume
+from devvolume.report import gather, load_company
+
+TEAMS, REPS = 7, 6
+START, DAYS = dt.date(2025, 1, 1), 365
+#: The typical rep (log-odds or log scale is where each rep's effect is added).
+CONTACTS_PER_DAY = 0.36  # about 130 new customers a year, as in directsales
+STEPS = {"qualified": 0.5, "signed": 0.55, "won": 0.8}
+DAYS_PER_STEP = 12.0
+FOLLOW_UPS = 2.0
+LOSS_WHEN_STUCK = 0.7
+CHANNELS = ("转介绍", "陌拜", "线上", "展会")
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def simulate(seed: int, sigma: float, *, weak_team_step: float = 0.0) -> pd.DataFrame:
+    """One company's work log; ``weak_team_step`` lowers team T0's 意向 step by that share."""
+    rng = np.random.default_rng(seed)
+    first_day = START + dt.timedelta(days=int(rng.integers(0, 7)))  # data start mid-week
+    rows: list[tuple[Any, ...]] = []
+    hired = (int(rng.integers(0, TEAMS)), int(rng.integers(0, REPS)))
+    for team in range(TEAMS):
+        for rep in range(REPS):
+            effect = rng.normal(0.0, sigma, size=6)
+            start = first_day
+            if (team, rep) == hired:
+                start = START + dt.timedelta(days=int(rng.integers(120, 240)))
+            days = (START + dt.timedelta(days=DAYS - 1) - start).days + 1
+            rate = CONTACTS_PER_DAY * math.exp(effect[0])
+            count = int(rng.poisson(rate * days))
+            contact = np.sort(rng.integers(0, days, size=count))
+            step_p = []
+            for index, (level, p) in enumerate(STEPS.items()):
+                odds = _logit(p) + effect[1 + index]
+                if level == "qualified" and team == 0 and weak_team_step:
+                    lowered = p * (1 - weak_team_step)
+                    odds = _logit(lowered) + effect[1 + index]
+                step_p.append(1 / (1 + math.exp(-odds)))
+            pace = DAYS_PER_STEP * math.exp(effect[4])
+            visits = FOLLOW_UPS * math.exp(effect[5])
+            name, team_name = f"T{team}-R{rep}", f"T{team}"
+            for number, offset in enumerate(contact):
+                customer = f"{name}-C{number}"
+                channel = CHANNELS[int(rng.integers(0, len(CHANNELS)))]
+                day = start + dt.timedelta(days=int(offset))
+                events = [(day, "contacted")]
+                for level, p in zip(STEPS, step_p, strict=True):
+                    day = day + dt.timedelta(days=1 + int(rng.exponential(pace)))
+                    if rng.random() < p:
+                        events.append((day, level))
+                        continue
+                    if rng.random() < LOSS_WHEN_STUCK:
+                        events.append((day, "lost"))
+                    break
+                last = events[-1][0]
+                span = (last - events[0][0]).days
+                for _ in range(int(rng.poisson(visits))):
+                    when = events[0][0] + dt.timedelta(days=int(rng.integers(0, span + 15)))
+                    events.append((when, "contacted"))
+                for when, stage in events:
+                    if when <= START + dt.timedelta(days=DAYS - 1):
+                        rows.append((when, name, team_name, customer, stage, channel))
+    log = pd.DataFrame(rows, columns=["date", "rep", "team", "customer", "stage", "channel"])
+    log["date"] = pd.to_datetime(log["date"]).astype("datetime64[us]")
+    for column in ("rep", "team", "customer", "stage", "channel"):
+        log[column] = log[column].astype("str")
+    return log.sort_values(["date", "customer"], kind="stable").reset_index(drop=True)
+
+
+def verdicts(evidence: Any) -> dict[str, str]:
+    """Each measure's verdict code, from today's evidence or an earlier version's."""
+    if hasattr(evidence, "tests"):
+        return {measure: test.code for measure, test in evidence.tests.items()}
+    tests = {f"step:{level}": test for level, test in evidence.steps.items()}
+    tests.update(win_rate=evidence.win_rate, contacts=evidence.contacts,
+                 activities=evidence.activities, cycle=evidence.cycle, stalled=evidence.stalled)
+    from devvolume.report._evidence import holm  # the earlier version's adjustment
+
+    return {measure: test.verdict for measure, test in holm(tests).items()}
+
+
+def judge_company(log: pd.DataFrame, *, teams_only: bool = False) -> dict[str, list[bool]]:
+    """Whether each team's and rep's report names any clear difference."""
+    company = load_company(log)
+    flagged: dict[str, list[bool]] = {"team": [], "rep": [], "weak_team_step": []}
+    for who in ("team", "rep"):
+        if who == "rep" and teams_only:
+            continue
+        volumes = {level: company.result(development_volume, level=level, period="M", by=who)
+                   for level in ("contacted", "won")}  # fmt: skip
+        for name in sorted(log[who].unique()):
+            series = pd.concat([frame.loc[frame[who] == name, ["period", "volume"]].assign(level=level)
+                                for level, frame in volumes.items()], ignore_index=True)  # fmt: skip
+            evidence = gather(company, who=who, name=name, period="M", stalled_days=14,
+                              volumes=series)  # fmt: skip
+            codes = verdicts(evidence)
+            flagged[who].append(any(code in ("weaker", "stronger") for code in codes.values()))
+            if who == "team" and name == "T0":
+                flagged["weak_team_step"].append(codes.get("step:qualified") == "weaker")
+    return flagged
+
+
+def wilson(hits: int, n: int) -> tuple[float, float]:
+    """95 % Wilson interval of a share."""
+    if n == 0:
+        return math.nan, math.nan
+    z = 1.959964
+    share = hits / n
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def _share(hits: list[bool]) -> str:
+    low, high = wilson(sum(hits), len(hits))
+    return f"{sum(hits) / len(hits):6.1%} [{low:5.1%}, {high:5.1%}] of {len(hits)}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--companies", type=int, default=500)
+    parser.add_argument("--power-companies", type=int, default=200)
+    parser.add_argument("--sigmas", type=float, nargs="+", default=[0.3, 0.6])
+    parser.add_argument("--gaps", type=float, nargs="+", default=[0.3, 0.4, 0.5])
+    parser.add_argument("--label", default="this checkout")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    print(f"# Calibration of the coaching verdicts ({args.label})\n")
+    print("| σ (rep spread) | team reports naming a clear difference | rep reports naming one |")
+    print("|---:|---|---|")
+    for sigma in args.sigmas:
+        teams: list[bool] = []
+        reps: list[bool] = []
+        for seed in range(args.companies):
+            flagged = judge_company(simulate(seed, sigma))
+            teams += flagged["team"]
+            reps += flagged["rep"]
+        print(f"| {sigma} | {_share(teams)} | {_share(reps)} |", flush=True)
+    print("\n| σ | gap in the 意向 step (one team) | flagged as weaker |")
+    print("|---:|---:|---|")
+    for sigma in args.sigmas:
+        for gap in args.gaps:
+            hits: list[bool] = []
+            for seed in range(args.power_companies):
+                hits += judge_company(simulate(10_000 + seed, sigma, weak_team_step=gap),
+                                      teams_only=True)["weak_team_step"]  # fmt: skip
+            print(f"| {sigma} | {gap:.0%} | {_share(hits)} |", flush=True)
+    print(f"\n{time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
