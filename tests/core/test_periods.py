@@ -111,3 +111,32 @@ def test_weeks_agree_on_every_backend(backend):
     )
     rows = backend.rows(dv.development_volume(backend.make(log), level="contacted", period="W"))
     assert rows == [(D(2025, 12, 22), 1), (D(2025, 12, 29), 2), (D(2026, 1, 5), 1)]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "period", "covered_from", "current", "previous", "basis"),
+    [
+        # an export that starts on 20 October: 2017 against 2016 on the covered days only
+        ("2017-12-31", "Y", "2016-10-20", "2017-10-20 – 2017-12-31", "2016-10-20 – 2016-12-31",
+         "covered_days"),
+        # no 成交 before March 2017: nothing to compare 2017 with
+        ("2017-12-31", "Y", "2017-03-01", "2017-01-01 – 2017-12-31", "2016-01-01 – 2016-12-31",
+         "none"),
+        # a rep who joined on 17 February, in March so far
+        ("2025-03-20", "M", "2025-02-17", "2025-03-17 – 2025-03-20", "2025-02-17 – 2025-02-20",
+         "covered_days"),
+        # ... and joined on the 25th: the same days of February are not covered at all
+        ("2025-03-20", "M", "2025-02-25", "2025-03-01 – 2025-03-20", "2025-02-01 – 2025-02-20",
+         "none"),
+        # a log that starts on the first working day still covers the month
+        ("2025-02-28", "M", "2025-01-02", "2025-02-01 – 2025-02-28", "2025-01-01 – 2025-01-31",
+         "complete"),
+        # a week that starts on Wednesday: Wednesday to Sunday against the same days
+        ("2026-06-14", "W", "2026-06-03", "2026-06-10 – 2026-06-14", "2026-06-03 – 2026-06-07",
+         "covered_days"),
+    ],
+)
+def test_like_for_like_on_the_days_the_data_cover(as_of, period, covered_from, current, previous, basis):
+    comparison = dv.like_for_like(as_of, period, covered_from=covered_from)
+    assert (str(comparison.current), str(comparison.previous), comparison.basis) == (current, previous, basis)
+    assert comparison.fair == (basis != "none")

@@ -125,16 +125,24 @@ def test_a_partial_month_is_compared_with_the_same_days(shared_log: pd.DataFrame
     assert (a.comparison.previous.first, a.comparison.previous.last) == (dt.date(2026, 3, 1),
                                                                          dt.date(2026, 3, 20))
     assert a.now == {"contacted": 1, "qualified": 1, "signed": 1, "won": 1}  # 丁; 乙 won by A
-    assert a.before == {"contacted": 2, "qualified": 0, "signed": 0, "won": 0}
-    assert a.changes["won"].after == (1, 20)
-    assert a.changes["won"].before == (0, 20)
+    # the log holds its first 意向 row on 03-10 and its first 签约 and 成交 rows after 03-20:
+    # 意向 is compared on 10-20 March and April, the later levels not at all; the table shows "—"
+    # rather than a raw count of other days
+    assert a.before == {"contacted": 2, "qualified": None, "signed": None, "won": None}
+    assert {level: windows.basis for level, windows in a.comparisons.items()} == {
+        "contacted": "same_days", "qualified": "covered_days", "signed": "none", "won": "none"}
+    assert str(a.comparisons["qualified"].previous) == "2026-03-10 – 2026-03-20"
+    assert a.changes["won"] is None
+    assert a.changes["contacted"].after == (1, 20)
+    assert a.changes["contacted"].before == (2, 20)
     assert a.outlook is not None
     assert a.outlook.so_far == 1
     b = period_figures(company, period="M", team="B")
-    assert b.before == {"contacted": 1, "qualified": 1, "signed": 0, "won": 0}  # 甲 signs on 24th
+    assert b.before["contacted"] == 1
     table = volume_table(a, text=LABELS)
     assert list(table.columns[:2]) == ["本期至今", "上期同样天数"]
-    assert table.loc["首次接触"].tolist() == [1, 2, -1, "—", "—"]
+    assert table.loc["首次接触"].tolist() == [1, 2, "-1", "—", "—"]
+    assert table.loc["成交"].tolist()[1:3] == ["—", "—"]  # no 成交 row before 30 March
 
 
 # --- wording -----------------------------------------------------------------------------------
@@ -202,7 +210,10 @@ def test_generated_team_figures_are_the_oracle_slices(period: str) -> None:
         figures = period_figures(company, period=period, team=team)
         for level in LEVELS:
             assert figures.now[level] == now[(team, level)], (team, level)
-            assert figures.before[level] == before[(team, level)], (team, level)
+            if figures.comparisons[level] == comparison:  # the data cover the period before
+                assert figures.before[level] == before[(team, level)], (team, level)
+            else:
+                assert figures.before[level] is None
             sums[level] += figures.now[level]
     assert dict(sums) == total.now
     reps = [period_figures(company, period=period, rep=rep) for rep in company.names["rep"]]
@@ -222,6 +233,9 @@ def test_team_figures_add_up_to_the_company_on_any_day(seed: int, day: int) -> N
     company = load_company(log, as_of=as_of.date())
     total = period_figures(company, period="M")
     teams = [period_figures(company, period="M", team=team) for team in company.names["team"]]
-    for part in ("now", "before"):
-        sums = {level: sum(getattr(figures, part)[level] for figures in teams) for level in LEVELS}
-        assert sums == getattr(total, part)
+    sums = {level: sum(figures.now[level] for figures in teams) for level in LEVELS}
+    assert sums == total.now
+    for level in LEVELS:  # where every team is compared on the company's windows, they add up
+        if all(figures.comparisons[level] == total.comparisons[level] for figures in teams) \
+                and total.before[level] is not None:
+            assert sum(figures.before[level] for figures in teams) == total.before[level]

@@ -41,7 +41,7 @@ TEXT = {
         "others": "其他人", "everyone": "每个人",
         "quiet": "{which}和{last}都没有新接触客户的销售员：{reps}。一起看看下周的拜访计划。",
         "oldest": "停滞最久的是 {customer}（{rep}，{days} 天）。本周先联系停滞最久的 {n} 个客户。",
-        "coach": "与其他团队相比（漏斗、赢单率、成交周期按全部记录，人均数按近 {days} 天）：",
+        "coach": "与其他团队相比（按各团队内部销售员之间的正常差异来判断；漏斗、赢单率、成交周期按全部记录，每人每周的数字按近 {days} 天在岗的天数）：",
         "what": "新首次接触客户", "stalled_n": "停滞客户",
     },
     "en": {
@@ -68,8 +68,8 @@ TEXT = {
                  "together.",
         "oldest": "The longest stalled is {customer} ({rep}, {days} days). Call the {n} longest-stalled "
                   "customers first this week.",
-        "coach": "Against the other teams (funnel, win rate and cycle over every record; per-rep figures over the "
-                 "last {days} days):",
+        "coach": "Against the other teams (judged against the usual spread between reps within teams; funnel, win "
+                 "rate and cycle over every record; weekly figures over the last {days} days, per day at work):",
         "what": "new customers contacted", "stalled_n": "Stalled",
     },
 }[lang]
@@ -107,7 +107,7 @@ display(pd.DataFrame({
     last_label: [int(total[f"{zh}_上周"]) for zh in MEASURES],
     TEXT["delta"]: [int(total[f"{zh}_变化"]) for zh in MEASURES],
 }).set_index(TEXT["measure"]))
-dv.viz.paragraph(dv.report.change_text(figures.changes["contacted"], what=TEXT["what"], lang=lang))
+dv.viz.paragraph(dv.report.change_text(figures, level="contacted", what=TEXT["what"], lang=lang))
 
 # %%
 dv.viz.heading(TEXT["reps"])
@@ -164,7 +164,7 @@ coaching = dv.report.coach(evidence, lang=lang, period="W", stalled_days=stalled
 dv.viz.paragraph(TEXT["coach"].format(days=dv.report.EVIDENCE_DAYS))
 display(HTML(coaching.html(lang=lang)))
 
-dv.report.publish_summary(figures.summary(), **{
+dv.report.publish_summary(figures.summary(), evidence=dv.report.evidence_rows(evidence), **{
     TEXT["contacted"]: int(total["新接触_本周"]), TEXT["won"]: int(total["新成交_本周"]),
     TEXT["activity"]: int(total["活动_本周"]), TEXT["stalled_n"]: len(stalled),
 })

@@ -41,7 +41,7 @@ TEXT = {
         "none_stalled": "截至 {day} 没有停滞的在谈客户。", "more": "另有 {n} 个未列出。",
         "rank": "{which}新成交客户在团队 {n} 人中排第 {rank} 名（同事姓名已隐去）。",
         "board_caption": "条形为{which}新成交客户，红色短线为各人目标。",
-        "evidence_caption": "表：与全公司其他销售员逐项比较。漏斗、赢单率和成交周期按 {history} 的全部记录；人均数按近 {days} 天（{recent}）。p 值已按比较的项数校正（Holm 法），小于 0.05 且差距明显才算“明显”。一个人的客户少，很多差距无法排除偶然。",
+        "evidence_caption": "表：与全公司所有销售员逐项比较，“全公司”是全公司合计。销售员之间本来就差别很大，所以每一项都按全公司销售员之间的正常差异来判断（见下图）：只有落在 99.8% 界限之外、差距又够大，才算“明显”。“看得出的差距”是这份数据多半能看出来的最小差距，比它小的差距这里看不出来；一个人的客户少，这个差距往往很大。漏斗、赢单率和成交周期按 {history} 的全部记录；每人每周的数字按近 {days} 天（{recent}）在岗的天数计算。",
         "what": "新成交客户",
         "won": "成交", "forecast": "预测", "stalled_n": "停滞客户", "bottleneck_short": "瓶颈", "none": "无明显瓶颈",
     },
@@ -64,10 +64,12 @@ TEXT = {
         "none_stalled": "No stalled open customers on {day}.", "more": "{n} more not listed.",
         "rank": "Rank {rank} of {n} in the team by new customers won ({which}; peers' names hidden).",
         "board_caption": "Bars: new customers won ({which}); red marks: each rep's target.",
-        "evidence_caption": "Table: against every other rep in the company, measure by measure. Funnel, win rate "
-                            "and cycle use every record {history}; per-rep figures the last {days} days ({recent}). "
-                            "A gap is \u201cclear\u201d only when it is large and p (adjusted for the number of measures, Holm) is below 0.05; one person has few "
-                            "customers, so many gaps cannot be told from chance.",
+        "evidence_caption": "Table: against every rep in the company, measure by measure; \u201cthe company\u201d is the company's "
+                            "total. Reps differ a lot from each other, so each measure is judged against the usual spread between "
+                            "the company's reps (see the chart below): only outside the 99.8 % limit, and far enough, is a gap "
+                            "\u201cclear\u201d. \u201cDetectable gap\u201d is the smallest gap these data would usually show; one "
+                            "person has few customers, so it is often large. Funnel, win rate and cycle use every record {history}; "
+                            "weekly figures the last {days} days ({recent}), per day at work.",
         "what": "new customers won",
         "won": "Won", "forecast": "Forecast", "stalled_n": "Stalled", "bottleneck_short": "Bottleneck",
         "none": "none",
@@ -98,6 +100,9 @@ if company.skipped is not None:
 dv.viz.heading(TEXT["volume"])
 dv.viz.paragraph(dv.report.describe_comparison(figures.comparison, period=period, lang=lang))
 display(dv.report.volume_table(figures, text=TEXT, lang=lang))
+for level in dv.LEVELS:  # a level the data cover only in part before: what was compared instead
+    if note := dv.report.coverage_note(figures, level, lang=lang):
+        dv.viz.paragraph(note)
 if target is None:
     dv.viz.paragraph(TEXT["no_target"])
 money = dv.report.money_figures(company, so_far, rep=rep)
@@ -172,10 +177,14 @@ dv.report.caption(TEXT["evidence_caption"].format(
     history=dv.report.span_text(evidence.history, lang=lang), days=dv.report.EVIDENCE_DAYS,
     recent=dv.report.span_text(evidence.recent, lang=lang)))
 display(coaching.table)
+plotted = dv.report.funnel_plot_data(evidence, lang=lang, names=dv.report.anonymise(company.names["rep"], keep=rep, lang=lang))
+if not plotted.empty:
+    display(dv.viz.funnel_plot_chart(plotted, lang=lang))
 
 # %%
 dv.viz.heading(TEXT["change"])
 dv.viz.paragraph(dv.report.describe_comparison(figures.comparison, period=period, lang=lang))
-dv.viz.paragraph(dv.report.change_text(figures.changes["won"], what=TEXT["what"], lang=lang))
+dv.viz.paragraph(dv.report.change_text(figures, level="won", what=TEXT["what"], lang=lang))
 
-dv.report.publish_figures(figures, money=money, stalled=len(stalled), coaching=coaching, text=TEXT)
+dv.report.publish_figures(figures, money=money, stalled=len(stalled), coaching=coaching, text=TEXT,
+                          evidence=evidence)

@@ -38,7 +38,7 @@ TEXT = {
         "stalled_caption": "截至 {day}，已到意向或签约、尚未成交或流失、{days} 天以上没有任何人联系的客户（停滞最久的在前）。",
         "customer": "客户", "rep": "销售员", "stage": "阶段", "last": "最后活动", "idle": "停滞天数",
         "none_stalled": "截至 {day} 没有停滞的在谈客户。", "more": "另有 {n} 个未列出。",
-        "evidence_caption": "表：本团队与全公司其他团队逐项比较。漏斗、赢单率和成交周期按 {history} 的全部记录；人均数按近 {days} 天（{recent}）。p 值已按比较的项数校正（Holm 法），小于 0.05 且差距明显才算“明显”。",
+        "evidence_caption": "表：本团队与其他团队逐项比较，“全公司”是全公司合计。销售员之间本来就差别很大，团队的数字又是几个人的合计，所以每一项都按各团队内部销售员之间的正常差异来判断（见下图）：只有落在 99.8% 界限之外、差距又够大，才算“明显”。“看得出的差距”是这份数据多半能看出来的最小差距，比它小的差距这里看不出来。漏斗、赢单率和成交周期按 {history} 的全部记录；每人每周的数字按近 {days} 天（{recent}）各人在岗的天数计算。",
         "what": "新成交客户", "money": "金额", "board_caption": "条形为{which}新成交客户，红色短线为各人目标。",
         "won": "成交", "forecast": "预测", "stalled_n": "停滞客户", "bottleneck_short": "瓶颈", "none": "无明显瓶颈",
     },
@@ -59,9 +59,12 @@ TEXT = {
                            "for {days}+ days (longest stalled first).",
         "customer": "Customer", "rep": "Rep", "stage": "Stage", "last": "Last activity", "idle": "Days idle",
         "none_stalled": "No stalled open customers on {day}.", "more": "{n} more not listed.",
-        "evidence_caption": "Table: the team against the other teams, measure by measure. Funnel, win rate and cycle "
-                            "use every record {history}; per-rep figures the last {days} days ({recent}). A gap is "
-                            "\u201cclear\u201d only when it is large and p (adjusted for the number of measures, Holm) is below 0.05.",
+        "evidence_caption": "Table: the team against the other teams, measure by measure; \u201cthe company\u201d is the company's total. "
+                            "Reps differ a lot from each other and a team adds up a few of them, so each measure is judged against "
+                            "the usual spread between reps within teams (see the chart below): only outside the 99.8 % limit, and "
+                            "far enough, is a gap \u201cclear\u201d. \u201cDetectable gap\u201d is the smallest gap these data would "
+                            "usually show; smaller gaps cannot be seen here. Funnel, win rate and cycle use every record {history}; "
+                            "weekly figures the last {days} days ({recent}), per day at work.",
         "what": "new customers won", "money": "Money",
         "board_caption": "Bars: new customers won ({which}); red marks: each rep's target.",
         "won": "Won", "forecast": "Forecast", "stalled_n": "Stalled", "bottleneck_short": "Bottleneck",
@@ -92,6 +95,9 @@ if company.skipped is not None:
 dv.viz.heading(TEXT["volume"])
 dv.viz.paragraph(dv.report.describe_comparison(figures.comparison, period=period, lang=lang))
 display(dv.report.volume_table(figures, text=TEXT, lang=lang))
+for level in dv.LEVELS:  # a level the data cover only in part before: what was compared instead
+    if note := dv.report.coverage_note(figures, level, lang=lang):
+        dv.viz.paragraph(note)
 if target is None:
     dv.viz.paragraph(TEXT["no_target"])
 money = dv.report.money_figures(company, so_far, team=team)
@@ -159,10 +165,14 @@ dv.report.caption(TEXT["evidence_caption"].format(
     history=dv.report.span_text(evidence.history, lang=lang), days=dv.report.EVIDENCE_DAYS,
     recent=dv.report.span_text(evidence.recent, lang=lang)))
 display(coaching.table)
+plotted = dv.report.funnel_plot_data(evidence, lang=lang)
+if not plotted.empty:
+    display(dv.viz.funnel_plot_chart(plotted, lang=lang))
 
 # %%
 dv.viz.heading(TEXT["change"])
 dv.viz.paragraph(dv.report.describe_comparison(figures.comparison, period=period, lang=lang))
-dv.viz.paragraph(dv.report.change_text(figures.changes["won"], what=TEXT["what"], lang=lang))
+dv.viz.paragraph(dv.report.change_text(figures, level="won", what=TEXT["what"], lang=lang))
 
-dv.report.publish_figures(figures, money=money, stalled=len(stalled), coaching=coaching, text=TEXT)
+dv.report.publish_figures(figures, money=money, stalled=len(stalled), coaching=coaching, text=TEXT,
+                          evidence=evidence)

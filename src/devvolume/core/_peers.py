@@ -49,7 +49,7 @@ WINSOR_SHARE = 0.1
 LIMITS = (0.95, 0.998)
 #: A unit is clearly different when its p-value (spread included) is below this: outside the
 #: 99.8 % limit.
-CLEAR_BELOW = 1 - LIMITS[1]
+CLEAR_BELOW = round(1 - LIMITS[1], 6)
 #: The chance of seeing a gap that :attr:`Spread.detectable` is quoted for.
 POWER = 0.8
 #: Fewer peers than this with data on a measure: their spread cannot be estimated.

@@ -10,6 +10,7 @@ days; :func:`last_complete` steps back to the last period that is over.
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,10 @@ _MONDAY_SHIFT = 2
 _MISSING_KEY = "\x00"
 
 DateLike = str | dt.date | dt.datetime
+#: Data that start this many days into a month, quarter or year still cover it: a log that starts
+#: on the first working day after a weekend or New Year's Day is not a partial period. A week
+#: has no such grace: two days are a large part of it.
+COVERAGE_GRACE_DAYS = 2
 
 
 def check_period(period: str | None, func: str) -> None:
@@ -200,27 +205,41 @@ def period_window(day: DateLike, period: str, *, back: int = 0) -> Window:
 class Comparison:
     """Two windows that may be compared in raw counts, and how they were chosen.
 
-    ``basis`` is ``"complete"`` (two whole periods: the current one is over) or
+    ``basis`` is ``"complete"`` (two whole periods: the current one is over),
     ``"same_days"`` (the current period is partial: its first ``current.days`` days against the
-    same number of days at the start of the period before). ``period`` is the whole period that
-    holds ``current``; ``partial`` says whether it is still running on ``as_of``.
+    same number of days at the start of the period before), ``"covered_days"`` (the data start
+    inside the period before, on ``covered_from``: both windows keep only the days from that
+    point of their period on) or ``"none"`` (the data start after the period before: there is no
+    fair comparison, and ``previous`` is the window that would have been compared). ``period`` is
+    the whole period that holds ``current``; ``partial`` says whether it is still running.
     """
 
     current: Window
     previous: Window
     period: Window
     basis: str
+    covered_from: dt.date | None = None
 
     @property
     def partial(self) -> bool:
         """True when the current period had not ended on the day of the comparison."""
-        return self.basis == "same_days"
+        return self.current.last < self.period.last
+
+    @property
+    def fair(self) -> bool:
+        """True when the two windows may be compared (every basis but ``"none"``)."""
+        return self.basis != "none"
 
 
-def like_for_like(as_of: DateLike, period: str) -> Comparison:
+def like_for_like(as_of: DateLike, period: str, *, covered_from: DateLike | None = None) -> Comparison:
     """Compare this period so far with the same number of days of the period before.
 
-    When ``as_of`` is the last day of its period, both windows are whole periods.
+    When ``as_of`` is the last day of its period, both windows are whole periods. When the data
+    cover the period before only from ``covered_from`` on (an export that starts mid-year, a rep
+    who joined mid-month, a stage first recorded later), both windows keep only the days from
+    that point of their period on; when they do not cover it at all, there is no fair comparison.
+    A start up to :data:`COVERAGE_GRACE_DAYS` days into a month, quarter or year (a weekend, a
+    holiday) still covers it.
 
     Examples
     --------
@@ -231,15 +250,50 @@ def like_for_like(as_of: DateLike, period: str) -> Comparison:
     'complete'
     >>> str(like_for_like("2026-03-31", "M").previous)
     '2026-02-01 – 2026-02-28'
+
+    A year of data that start on 20 October of the year before:
+
+    >>> c = like_for_like("2017-12-31", "Y", covered_from="2016-10-20")
+    >>> str(c.current), str(c.previous), c.basis
+    ('2017-10-20 – 2017-12-31', '2016-10-20 – 2016-12-31', 'covered_days')
+    >>> like_for_like("2017-12-31", "Y", covered_from="2017-03-01").basis
+    'none'
     """
     day = day_of(as_of)
     whole = period_window(day, period)
     before = period_window(day, period, back=1)
     if day == whole.last:
-        return Comparison(whole, before, whole, "complete")
-    current = Window(whole.first, day)
-    last = min(before.first + dt.timedelta(days=current.days - 1), before.last)
-    return Comparison(current, Window(before.first, last), whole, "same_days")
+        current, previous, basis = whole, before, "complete"
+    else:
+        current = Window(whole.first, day)
+        last = min(before.first + dt.timedelta(days=current.days - 1), before.last)
+        previous, basis = Window(before.first, last), "same_days"
+    start = None if covered_from is None else day_of(covered_from)
+    grace = 0 if period == "W" else COVERAGE_GRACE_DAYS
+    if start is None or (start - previous.first).days <= grace:
+        return Comparison(current, previous, whole, basis)
+    if start > previous.last:
+        return Comparison(current, previous, whole, "none", start)
+    first = _same_point(start, previous.first, current.first, period)
+    if first > current.last:
+        return Comparison(current, previous, whole, "none", start)
+    return Comparison(Window(first, current.last), Window(start, previous.last), whole,
+                      "covered_days", start)  # fmt: skip
+
+
+def _same_point(day: dt.date, previous: dt.date, current: dt.date, period: str) -> dt.date:
+    """Give the day as far into the period from ``current`` as ``day`` is into ``previous``'s.
+
+    Weeks count days; months, quarters and years the calendar (20 October, the 3rd of a month),
+    so a leap year does not shift the window by a day.
+    """
+    if period == "W":
+        return current + dt.timedelta(days=(day - previous).days)
+    months = (day.year - previous.year) * 12 + day.month - previous.month
+    index = current.year * 12 + current.month - 1 + months
+    year, month = divmod(index, 12)
+    last_day = calendar_module.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last_day))
 
 
 def last_complete(as_of: DateLike, period: str) -> Comparison:

@@ -195,10 +195,10 @@ def _compare_rates(counts: list[int], days: list[int], level: str) -> PeriodComp
     if x1:
         change = (
             f"是原来的 {ratio:.2f} 倍（{CONFIDENCE:.0%} 置信区间 {to_ratio(low):.2f} 至 "
-            f"{to_ratio(high):.2f} 倍，p = {p_value:.3f}）"
+            f"{to_ratio(high):.2f} 倍，{p_text(p_value)}）"
         )
     else:  # no multiple of nothing: say so instead of "inf 倍"
-        change = f"之前一个也没有，算不出倍数（p = {p_value:.3f}）"
+        change = f"之前一个也没有，算不出倍数（{p_text(p_value)}）"
     message = (
         f"新{label}客户从每天 {x1 / t1:.2f} 个（{x1} 个 / {t1} 天）变为每天 {x2 / t2:.2f} 个"
         f"（{x2} 个 / {t2} 天），{change}。" + _verdict(significant)
@@ -245,7 +245,7 @@ def _compare_proportions(
         f"{STAGE_LABELS[start]}→{STAGE_LABELS[end]}的转化率从 {p1:.1%}（{c1}/{n1}）变为 "
         f"{p2:.1%}（{c2}/{n2}），变化 {difference * 100:+.1f} 个百分点"
         f"（{CONFIDENCE:.0%} 置信区间 {low * 100:+.1f} 至 {high * 100:+.1f}，"
-        f"p = {p_value:.3f}）。" + _verdict(significant)
+        f"{p_text(p_value)}）。" + _verdict(significant)
     )
     return PeriodComparison(
         "conversion", (c1, n1), (c2, n2), difference, low, high, p_value, significant, message
@@ -258,6 +258,17 @@ def _wilson(successes: int, n: int) -> tuple[float, float]:
     centre = (share + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return centre - half, centre + half
+
+
+def p_text(p_value: float) -> str:
+    """Write a p-value as people read it: ``p = 0.034``, or ``p < 0.001`` (never ``p = 0.000``).
+
+    Examples
+    --------
+    >>> p_text(0.0341), p_text(0.00002)
+    ('p = 0.034', 'p < 0.001')
+    """
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
 
 
 def _verdict(significant: bool) -> str:

@@ -22,7 +22,7 @@ from devvolume.report._charts import (
     span_text,
     trend_chart,
 )
-from devvolume.report._coaching import Coaching, advise, coach, evidence_table
+from devvolume.report._coaching import Coaching, advise, coach, evidence_table, funnel_plot_data
 from devvolume.report._course import CourseBatch, LessonResult, build_course
 from devvolume.report._data import (
     Company,
@@ -38,6 +38,8 @@ from devvolume.report._figures import (
     SUMMARY_FIELDS,
     PeriodFigures,
     change_text,
+    coverage_note,
+    coverage_start,
     describe_comparison,
     home_team,
     outlook_text,
@@ -89,10 +91,13 @@ __all__ = [
     "caption",
     "change_text",
     "coach",
+    "coverage_note",
+    "coverage_start",
     "describe_comparison",
-    "evidence_table",
-    "funnel_title",
     "evidence_rows",
+    "evidence_table",
+    "funnel_plot_data",
+    "funnel_title",
     "gather",
     "home_team",
     "leaderboard_chart",

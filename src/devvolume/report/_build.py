@@ -104,6 +104,8 @@ class ReportBatch(Finished[ReportResult]):
     #: Rows of the work log left out (``skip_invalid``), and the pages listing them.
     skipped_rows: int = 0
     problems: Path | None = None
+    #: Every report's comparisons with its peers (``evidence.csv``).
+    evidence: Path | None = None
 
 
 
@@ -259,7 +261,8 @@ def build_reports(
                           task.fingerprint if outcome.ok else "",
                           run, dt.datetime.now().isoformat(timespec="seconds"),
                           data.skipped.rows if data.skipped else 0, outcome.error,
-                          round(outcome.seconds, 2), outcome.summary, outcome.figures)  # fmt: skip
+                          round(outcome.seconds, 2), outcome.summary, outcome.figures,
+                          outcome.evidence)  # fmt: skip
             old = entries.get(_key(kind, task.name))
             if not outcome.ok and old is not None:
                 entry.previous = _previous(old, out_dir)
@@ -268,14 +271,14 @@ def build_reports(
         results += [_result(entry, out_dir, 0.0, 0.0, unchanged=True) for entry in kept]
         results.sort(key=lambda result: result.name)
         write_manifest(out_dir, entries)
-        index, summary = write_index(
+        index, summary, evidence = write_index(
             out_dir, entries, unknown=missing,
             run={"source": data.source, "by": by, "kind": kind, "lang": lang, "as_of": day,
                  "period": "W" if kind == "meeting" else period, "problems": problems,
                  "skipped": data.skipped.rows if data.skipped else 0,
                  "rows_read": data.skipped.rows_read if data.skipped else 0})  # fmt: skip
         batch = ReportBatch(out_dir, index, tuple(results), summary, day,
-                            data.skipped.rows if data.skipped else 0, problems)  # fmt: skip
+                            data.skipped.rows if data.skipped else 0, problems, evidence)  # fmt: skip
     if stop is not None:
         stop.batch = batch  # type: ignore[attr-defined]
         raise stop

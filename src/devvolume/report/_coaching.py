@@ -50,7 +50,8 @@ _T: dict[str, dict[str, Any]] = {
                                  "交的客户。"),
         "targets_missed": "全公司本期目标达成率只有 {a}（成交 {won} 个，目标 {target} 个）：目标普遍没有达成，不是"
                           "{who}独有的问题，值得讨论目标本身是否合理。",
-        "measure": "指标", "rank": "在同行中", "p": "p 值（已计入同行之间的差异）", "verdict": "结论",
+        "measure": "指标", "rank": "在同行中", "detectable": "看得出的差距", "about": "约 {v:.0%}",
+        "p": "p 值（已计入同行之间的差异）", "verdict": "结论",
         "behind": "{measure}：{who} {g}，{company} {r}（{rank}）。{verdict}：超出了同行之间的正常差异（p {p}）。",
         "ahead": "{measure}：{who} {g}，{company} {r}（{rank}）。{verdict}（p {p}）。",
         "none_behind": "与{peers}相比，开发结果（新客户、各环节转化、赢单、周期、停滞）"
@@ -122,7 +123,8 @@ _T: dict[str, dict[str, Any]] = {
         "targets_missed": "The whole company reached only {a} of this period's targets ({won} won, "
                           "target {target}): targets are missed across the board, not by {who} alone; "
                           "worth discussing whether they are realistic.",
-        "measure": "Measure", "rank": "Among peers", "p": "p-value (peer spread included)",
+        "measure": "Measure", "rank": "Among peers", "detectable": "Detectable gap", "about": "about {v:.0%}",
+        "p": "p-value (peer spread included)",
         "verdict": "Verdict",
         "behind": "{measure}: {who} {g}, {company} {r} ({rank}). {verdict_cap}: beyond the usual spread "
                   "between peers (p {p}).",
@@ -302,7 +304,8 @@ def coach(evidence: Evidence, *, lang: str = "zh", period: str = "M", money: Mon
             weaknesses.append(t["behind"].format(measure=label, **shown, **words))
             advice.append(_action(measure, test, evidence, t, words, money, stalled_days))
     activities, contacts = tests.get("activities"), tests.get("contacts")
-    if activities is not None and activities.code == "weaker" and (contacts is None or contacts.code != "weaker"):
+    compared = contacts is not None and contacts.code in ("similar", "small", "stronger")
+    if activities is not None and activities.code == "weaker" and compared:
         notes = (*notes, t["efficient"].format(**_shown(activities, t, evidence), **words))
     if not weaknesses:
         largest = _largest(tests)
@@ -335,7 +338,9 @@ def evidence_table(evidence: Evidence, *, lang: str = "zh", who_label: str = "")
         shown = _shown(test, t, evidence)
         rows.append({t["measure"]: _measure(measure, t, evidence), who: shown["g"],
                      t["company"]: shown["r"], t["rank"]: shown["rank"] or "—",
-                     t["p"]: shown["p"].lstrip("= ") or "—", t["verdict"]: test.words(lang)})  # fmt: skip
+                     t["p"]: shown["p"].lstrip("= ") or "—", t["verdict"]: test.words(lang),
+                     t["detectable"]: (t["about"].format(v=test.detectable)
+                                        if math.isfinite(test.detectable) else "—")})  # fmt: skip
     return pd.DataFrame(rows).set_index(t["measure"])
 
 

@@ -117,6 +117,8 @@ class Outcome:
     #: Headline numbers for the index page, and the report's row of ``summary.csv``.
     summary: dict[str, Any] = field(default_factory=dict)
     figures: dict[str, Any] = field(default_factory=dict)
+    #: The report's rows of ``evidence.csv``: each comparison with its peers, and its verdict.
+    evidence: list[dict[str, Any]] = field(default_factory=list)
     #: Ctrl-C stopped the batch before this report was written.
     interrupted: bool = False
     #: Seconds spent printing the PDF (0 without one).
@@ -284,7 +286,8 @@ class WarmWorker:
                 return Outcome(False, time.perf_counter() - started,
                                f"PDF: {type(exc).__name__}: {exc}", traceback.format_exc())  # fmt: skip
         return Outcome(True, time.perf_counter() - started, summary=published.get("shown", {}),
-                       figures=published.get("figures", {}), pdf_seconds=pdf_seconds)  # fmt: skip
+                       figures=published.get("figures", {}), pdf_seconds=pdf_seconds,
+                       evidence=list(published.get("evidence", {}).get("rows", [])))  # fmt: skip
 
     def _printer(self) -> Any:
         if self._pdf is None:
@@ -322,8 +325,9 @@ class WarmWorker:
 def take_summary(notebook: Any) -> dict[str, Any]:
     """Remove the summary output from an executed report and return it.
 
-    The result has ``"figures"`` (the row of ``summary.csv``) and ``"shown"`` (the index's
-    numbers); see :func:`devvolume.report.publish_summary`.
+    The result has ``"figures"`` (the row of ``summary.csv``), ``"shown"`` (the index's
+    numbers) and ``"evidence"`` (``{"rows": [...]}``, the rows of ``evidence.csv``); see
+    :func:`devvolume.report.publish_summary`.
     """
     summary: dict[str, Any] = {}
     for cell in notebook.cells:

@@ -49,6 +49,7 @@ from devvolume.core import (
 )
 from devvolume.core._peers import (
     CLEAR_BELOW,
+    Kind,
     PeerTest,
     Spread,
     estimate_spread,
@@ -71,7 +72,7 @@ MEASURES: dict[str, bool] = {
     "step:won": True, "win_rate": True, "cycle_days": False, "stalled_share": False,
     "channel_mix": True, "activities": True,
 }  # fmt: skip
-_KIND = {"contacts": "rate", "activities": "rate", "attainment": "rate", "cycle_days": "days"}
+_KIND: dict[str, Kind] = {"contacts": "rate", "activities": "rate", "attainment": "rate", "cycle_days": "days"}
 
 
 @dataclass(frozen=True)
@@ -246,14 +247,16 @@ def peer_cases(company: Company, *, stalled_days: int, period: str) -> PeerCases
     target = float(durations["days"].median()) if len(durations) else math.nan
     spreads: dict[str, dict[str, Spread]] = {"rep": {}, "team": {}}
     for measure, rows in cases.groupby("measure", sort=True):
-        kind = _KIND.get(str(measure), "share")
-        options = {"within": within, "target": target} if kind == "days" else {}
+        kind: Kind = _KIND.get(str(measure), "share")
+        days = kind == "days"
         reps = rows.groupby("rep")[["x", "n"]].sum()
-        spreads["rep"][str(measure)] = estimate_spread(kind, reps["x"].tolist(), reps["n"].tolist(),  # type: ignore[arg-type]
-                                                       **options)  # fmt: skip
+        spreads["rep"][str(measure)] = estimate_spread(
+            kind, reps["x"].tolist(), reps["n"].tolist(), within=within if days else None,
+            target=target if days else None)  # fmt: skip
         # A team is judged against the spread of reps around their own team's centre.
-        spreads["team"][str(measure)] = estimate_spread(kind, rows["x"].tolist(), rows["n"].tolist(),  # type: ignore[arg-type]
-                                                        groups=rows["team"].tolist(), **options)  # fmt: skip
+        spreads["team"][str(measure)] = estimate_spread(
+            kind, rows["x"].tolist(), rows["n"].tolist(), within=within if days else None,
+            target=target if days else None, groups=rows["team"].tolist())  # fmt: skip
     recorded = tuple(level for level in LEVELS if bool((log["stage"] == level).any()))
     return PeerCases(cases, durations, spreads, recent, channel, recorded)
 
@@ -361,8 +364,21 @@ def _channel_mix(company: Company, best: str) -> pd.DataFrame:
                          "n": n}).reset_index()  # fmt: skip
 
 
+#: The columns of a report's rows in ``evidence.csv`` (besides the report's name and kind).
+EVIDENCE_FIELDS = ("measure", "window_first", "window_last", "value", "n", "company", "units", "rank",
+                   "phi", "tau2", "limit95_low", "limit95_high", "limit998_low", "limit998_high",
+                   "p_value", "clear_below", "detectable", "verdict")  # fmt: skip
+
+
 def evidence_rows(evidence: Evidence) -> list[dict[str, Any]]:
-    """One row per measure for ``evidence.csv``: value, size, company, rank, spread, limits, verdict."""
+    """Give one row per measure for ``evidence.csv`` (:data:`EVIDENCE_FIELDS`).
+
+    The value and the company's as compared (a share; a rate per active day; median days), the
+    size, the units compared and the rank among them (1 = lowest), the spread (``phi``, and
+    ``tau2`` on the measure's scale), the limits at the unit's size, the p-value with the spread
+    included, the p-value below which a gap is clear, the smallest gap (relative) the data could
+    show, and the verdict code.
+    """
     rows = []
     for test in evidence.tests.values():
         window = evidence.recent if test.measure in ("contacts", "activities") else evidence.history
@@ -375,7 +391,7 @@ def evidence_rows(evidence: Evidence) -> list[dict[str, Any]]:
             "limit95_low": _plain(low95), "limit95_high": _plain(high95),
             "limit998_low": _plain(low998), "limit998_high": _plain(high998),
             "p_value": _plain(test.p_value), "clear_below": CLEAR_BELOW,
-            "verdict": test.code,
+            "detectable": _plain(test.detectable), "verdict": test.code,
         })  # fmt: skip
     return rows
 

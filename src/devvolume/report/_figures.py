@@ -29,6 +29,7 @@ from devvolume.core import (
     forecast,
     like_for_like,
 )
+from devvolume.core._significance import p_text
 from devvolume.report._data import Company
 
 #: The fields of a report's row in ``summary.csv`` (besides name, kind and status).
@@ -109,10 +110,15 @@ class PeriodFigures:
     """One team's or rep's development volume this period, against the comparison window.
 
     ``volumes`` is the slice's series (``period, level, volume``) at every level; ``now`` the
-    volume of this period up to the report day; ``before`` the volume of ``comparison.previous``
-    (the same number of days of the period before when this one is partial, else the whole
-    period before); ``changes`` the significance test of each change; ``outlook`` the forecast
-    of ``won`` (``None`` when the period is over).
+    volume of this period up to the report day; ``comparison`` the report's two windows (the
+    same number of days of the period before when this one is partial, else the whole period
+    before). The data may cover the period before only in part, and differently per level (an
+    export whose first 成交 comes months after its first contact; a rep who joined mid-period):
+    ``comparisons`` holds each level's own windows (:func:`devvolume.like_for_like` with the day
+    its data start), ``before`` the count of the period before where it is comparable with
+    ``now`` as it stands (``None`` where it is not), ``changes`` the test of each level's change
+    on its own windows (``None``: no fair comparison). ``outlook`` is the forecast of ``won``
+    (``None`` when the period is over).
     """
 
     where: dict[str, str]
@@ -120,10 +126,11 @@ class PeriodFigures:
     comparison: Comparison
     volumes: pd.DataFrame
     now: dict[str, int]
-    before: dict[str, int]
-    changes: dict[str, PeriodComparison]
+    before: dict[str, int | None]
+    changes: dict[str, PeriodComparison | None]
     target: int | None
     outlook: Forecast | None
+    comparisons: dict[str, Comparison]
 
     @property
     def attainment(self) -> float | None:
@@ -142,6 +149,42 @@ class PeriodFigures:
         }
 
 
+def coverage_start(company: Company, level: str, **where: str) -> dt.date:
+    """Say from which day the data can show ``level`` for a team or rep (or the company).
+
+    The later of the first row that can set the level (any row for 首次接触; a 意向 or later row
+    for 意向, and so on: a 流失 row sets only a contact) and the team's or rep's first activity.
+    Before that day a count of 0 means "no data", not "none developed".
+
+    Examples
+    --------
+    >>> from devvolume.report._data import load_company
+    >>> company = load_company("software", as_of="2025-03-31")
+    >>> coverage_start(company, "won"), coverage_start(company, "contacted", rep="任凯")
+    (datetime.date(2025, 1, 2), datetime.date(2025, 1, 2))
+    """
+    starts = company.once("level starts", lambda: _level_starts(company.log))
+    day = starts.get(level, company.day)
+    for column, name in where.items():
+        firsts: pd.Series = company.once(f"first activity by {column}",
+                                         lambda column=column: company.log.groupby(column)["date"].min())  # type: ignore[misc]
+        if name in firsts.index:
+            day = max(day, firsts[name].date())
+    return day
+
+
+def _level_starts(log: pd.DataFrame) -> dict[str, dt.date]:
+    from devvolume.core import STAGE_RANK
+
+    rank = log["stage"].map(STAGE_RANK)
+    starts = {}
+    for level in LEVELS:
+        rows = log["date"] if level == "contacted" else log.loc[rank >= STAGE_RANK[level], "date"]
+        if not rows.empty:
+            starts[level] = rows.min().date()
+    return starts
+
+
 def period_figures(
     company: Company, *, period: str, target: int | None = None, **where: str
 ) -> PeriodFigures:
@@ -149,9 +192,10 @@ def period_figures(
 
     Every count is a slice of a company-wide core result: the volumes come from
     ``dv.development_volume(company.reached, by=[*where])`` (computed once for every report on
-    the company: :meth:`~devvolume.report.Company.result`), the comparison window and its
-    test from ``dv.compare_periods(..., where=where)`` and the forecast from
-    ``dv.forecast(..., where=where)``. Without ``where`` the figures are the company's.
+    the company: :meth:`~devvolume.report.Company.result`), each level's change and its test
+    from ``dv.compare_periods(..., where=where)`` on windows the data cover
+    (:func:`coverage_start`) and the forecast from ``dv.forecast(..., where=where)``. Without
+    ``where`` the figures are the company's.
 
     Examples
     --------
@@ -172,19 +216,23 @@ def period_figures(
     volumes = pd.concat(series, ignore_index=True)[["period", "level", "volume"]]
     now = {level: int(pick(volumes, level=level, period=first)["volume"].sum())
            for level in LEVELS}  # fmt: skip
-    changes = {
-        level: compare_periods(company.reached, before=comparison.previous,
-                               after=comparison.current, metric="volume", level=level,
-                               where=where or None)
-        for level in LEVELS
+    comparisons = {level: like_for_like(company.day, period,
+                                        covered_from=coverage_start(company, level, **where))
+                   for level in LEVELS}  # fmt: skip
+    changes: dict[str, PeriodComparison | None] = {
+        level: compare_periods(company.reached, before=windows.previous, after=windows.current,
+                               metric="volume", level=level, where=where or None)
+        if windows.fair else None
+        for level, windows in comparisons.items()
     }  # fmt: skip
     outlook = None
     if comparison.partial:
         outlook = forecast(company.reached, period_start=first, period_end=comparison.period.last,
                            as_of=company.day, level="won", target=target, where=where or None)  # fmt: skip
-    before = {level: change.before[0] for level, change in changes.items()}
+    before = {level: change.before[0] if change is not None and comparisons[level] == comparison
+              else None for level, change in changes.items()}  # fmt: skip
     return PeriodFigures(dict(where), period, comparison, volumes, now, before, changes, target,
-                         outlook)  # fmt: skip
+                         outlook, comparisons)  # fmt: skip
 
 
 # --- wording -----------------------------------------------------------------------------------
@@ -286,17 +334,64 @@ def outlook_text(figures: PeriodFigures, *, lang: str = "zh") -> str:
             f"{outlook.high}).{chance}")
 
 
-def change_text(change: PeriodComparison, *, what: str, lang: str = "zh") -> str:
-    """Say a volume change and its significance in words (``what``: e.g. "new customers won")."""
+def change_text(figures: PeriodFigures, *, level: str = "won", what: str, lang: str = "zh") -> str:
+    """Say a level's change and its significance in words (``what``: e.g. "new customers won").
+
+    On the level's own windows (:attr:`PeriodFigures.comparisons`): when the data cover the
+    period before only in part, the sentence says which days were compared; when they do not
+    cover it, that there is no fair comparison, and why.
+    """
+    change, _windows = figures.changes[level], figures.comparisons[level]
+    intro = coverage_note(figures, level, lang=lang)
+    if change is None:
+        return intro
     if lang == "zh":
-        return change.message
+        return (intro + change.message) if intro else change.message
     (x1, t1), (x2, t2) = change.before, change.after
     if math.isnan(change.effect):
-        return f"No {what} in either window: nothing to compare."
+        return intro + f"No {what} in either window: nothing to compare."
     verdict = "a real change" if change.significant else "possibly just chance"
     if math.isinf(change.effect):  # none before: a rate ratio says nothing
-        return (f"{what.capitalize()}: none in {_en_days(t1)} before, {x2} in {_en_days(t2)} "
-                f"now (p = {change.p_value:.3f}); {verdict}.")
-    return (f"{what.capitalize()}: {x1} in {_en_days(t1)} before, {x2} in {_en_days(t2)} now: "
-            f"×{change.effect:.2f} per day (95% CI {change.ci_low:.2f} to {change.ci_high:.2f}, "
-            f"p = {change.p_value:.3f}); {verdict}.")
+        return intro + (f"{what.capitalize()}: none in {_en_days(t1)} before, {x2} in {_en_days(t2)} "
+                        f"now ({p_text(change.p_value)}); {verdict}.")  # fmt: skip
+    return intro + (f"{what.capitalize()}: {x1} in {_en_days(t1)} before, {x2} in {_en_days(t2)} "
+                    f"now: ×{change.effect:.2f} per day (95% CI {change.ci_low:.2f} to "
+                    f"{change.ci_high:.2f}, {p_text(change.p_value)}); {verdict}.")  # fmt: skip
+
+
+def coverage_note(figures: PeriodFigures, level: str, *, lang: str = "zh") -> str:
+    r"""Say why a level is compared on fewer days than the report's, or not at all (else ``""``).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from devvolume.core import like_for_like
+    >>> windows = like_for_like("2017-12-31", "Y", covered_from="2016-10-20")
+    >>> change = PeriodComparison("volume", (8, 73), (5, 73), 0.6, 0.2, 1.9, 0.58, False, "")
+    >>> figures = PeriodFigures({}, "Y", like_for_like("2017-12-31", "Y"), pd.DataFrame(), {}, {},
+    ...                         {"contacted": change}, None, None, {"contacted": windows})
+    >>> print(coverage_note(figures, "contacted").replace("：", "：\n"))
+    首次接触：
+    上期的数据从 2016-10-20 才开始，所以两期都只比较这一段日子：
+    本期 2017-10-20 – 2017-12-31 5 个，上期 2016-10-20 – 2016-12-31 8 个。
+    """
+    from devvolume.viz import label
+
+    windows, change = figures.comparisons[level], figures.changes[level]
+    name = label(level, lang)  # type: ignore[arg-type]
+    if windows.basis == "covered_days":
+        (before, _), (now, _) = (change.before, change.after) if change is not None else ((0, 0), (0, 0))
+        if lang == "zh":
+            return (f"{name}：上期的数据从 {windows.covered_from} 才开始，所以两期都只比较这一段日子："
+                    f"本期 {windows.current} {now} 个，上期 {windows.previous} {before} 个。")  # fmt: skip
+        return (f"{name}: the data of the period before start only on {windows.covered_from}, so both "
+                f"periods are compared on those days only: {now} now ({windows.current}), {before} "
+                f"before ({windows.previous}). ")  # fmt: skip
+    if windows.basis == "none":
+        if lang == "zh":
+            return (f"{name}：数据里从 {windows.covered_from} 起才有能算出{name}的记录，上期"
+                    f"（{windows.previous}）没有数据，无法和上期公平比较，这里不作比较。")  # fmt: skip
+        return (f"{name}: the data hold nothing that could show {name.lower()} before "
+                f"{windows.covered_from}, so the period before ({windows.previous}) cannot be "
+                "compared fairly; no comparison is made. ")  # fmt: skip
+    return ""

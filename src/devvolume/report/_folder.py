@@ -61,6 +61,8 @@ class Entry:
     seconds: float = 0.0
     summary: dict[str, Any] = field(default_factory=dict)
     figures: dict[str, Any] = field(default_factory=dict)
+    #: The report's comparisons with its peers: its rows of ``evidence.csv``.
+    evidence: list[dict[str, Any]] = field(default_factory=list)
     #: The last good report of this name, kept on disk, when this run's attempt did not finish.
     previous: dict[str, Any] | None = None
 

@@ -1,10 +1,11 @@
-"""The index of a report folder, ``summary.csv``, and the page of rows left out.
+"""The index of a report folder, ``summary.csv``, ``evidence.csv``, and the page of rows left out.
 
 The index lists **every report in the folder** (from the folder's manifest, see
 :mod:`devvolume.report._folder`), grouped by kind, each row with the report day and the numbers
 of the run that wrote that file, its PDF, or why it failed or did not finish. ``summary.csv`` is
 for machines and spreadsheets: English column names, one row per report, the numbers the report
-itself published (:func:`publish_summary`), never recomputed here. With ``--skip-invalid``,
+itself published (:func:`publish_summary`), never recomputed here; ``evidence.csv`` holds every
+comparison of a report with its peers and its verdict. With ``--skip-invalid``,
 ``problems.html`` and ``problems.csv`` list each problem of the rows left out, as
 ``devvolume validate`` does, and the index says how many rows that was.
 """
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from devvolume.report._engine import SUMMARY_MIMETYPE, write_atomic
+from devvolume.report._evidence import EVIDENCE_FIELDS, Evidence, evidence_rows
 from devvolume.report._figures import SUMMARY_FIELDS, PeriodFigures
 
 if TYPE_CHECKING:
@@ -33,6 +35,10 @@ if TYPE_CHECKING:
 SUMMARY_FILE = "summary.csv"
 #: Its columns, in order.
 SUMMARY_COLUMNS = ("name", "kind", *SUMMARY_FIELDS, "skipped_rows", "status", "file")
+#: Every report's comparisons with its peers, beside ``summary.csv``.
+EVIDENCE_FILE = "evidence.csv"
+#: Its columns, in order.
+EVIDENCE_COLUMNS = ("name", "kind", *EVIDENCE_FIELDS)
 #: The pages listing the rows left out with ``--skip-invalid``.
 PROBLEMS_HTML = "problems.html"
 PROBLEMS_CSV = "problems.csv"
@@ -88,15 +94,20 @@ th { background: #f4f6f8; } td.num { text-align: right; font-variant-numeric: ta
 
 
 def write_index(out: Path, entries: Mapping[str, Entry], *, unknown: Sequence[ReportResult],
-                run: Mapping[str, Any]) -> tuple[Path, Path]:  # fmt: skip
-    """Write ``index.html`` and ``summary.csv`` for every report in the folder; return both paths."""
+                run: Mapping[str, Any]) -> tuple[Path, Path, Path]:  # fmt: skip
+    """Write ``index.html``, ``summary.csv`` and ``evidence.csv`` for every report in the folder.
+
+    Returns the three paths.
+    """
     shown = [entry for entry in entries.values()
              if entry.status != "ok" or (out / entry.file).is_file()]  # fmt: skip
     index = out / "index.html"
     write_atomic(index, render_index(shown, unknown, out=out, run=run))
     summary = out / SUMMARY_FILE
     write_atomic(summary, render_summary(shown, unknown, run=run))
-    return index, summary
+    evidence = out / EVIDENCE_FILE
+    write_atomic(evidence, render_evidence(shown))
+    return index, summary, evidence
 
 
 def render_index(entries: Sequence[Entry], unknown: Sequence[ReportResult], *, out: Path,
@@ -243,6 +254,26 @@ def render_summary(entries: Sequence[Entry], unknown: Sequence[ReportResult], *,
     return "\ufeff" + buffer.getvalue()
 
 
+def render_evidence(entries: Sequence[Entry]) -> str:
+    """Return ``evidence.csv``: a BOM, then one row per report written and measure compared.
+
+    The columns are :data:`EVIDENCE_COLUMNS`: the report's name and kind, then what its page
+    judged (see :func:`devvolume.report.evidence_rows`), so an instructor can sort the class by
+    any measure and a script can check the verdicts' calibration.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(EVIDENCE_COLUMNS)
+    for entry in sorted(entries, key=lambda e: (KIND_ORDER.index(e.kind), e.name)):
+        if entry.status != "ok":
+            continue
+        for row in entry.evidence:
+            cells = {"name": entry.name, "kind": entry.kind, **row}
+            writer.writerow(["" if cells.get(column) is None else cells[column]
+                             for column in EVIDENCE_COLUMNS])  # fmt: skip
+    return "\ufeff" + buffer.getvalue()
+
+
 def _first_day(as_of: str, period: str) -> str:
     """Give the first day of the period (code) holding ``as_of``, as the report's rows do."""
     from devvolume.core import period_window
@@ -288,7 +319,8 @@ def write_problems(out: Path, skipped: Skipped | None, *, source: str, lang: str
     return path
 
 
-def publish_summary(figures: Mapping[str, Any], /, **shown: Any) -> None:
+def publish_summary(figures: Mapping[str, Any], /, *, evidence: Sequence[Mapping[str, Any]] = (),
+                    **shown: Any) -> None:  # fmt: skip
     """Give the batch this report's numbers: ``figures`` for ``summary.csv``, ``shown`` for the index.
 
     Call it once, at the end of a report notebook. The output is taken out of the report
@@ -299,6 +331,8 @@ def publish_summary(figures: Mapping[str, Any], /, **shown: Any) -> None:
     figures : mapping
         The machine-readable row: keys among :data:`SUMMARY_FIELDS` (e.g.
         :meth:`PeriodFigures.summary`), the numbers the page shows.
+    evidence : sequence of mappings
+        The report's rows of ``evidence.csv`` (:func:`devvolume.report.evidence_rows`).
     **shown
         Headline numbers for the index page, under human labels (``成交=8``).
 
@@ -319,15 +353,19 @@ def publish_summary(figures: Mapping[str, Any], /, **shown: Any) -> None:
         return value.item() if hasattr(value, "item") else value
 
     payload = {"figures": {key: plain(value) for key, value in figures.items()},
-               "shown": {label: plain(value) for label, value in shown.items()}}  # fmt: skip
+               "shown": {label: plain(value) for label, value in shown.items()},
+               "evidence": {"rows": [{key: plain(value) for key, value in row.items()}
+                                     for row in evidence]}}  # fmt: skip
     display({SUMMARY_MIMETYPE: payload}, raw=True)
 
 
 def publish_figures(figures: PeriodFigures, *, money: Money | None, stalled: int,
-                    coaching: Coaching, text: Mapping[str, str]) -> None:  # fmt: skip
+                    coaching: Coaching, text: Mapping[str, str], evidence: Evidence | None = None
+                    ) -> None:  # fmt: skip
     """Give the batch a team or rep report's numbers (see :func:`publish_summary`).
 
-    ``summary.csv`` gets the period's figures and the money; the index shows won, target,
+    ``summary.csv`` gets the period's figures and the money, ``evidence.csv`` the comparisons
+    of ``evidence`` with their verdicts; the index shows won, target,
     attainment, forecast, stalled customers and the bottleneck under the report's own labels
     (``text``: keys ``won``, ``target``, ``attain``, ``forecast``, ``stalled_n``,
     ``bottleneck_short`` and ``none``).
@@ -337,7 +375,7 @@ def publish_figures(figures: PeriodFigures, *, money: Money | None, stalled: int
         **figures.summary(),
         "first_order_value": None if money is None else round(money.first_order_total, 2),
         "open_signed_value": None if money is None else round(money.open_value, 2),
-    }, **{
+    }, evidence=evidence_rows(evidence) if evidence is not None else (), **{
         text["won"]: figures.now["won"], text["target"]: figures.target,
         text["attain"]: None if attained is None else f"{attained:.0%}",
         text["forecast"]: None if figures.outlook is None else round(figures.outlook.projected, 1),

@@ -83,7 +83,9 @@ def volume_table(figures: PeriodFigures, *, text: dict[str, str], lang: Literal[
     """Tabulate each level's volume this period against the comparison window, and won against target.
 
     The two window columns are labelled by :func:`~devvolume.report.window_labels`: "本期至今"
-    and "上期同样天数" while the period is running, "本期" and "上期" once it is over. ``text``
+    and "上期同样天数" while the period is running, "本期" and "上期" once it is over. A level
+    the data cover only in part in the period before shows "—" there (never a raw count of fewer
+    days): :func:`~devvolume.report.coverage_note` says what was compared instead. ``text``
     holds the other column labels (keys ``level, delta, target, attain``).
 
     Examples
@@ -104,8 +106,10 @@ def volume_table(figures: PeriodFigures, *, text: dict[str, str], lang: Literal[
         now, before = figures.now[level], figures.before[level]
         goal = figures.target if level == "won" else None
         rows.append({
-            text["level"]: label(level, lang), now_label: now, before_label: before,
-            text["delta"]: now - before, text["target"]: "—" if goal is None else goal,
+            text["level"]: label(level, lang), now_label: now,
+            before_label: "—" if before is None else before,
+            text["delta"]: "—" if before is None else f"{now - before:+d}",
+            text["target"]: "—" if goal is None else goal,
             text["attain"]: "—" if not goal else f"{now / goal:.0%}",
         })  # fmt: skip
     return pd.DataFrame(rows).set_index(text["level"])
