@@ -25,84 +25,20 @@ verdicts of both the current evidence (``evidence.tests``) and the earlier one (
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import math
 import time
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from devvolume.core import development_volume
 from devvolume.report import gather, load_company
-
-TEAMS, REPS = 7, 6
-START, DAYS = dt.date(2025, 1, 1), 365
-#: The typical rep (log-odds or log scale is where each rep's effect is added).
-CONTACTS_PER_DAY = 0.36  # about 130 new customers a year, as in directsales
-STEPS = {"qualified": 0.5, "signed": 0.55, "won": 0.8}
-DAYS_PER_STEP = 12.0
-FOLLOW_UPS = 2.0
-LOSS_WHEN_STUCK = 0.7
-CHANNELS = ("转介绍", "陌拜", "线上", "展会")
-
-
-def _logit(p: float) -> float:
-    return math.log(p / (1 - p))
+from devvolume.sim._spread import uneven_reps_log
 
 
 def simulate(seed: int, sigma: float, *, weak_team_step: float = 0.0) -> pd.DataFrame:
-    """One company's work log; ``weak_team_step`` lowers team T0's 意向 step by that share."""
-    rng = np.random.default_rng(seed)
-    first_day = START + dt.timedelta(days=int(rng.integers(0, 7)))  # data start mid-week
-    rows: list[tuple[Any, ...]] = []
-    hired = (int(rng.integers(0, TEAMS)), int(rng.integers(0, REPS)))
-    for team in range(TEAMS):
-        for rep in range(REPS):
-            effect = rng.normal(0.0, sigma, size=6)
-            start = first_day
-            if (team, rep) == hired:
-                start = START + dt.timedelta(days=int(rng.integers(120, 240)))
-            days = (START + dt.timedelta(days=DAYS - 1) - start).days + 1
-            rate = CONTACTS_PER_DAY * math.exp(effect[0])
-            count = int(rng.poisson(rate * days))
-            contact = np.sort(rng.integers(0, days, size=count))
-            step_p = []
-            for index, (level, p) in enumerate(STEPS.items()):
-                odds = _logit(p) + effect[1 + index]
-                if level == "qualified" and team == 0 and weak_team_step:
-                    lowered = p * (1 - weak_team_step)
-                    odds = _logit(lowered) + effect[1 + index]
-                step_p.append(1 / (1 + math.exp(-odds)))
-            pace = DAYS_PER_STEP * math.exp(effect[4])
-            visits = FOLLOW_UPS * math.exp(effect[5])
-            name, team_name = f"T{team}-R{rep}", f"T{team}"
-            for number, offset in enumerate(contact):
-                customer = f"{name}-C{number}"
-                channel = CHANNELS[int(rng.integers(0, len(CHANNELS)))]
-                day = start + dt.timedelta(days=int(offset))
-                events = [(day, "contacted")]
-                for level, p in zip(STEPS, step_p, strict=True):
-                    day = day + dt.timedelta(days=1 + int(rng.exponential(pace)))
-                    if rng.random() < p:
-                        events.append((day, level))
-                        continue
-                    if rng.random() < LOSS_WHEN_STUCK:
-                        events.append((day, "lost"))
-                    break
-                last = events[-1][0]
-                span = (last - events[0][0]).days
-                for _ in range(int(rng.poisson(visits))):
-                    when = events[0][0] + dt.timedelta(days=int(rng.integers(0, span + 15)))
-                    events.append((when, "contacted"))
-                for when, stage in events:
-                    if when <= START + dt.timedelta(days=DAYS - 1):
-                        rows.append((when, name, team_name, customer, stage, channel))
-    log = pd.DataFrame(rows, columns=["date", "rep", "team", "customer", "stage", "channel"])
-    log["date"] = pd.to_datetime(log["date"]).astype("datetime64[us]")
-    for column in ("rep", "team", "customer", "stage", "channel"):
-        log[column] = log[column].astype("str")
-    return log.sort_values(["date", "customer"], kind="stable").reset_index(drop=True)
+    """One company at the directsales size: 7 teams of 6 reps over 2025."""
+    return uneven_reps_log(seed, sigma, weak_team_step=weak_team_step)
 
 
 def verdicts(evidence: Any) -> dict[str, str]:

@@ -85,11 +85,14 @@ class PeerCases:
     medians). ``spreads["rep"]`` holds each measure's :class:`~devvolume.core._peers.Spread` among
     the company's reps (for rep reports); ``spreads["team"]`` the spread of reps around their own
     team's centre (for team reports: what a team's reps imply, whatever the teams' own differences).
+    ``units["team"]`` and ``units["rep"]`` hold every team's and rep's ``x, n, value, clustering`` per
+    measure (``value`` as shown: a share, a rate per day, median days).
     """
 
     cases: pd.DataFrame
     durations: pd.DataFrame
     spreads: dict[str, dict[str, Spread]]
+    units: dict[str, dict[str, pd.DataFrame]]
     recent: Window
     channel: ChannelEvidence | None
     recorded: tuple[str, ...]
@@ -202,28 +205,35 @@ def compare(cases: PeerCases, *, who: Literal["team", "rep"], name: str) -> list
                 continue
         if measure == "channel_mix" and not (cases.channel is not None and cases.channel.better):
             continue
-        rows = cases.cases[cases.cases["measure"] == measure]
-        if rows.empty or measure not in cases.spreads[who]:
+        units = cases.units[who].get(measure)
+        if units is None or measure not in cases.spreads[who]:
             continue
-        units = rows.groupby(who, sort=True).agg(x=("x", "sum"), n=("n", "sum"))
-        values = {unit: _value(measure, row.x, row.n, cases.durations, who, unit)
-                  for unit, row in units.iterrows()}  # fmt: skip
-        mine = rows[rows[who] == name]
-        x, n = float(mine["x"].sum()), float(mine["n"].sum())
-        clustering = float((mine["n"] ** 2).sum() / n**2) if n > 0 else 1.0
-        value = values.get(name, math.nan)
+        if name in units.index:
+            x, n, value, clustering = (float(v) for v in units.loc[name, ["x", "n", "value", "clustering"]])
+        else:
+            x, n, value, clustering = 0.0, 0.0, math.nan, 1.0
         tests.append(peer_test(measure, cases.spreads[who][measure], x=x, n=n, value=value,
-                               peer_values=list(values.values()), clustering=clustering,
+                               peer_values=units["value"].tolist(), clustering=clustering,
                                higher_is_better=higher_is_better))  # fmt: skip
     return tests
 
 
-def _value(measure: str, x: float, n: float, durations: pd.DataFrame, who: str, unit: str) -> float:
-    if n <= 0:
-        return math.nan
-    if _KIND.get(measure) == "days":
-        return float(durations.loc[durations[who] == unit, "days"].median())
-    return float(x / n)
+def _units(cases: pd.DataFrame, durations: pd.DataFrame, who: str) -> dict[str, pd.DataFrame]:
+    """Give every team's (or rep's) ``x, n``, shown ``value`` and ``clustering`` on each measure."""
+    found = {}
+    medians = durations.groupby(who)["days"].median()
+    for measure, rows in cases.groupby("measure", sort=True):
+        units = rows.groupby(who, sort=True).agg(x=("x", "sum"), n=("n", "sum"))
+        squares = (rows["n"] ** 2).groupby(rows[who]).sum()
+        units["clustering"] = (squares / units["n"] ** 2).where(units["n"] > 0, 1.0)
+        if _KIND.get(str(measure)) == "days":
+            units["value"] = medians.reindex(units.index).astype("float64")
+        else:
+            units["value"] = units["x"] / units["n"]
+        units.loc[units["n"] <= 0, "value"] = math.nan
+        units.index = units.index.astype(str)
+        found[str(measure)] = units
+    return found
 
 
 def peer_cases(company: Company, *, stalled_days: int, period: str) -> PeerCases:
@@ -258,7 +268,8 @@ def peer_cases(company: Company, *, stalled_days: int, period: str) -> PeerCases
             kind, rows["x"].tolist(), rows["n"].tolist(), within=within if days else None,
             target=target if days else None, groups=rows["team"].tolist())  # fmt: skip
     recorded = tuple(level for level in LEVELS if bool((log["stage"] == level).any()))
-    return PeerCases(cases, durations, spreads, recent, channel, recorded)
+    units = {who: _units(cases, durations, who) for who in ("team", "rep")}
+    return PeerCases(cases, durations, spreads, units, recent, channel, recorded)
 
 
 def _within_variance(durations: pd.DataFrame) -> float:
@@ -435,10 +446,7 @@ def _stretches(company: Company, who: str, name: str, period: str, volumes: pd.D
 
 
 def unit_values(cases: PeerCases, *, who: str, measure: str) -> pd.DataFrame:
-    """Every team's (or rep's) size and value on one measure: ``unit, n, value, clustering``."""
-    rows = cases.cases[cases.cases["measure"] == measure]
-    units = rows.groupby(who, sort=True).agg(x=("x", "sum"), n=("n", "sum"))
-    clustering = rows.assign(square=rows["n"] ** 2).groupby(who, sort=True)["square"].sum() / units["n"] ** 2
-    values = [_value(measure, row.x, row.n, cases.durations, who, str(unit)) for unit, row in units.iterrows()]
-    return pd.DataFrame({"unit": units.index.astype(str), "n": units["n"].to_numpy(),
-                         "value": values, "clustering": clustering.to_numpy()})  # fmt: skip
+    """Give every team's (or rep's) size and value on one measure: ``unit, n, value, clustering``."""
+    units = cases.units[who][measure]
+    return pd.DataFrame({"unit": units.index, "n": units["n"].to_numpy(), "value": units["value"].to_numpy(),
+                         "clustering": units["clustering"].to_numpy()})  # fmt: skip
