@@ -25,7 +25,8 @@ TEAM = "华东一组"
 #: Chart titles of a team report (see notebooks/reports), each naming its window.
 CHART_TITLES = ["每月客户开发量（2025 年 1 月至 2025 年 12 月）",
                 "客户开发漏斗（2025 年 1 月 2 日至 2025 年 12 月 31 日首次接触的客户）",
-                "销售员排行：新成交客户（2025 年 12 月 1 日至 2025 年 12 月 31 日）"]
+                "销售员排行：新成交客户（2025 年 12 月 1 日至 2025 年 12 月 31 日）",
+                "与同行比较：点在实线（99.8%）之外才算明显不同"]
 #: Text that only shows up where code is shown.
 CODE_TEXT = ["import devvolume", "from devvolume", "load_dataset(", "build_reports(", "def "]
 #: Elements that only a page showing code has.
