@@ -130,6 +130,7 @@ q2 = Question(
 
 
 TEAM = "华东二组"
+WIN_TEAM = "华东一组"
 
 
 def _team_reps() -> pd.DataFrame:
