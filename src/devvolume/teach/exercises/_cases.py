@@ -1,9 +1,9 @@
 """Data shared by the exercises: the exercise edition of the case, three small logs, row pickers.
 
 The exercises of lessons 01–04 and 06 use the *exercise edition* of the ``directsales`` case
-(:func:`exercise_data`): the lessons' work log plus a few hundred later rows in which another
-team follows a customer up (a repeat deal with a won customer, another try with a lost one, a
-call to a customer still open). Those rows change no customer's first date at any level and no
+(:func:`exercise_data`): the lessons' work log plus some later rows: a won customer orders again
+from its rep, and another team follows a customer up (a repeat deal with a won customer, another
+try with a lost one, a call to a customer still open). Those rows change no customer's first date at any level and no
 outcome, so every new-customer count, cohort, win rate and target the lessons quote holds in the
 exercises too; but rows, active customers and a log cut to one team first now give other numbers,
 as in a real company where teams share customers. The data the lessons quote stay untouched.
@@ -35,6 +35,10 @@ def case() -> Dataset:
     return load_dataset(DATASET)
 
 
+#: Every how many-th won customer (in the order of that date) orders again from the same rep, and
+#: how many days after the first deal.
+REPEAT_EVERY = 4
+REPEAT_AFTER_DAYS = 7
 #: Every how many-th closed customer (won or lost, in the order of that date) another team follows
 #: up, and how many days after the outcome.
 FOLLOW_UP_EVERY = 5
@@ -65,7 +69,7 @@ def exercise_data() -> Dataset:
     (True, True)
     """
     log = case().worklog
-    extra = pd.concat([_follow_ups(log), _calls(log)], ignore_index=True)
+    extra = pd.concat([_repeat_deals(log), _follow_ups(log), _calls(log)], ignore_index=True)
     extra = extra[extra["date"] <= log["date"].max()]
     merged = pd.concat([log, extra.astype(log.dtypes.to_dict())], ignore_index=True)
     merged = merged.sort_values(["date", "team", "rep", "customer"], kind="stable",
@@ -85,6 +89,16 @@ def _next_team(log: pd.DataFrame) -> dict[str, tuple[str, list[str]]]:
             for team in teams}  # fmt: skip
     return {team: (teams[(i + 1) % len(teams)], reps[teams[(i + 1) % len(teams)]])
             for i, team in enumerate(teams)}  # fmt: skip
+
+
+def _repeat_deals(log: pd.DataFrame) -> pd.DataFrame:
+    """Every REPEAT_EVERY-th won customer orders again from its rep a week later (a 成交 row)."""
+    won = log[(log["stage"] == "won") & ~log["rep"].isin(KEEP_ROWS_OF)]
+    won = won.sort_values(["date", "customer"]).drop_duplicates("customer", ignore_index=True)
+    picked = won.iloc[REPEAT_EVERY - 1::REPEAT_EVERY]
+    days = picked["date"] + pd.Timedelta(days=REPEAT_AFTER_DAYS)
+    return picked.assign(date=[_weekday(day) for day in days], activity="拜访",
+                         amount=(picked["amount"] / 2).round(-2), note="回头单")  # fmt: skip
 
 
 def _follow_ups(log: pd.DataFrame) -> pd.DataFrame:

@@ -387,8 +387,11 @@ def _shows(given: float, value: float, unit: Unit) -> bool:
         return False
     if abs(given - value) <= SAME_NUMBER * max(1.0, abs(value)):
         return True
-    places = decimals_shown(given)
-    if unit.decimals is None or places < unit.decimals or places > 12:
+    if unit.decimals is None:
+        return False
+    # 0.160 typed is the float 0.16: read fewer decimals than the unit asks for as trailing zeros
+    places = max(decimals_shown(given), unit.decimals)
+    if places > 12:
         return False
     return decimal.Decimal(repr(float(given))) in _written(value, places)
 
