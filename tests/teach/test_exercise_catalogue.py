@@ -54,7 +54,7 @@ from devvolume.teach.exercises import (
     lesson06,
 )
 from devvolume.teach.exercises._cases import exercise_data
-from devvolume.teach.exercises._question import UNITS, _normalise
+from devvolume.teach.exercises._question import UNITS, _normalise, decimals_shown
 
 FORMAT = ("format_percent", "format_decimals")
 
@@ -684,12 +684,18 @@ def _share_forms(question: Question) -> list[Wrong]:
             Wrong("two decimals", lambda: round(value, 2), "format_decimals")]
 
 
-def written(value: float, places: int) -> set[float]:
-    """``value`` as a learner writes it with ``places`` decimals: rounded either way, or cut."""
+def written(value: float, places: int, least: int) -> set[float]:
+    """``value`` as a learner writes it with ``places`` decimals: rounded either way, or cut.
+
+    A cut that ends in zeros (74.08 cut to 74.0) reads as fewer than ``least`` decimals once it
+    is a float, which the checker cannot tell from a coarser rounding: it is left out.
+    """
     step = decimal.Decimal(1).scaleb(-places)
     exact = decimal.Decimal(repr(float(value)))
-    return {float(exact.quantize(step, rounding=mode))
-            for mode in (decimal.ROUND_HALF_UP, decimal.ROUND_HALF_EVEN, decimal.ROUND_DOWN)}
+    rounded = {float(exact.quantize(step, rounding=mode))
+               for mode in (decimal.ROUND_HALF_UP, decimal.ROUND_HALF_EVEN)}
+    cut = float(exact.quantize(step, rounding=decimal.ROUND_DOWN))
+    return rounded | ({cut} if decimals_shown(cut) >= least else set())
 
 
 def _forms(answer: Any, question: Question) -> list[Any]:
@@ -698,7 +704,7 @@ def _forms(answer: Any, question: Question) -> list[Any]:
     if question.kind != "number" or unit.decimals is None:
         return [answer]
     return [answer, *sorted({f for places in range(unit.decimals, 7)
-                             for f in written(float(answer), places)})]
+                             for f in written(float(answer), places, unit.decimals)})]
 
 
 # --- the tests --------------------------------------------------------------------------------------

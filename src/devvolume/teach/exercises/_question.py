@@ -373,12 +373,12 @@ def decimals_shown(value: float) -> int:
     return max(0, -int(exponent))
 
 
-def _written(value: float, places: int) -> set[decimal.Decimal]:
-    """``value`` rounded half up, half to even, or cut, to ``places`` decimals."""
+def _written(value: float, places: int, *, cut: bool = True) -> set[decimal.Decimal]:
+    """``value`` rounded half up, half to even, or (``cut``) cut, to ``places`` decimals."""
     step = decimal.Decimal(1).scaleb(-places)
     exact = decimal.Decimal(repr(float(value)))
-    return {exact.quantize(step, rounding=mode)
-            for mode in (decimal.ROUND_HALF_UP, decimal.ROUND_HALF_EVEN, decimal.ROUND_DOWN)}
+    modes = (decimal.ROUND_HALF_UP, decimal.ROUND_HALF_EVEN, *([decimal.ROUND_DOWN] * cut))
+    return {exact.quantize(step, rounding=mode) for mode in modes}
 
 
 def _shows(given: float, value: float, unit: Unit) -> bool:
@@ -389,11 +389,14 @@ def _shows(given: float, value: float, unit: Unit) -> bool:
         return True
     if unit.decimals is None:
         return False
-    # 0.160 typed is the float 0.16: read fewer decimals than the unit asks for as trailing zeros
-    places = max(decimals_shown(given), unit.decimals)
-    if places > 12:
+    shown = decimals_shown(given)
+    if shown > 12:
         return False
-    return decimal.Decimal(repr(float(given))) in _written(value, places)
+    # 0.160 typed is the float 0.16: read the decimals the unit asks for as trailing zeros, as a
+    # rounding only (74 is not 74.08 cut to one decimal)
+    if shown < unit.decimals:
+        return decimal.Decimal(repr(float(given))) in _written(value, unit.decimals, cut=False)
+    return decimal.Decimal(repr(float(given))) in _written(value, shown)
 
 
 def _hundredth(given: Any) -> Any:
@@ -441,7 +444,8 @@ def _generic_diagnosis(given: Any, expected: Any, unit: Unit) -> Feedback:
     if unit.share and abs(given) > 1 and _shows(_hundredth(given), expected, Unit("any", 0)):
         # a percent: the learner's decimals plus two are the share's; too few asks again anyway
         return Feedback(Outcome.FORMAT, PERCENT_FOR_SHARE, mistake=FORMAT_PERCENT)
-    if unit.decimals and 0 < decimals_shown(given) < unit.decimals:
+    if unit.decimals and decimals_shown(given) < unit.decimals and not (
+            unit.share and float(given).is_integer()):
         return Feedback(Outcome.FORMAT, TOO_FEW_DECIMALS[unit.name], mistake=FORMAT_DECIMALS)
     return Feedback(Outcome.INCORRECT, GENERIC_NUMBER, mistake=None)
 
