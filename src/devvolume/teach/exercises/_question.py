@@ -195,11 +195,13 @@ class Question:
     name: str = ""
     _hints_shown: int = field(default=0, repr=False)
 
-    @cached_property
-    def _expected(self) -> Any:
+    def __post_init__(self) -> None:
         if self.unit not in UNITS:
             msg = f"unknown unit {self.unit!r}; expected one of {', '.join(UNITS)}"
             raise ValueError(msg)
+
+    @cached_property
+    def _expected(self) -> Any:
         return _normalise(self.expected(), self.kind)
 
     def check(self, answer: Any = ____) -> Feedback:
