@@ -42,13 +42,13 @@ from devvolume.teach._classroom import (
     time_spent,
 )
 from devvolume.teach.exercises import lesson01, lesson02, lesson03, lesson04, lesson05, lesson06
-from devvolume.teach.exercises._question import answer_text
 from devvolume.teach.exercises._misconceptions import (
     GENERIC_CODES,
     LESSONS,
     MISCONCEPTIONS,
     misconception,
 )
+from devvolume.teach.exercises._question import answer_text
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -123,8 +123,6 @@ def _oracles(log: pd.DataFrame) -> dict[str, Callable[[], Any]]:
     teams = sorted(log["team"].unique())
     months = [f"2025-{m:02d}-01" for m in range(3, 13)]
     zhang = log[log["rep"] == "张伟"]
-    won = set(log.loc[log["stage"] == "won", "customer"])
-    lost = set(log.loc[log["stage"] == "lost", "customer"]) - won
     return {
         "lesson01.may_new_contacted": lambda: new_in(practice, "contacted", "2026-05-01",
                                                      "2026-05-31"),

@@ -213,7 +213,7 @@ ANSWERS_LISTED = 3
 
 
 def common_answers(answers: pd.Series) -> str:
-    """The most frequent answers given (records without one are left out), e.g. ``0.294 ×3; 0.3``.
+    """List the most frequent answers given (records without one are left out): ``0.294 ×3; 0.3``.
 
     Examples
     --------

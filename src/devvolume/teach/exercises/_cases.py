@@ -78,7 +78,7 @@ def exercise_data() -> Dataset:
 
 
 def _weekday(day: pd.Timestamp) -> pd.Timestamp:
-    """The day itself, or the Monday after a weekend (the case's reps work Monday to Friday)."""
+    """Move a weekend day to the Monday after (the case's reps work Monday to Friday)."""
     return day + pd.Timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
 
 

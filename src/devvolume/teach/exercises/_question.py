@@ -209,8 +209,8 @@ class Question:
         if answer is ____:
             answer = _caller_globals().get(self.variable, ____)
         feedback = self._verdict(answer)
-        if feedback.outcome is not Outcome.NOT_ATTEMPTED:
-            self._record(str(feedback.outcome.value), feedback.mistake, answer_text(answer))
+        if feedback.outcome is not None and feedback.outcome is not Outcome.NOT_ATTEMPTED:
+            self._record(feedback.outcome.value, feedback.mistake, answer_text(answer))
         return feedback
 
     def _verdict(self, answer: Any) -> Feedback:
@@ -276,7 +276,7 @@ def answer_text(answer: Any) -> str:
         elif not isinstance(answer, bool | str | bytes):
             text = str(_number_text(_normalise(answer, "number")))
         else:
-            raise TypeError  # noqa: TRY301 (text is never kept)
+            raise TypeError  # text is never kept: only its type
     except (TypeError, ValueError):
         shape = getattr(answer, "shape", None)
         size = "×".join(map(str, shape)) if isinstance(shape, tuple) and shape else ""
@@ -285,7 +285,7 @@ def answer_text(answer: Any) -> str:
 
 
 def _number_text(value: float) -> int | float:
-    """A whole number as an int (523, not 523.0); anything else as the float itself."""
+    """Write a whole number as an int (523, not 523.0); anything else stays the float."""
     if math.isfinite(value) and value == int(value):
         return int(value)
     return value
@@ -402,7 +402,7 @@ def _shows(given: float, value: float, unit: Unit) -> bool:
 
 
 def _hundredth(given: Any) -> Any:
-    """A percent read as the share it stands for, keeping its decimals (29.4 -> 0.294, not 0.29399…)."""
+    """Read a percent as the share it stands for, keeping its decimals (29.4 -> 0.294, not 0.29399…)."""
     if isinstance(given, dict):
         return {k: _hundredth(v) for k, v in given.items()}
     if not math.isfinite(given):

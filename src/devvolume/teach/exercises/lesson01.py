@@ -19,6 +19,8 @@ has customers that two teams worked on).
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from devvolume.core import STAGE_RANK, activity_counts, development_volume, reached_levels
@@ -108,7 +110,7 @@ q1 = Question(
                 "你只看了阶段写着“首次接触”的行，漏掉了两类客户：直接写着签约、成交的（接触是隐含的），"
                 "和接触后当场流失的（流失行也是一次接触）。",
                 lambda: _mistake_new_on_rows(("contacted",))),
-        *(Mistake("wrong_period", WRONG_MONTH, lambda month=month: _new_contacted(month))
+        *(Mistake("wrong_period", WRONG_MONTH, partial(_new_contacted, month))
           for month in MONTHS_NEXT_DOOR),
     ],
 )
@@ -201,7 +203,7 @@ q2 = Question(
                 "和第一次见面就流失的客户（流失行也是一次接触）。",
                 lambda: _by_rep_on_rows(("contacted",))),
         Mistake("filtered_first", FILTERED_FIRST, _by_rep_recounted),
-        *(Mistake("wrong_period", WRONG_MONTH, lambda month=month: _by_rep_new(month))
+        *(Mistake("wrong_period", WRONG_MONTH, partial(_by_rep_new, month))
           for month in MONTHS_NEXT_DOOR),
     ],
 )
@@ -247,7 +249,7 @@ q3 = Question(
                 "接触过了，3 月只是再次联系。要看每个客户第一次接触是不是在 3 月。",
                 _mistake_distinct_contact_rows),
         *(Mistake("wrong_period", "你数的是相邻那个月的新客户，题目问的是 2025 年 3 月：3 月 1 日到 3 月 31 日。",
-                  lambda month=month: _march_new(month)) for month in MARCH_NEXT_DOOR),
+                  partial(_march_new, month)) for month in MARCH_NEXT_DOOR),
         Mistake("wrong_boundary",
                 "你把 3 月当成了 30 天，漏掉了 3 月 31 日。月要按自然月算：3 月有 31 天。",
                 lambda: float(new_between(reached(), level="contacted", first=MARCH,
@@ -270,7 +272,7 @@ def _active_signed_by_team() -> dict[str, float]:
 
 def _signed_rows_by_team() -> dict[str, float]:
     """Count the mistaken way: the 签约 and 成交 rows each team wrote in the quarter."""
-    rows = {team: 0.0 for team in _second_quarter_by_team("signed")}
+    rows = dict.fromkeys(_second_quarter_by_team("signed"), 0.0)
     for level in ("signed", "won"):
         table = activity_counts(worklog(), period="Q", level=level, by="team")
         for team, count in per_group(table, "team", "level_rows", SECOND_QUARTER).items():
@@ -319,7 +321,7 @@ q4 = Question(
                 "（例如这个团队接手的老客户又下了一单），在这几行里看起来也像第一次。“第一次”要在全公司的"
                 "日志上定下来，再记在定下日期那一行的团队名下。", _signed_recounted_by_team),
         *(Mistake("wrong_period", "你数的是相邻那个季度，题目问的是二季度：4 月 1 日到 6 月 30 日。",
-                  lambda quarter=quarter: _second_quarter_by_team("signed", quarter))
+                  partial(_second_quarter_by_team, "signed", quarter))
           for quarter in QUARTERS_NEXT_DOOR),
     ],
 )

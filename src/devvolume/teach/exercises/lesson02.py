@@ -16,6 +16,7 @@ are mistakes of their own.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 
@@ -48,7 +49,7 @@ SECOND_QUARTER = "2025-04-01"
 
 
 def _next_door(first_day: str, period: str) -> tuple[str, str]:
-    """The first days of the period before and the period after the one starting ``first_day``."""
+    """Return the first days of the periods before and after the one starting ``first_day``."""
     before = period_window(first_day, period, back=1).first
     after = period_window(period_window(first_day, period).last + dt.timedelta(days=1),
                           period).first  # fmt: skip
@@ -130,7 +131,7 @@ q1 = Question(
                          lambda: _weekend_between(WEEK_14, "2026-04-03"))),
         *(Mistake("wrong_period",
                   "你数的是相邻那一周，题目问的是第 14 周：3 月 30 日星期一到 4 月 5 日星期日。",
-                  lambda week=week: _weekend(week=week)) for week in _next_door(WEEK_14, "W")),
+                  partial(_weekend, week=week)) for week in _next_door(WEEK_14, "W")),
     ],
 )
 
@@ -158,7 +159,7 @@ q2 = Question(
                 "你数的是 7 月有活动记录的客户（活跃客户），其中不少在 6 月以前就接触过了。只数 7 月第一次接触的客户。",
                 lambda: _activity("M", "active_customers", JULY)),
         *(Mistake("wrong_period", "你数的是相邻那个月，题目问的是 7 月：7 月 1 日到 7 月 31 日。",
-                  lambda month=month: _new("M", month)) for month in _next_door(JULY, "M")),
+                  partial(_new, "M", month)) for month in _next_door(JULY, "M")),
     ],
 )
 
@@ -181,8 +182,10 @@ def _rep_monthly_work(column: str) -> dict[str, float]:
 
 
 def _rep_monthly_recounted() -> dict[str, float]:
-    """Count the mistaken way: his "first" 成交 on his own rows only (repeat deals he took on
-    with other reps' customers look new there)."""
+    """Count the mistaken way: his "first" 成交 on his own rows only.
+
+    Repeat deals he took on with other reps' customers look new there.
+    """
     log = worklog()
     table = development_volume(log[log["rep"] == REP], level="won", period="M")
     mine = table.set_index("period")["volume"]
@@ -258,7 +261,7 @@ q4 = Question(
         Mistake("row_count", ROW_COUNT,
                 lambda: _activity("Q", "activities", SECOND_QUARTER)),
         *(Mistake("wrong_period", "你数的是相邻那个季度，题目问的是二季度：4 月 1 日到 6 月 30 日。",
-                  lambda quarter=quarter: _new("Q", quarter))
+                  partial(_new, "Q", quarter))
           for quarter in _next_door(SECOND_QUARTER, "Q")),
     ],
 )

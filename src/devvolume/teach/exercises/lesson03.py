@@ -16,6 +16,7 @@ of 华东一组, 华东二组 and 华中一组 are 0.160–0.161, so q2 asks abo
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Literal
 
 import pandas as pd
@@ -62,7 +63,7 @@ def _row_ratio(period: str, first_day: str, **groups: str) -> float:
 
 
 def _cohort_share(first_day: str, period: str = "Q") -> float:
-    """The company's cohort conversion of the period starting ``first_day``."""
+    """Return the company's cohort conversion of the period starting ``first_day``."""
     return value_of(_conversion(period), "conversion", first_day)
 
 
@@ -140,10 +141,8 @@ def _outcome_rows(team: str = WIN_TEAM) -> float:
 
 def _mean_win_rate(by: str) -> float:
     """Average the mistaken way: the plain mean of the team's reps' or months' win rates."""
-    if by == "rep":
-        table = win_rate(reached(), by=["team", "rep"])
-    else:
-        table = win_rate(reached(), period="M", by="team")
+    table = (win_rate(reached(), by=["team", "rep"]) if by == "rep"
+             else win_rate(reached(), period="M", by="team"))
     return float(rows_of(table, team=WIN_TEAM)["win_rate"].mean())
 
 
@@ -151,6 +150,12 @@ def _filtered_win_rate() -> float:
     """Compute the mistaken way: the win rate of the team's rows alone."""
     log = worklog()
     return float(win_rate(log[log["team"] == WIN_TEAM])["win_rate"].iloc[0])
+
+
+def _won_over_lost() -> float:
+    """Divide the mistaken way: won ÷ lost (the odds, not the share)."""
+    won, lost = _team_outcomes()
+    return won / lost
 
 
 q2 = Question(
@@ -179,7 +184,7 @@ q2 = Question(
                 "把全年的成交客户和流失客户各自加总，再相除。", lambda: _mean_win_rate("month")),
         Mistake("won_over_lost",
                 "你用的是“成交 ÷ 流失”。赢单率的分母是所有有结果的客户：成交的加上流失的。",
-                lambda: (lambda won, lost: won / lost)(*_team_outcomes())),
+                _won_over_lost),
         Mistake("loss_rate",
                 "你算的是输单的比例（流失 ÷ (成交 + 流失)），题目问的是赢下来的比例：分子是成交客户。",
                 lambda: 1 - _team_win_rate()),
@@ -191,7 +196,7 @@ q2 = Question(
                 f"你算的是全公司的赢单率，题目问的是{WIN_TEAM}：从按团队拆开的结果里取这个团队的那一行。",
                 lambda: float(win_rate(reached())["win_rate"].iloc[0])),
         *(Mistake("wrong_group", WRONG_TEAM.format(team=WIN_TEAM),
-                  lambda team=team: _team_win_rate(team)) for team in TEAMS if team != WIN_TEAM),
+                  partial(_team_win_rate, team)) for team in TEAMS if team != WIN_TEAM),
         Mistake("filtered_first", FILTERED_FIRST, _filtered_win_rate),
     ],
 )
@@ -203,6 +208,10 @@ TEAM = "华南一组"
 def _team_reps() -> pd.DataFrame:
     """Return the team's reps' 2025 cohorts: a slice of the company's conversion by team and rep."""
     return rows_of(_conversion("Y", by=["team", "rep"]), YEAR, team=TEAM)
+
+
+def _team_conversion(team: str) -> float:
+    return value_of(_conversion("Y", by="team"), "conversion", YEAR, team=team)
 
 
 q3 = Question(
@@ -234,8 +243,7 @@ q3 = Question(
                 "（或这个团队 6 位销售员的行）。",
                 lambda: value_of(_conversion("Y"), "conversion", YEAR)),
         *(Mistake("wrong_group", WRONG_TEAM.format(team=TEAM),
-                  lambda team=team: value_of(_conversion("Y", by="team"), "conversion", YEAR,
-                                             team=team)) for team in TEAMS if team != TEAM),
+                  partial(_team_conversion, team)) for team in TEAMS if team != TEAM),
         Mistake("filtered_first", FILTERED_FIRST,
                 lambda: value_of(conversion_rate(worklog()[worklog()["team"] == TEAM],
                                                  start="contacted", end="won", period="Y"),
@@ -254,6 +262,10 @@ def _june(month: str = JUNE) -> pd.Series:
     """June's (or ``month``'s) S (start), N (new), E (end), retention and churn, from the core."""
     table = retention_rate(case().orders, period="M", inactive_after=INACTIVE_AFTER)
     return rows_of(table, month).iloc[0]
+
+
+def _retention(month: str) -> float:
+    return float(_june(month)["retention"])
 
 
 q4 = Question(
@@ -286,7 +298,7 @@ q4 = Question(
                 lambda: float((_june()["end"] - _june()["new"]) / _june()["end"])),
         *(Mistake("wrong_period", "你算的是相邻那个月的保留率，题目问的是 2025 年 6 月：S 是 5 月底的客户，"
                   "E 是 6 月底的客户，N 是 6 月新来的客户。",
-                  lambda month=month: float(_june(month)["retention"]))
+                  partial(_retention, month))
           for month in ("2025-05-01", "2025-07-01")),
     ],
 )

@@ -15,6 +15,7 @@ views (``dv.teach.factor_view``, ``dv.teach.before_after``) show the same number
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Literal
 
 import pandas as pd
@@ -58,6 +59,10 @@ def _channel_monthly_mean() -> float:
     return float(rows_of(_channel_conversion("M"), channel=CHANNEL)["conversion"].mean())
 
 
+def _conversion_of(channel: str) -> float:
+    return value_of(_channel_conversion("Y"), "conversion", YEAR, channel=channel)
+
+
 q1 = Question(
     variable="referral_conversion",
     prompt=f"2025 年经“{CHANNEL}”来的客户，从首次接触到成交的转化率是多少？（全年合起来算的队列转化率，写成小数）",
@@ -89,8 +94,7 @@ q1 = Question(
                 f"你算的是全公司所有渠道合起来的转化率，题目只问“{CHANNEL}”来的客户。",
                 lambda: value_of(conversion_rate(reached(), period="Y"), "conversion", YEAR)),
         *(Mistake("wrong_group", f"你算的是另一个渠道的转化率，题目问的是“{CHANNEL}”。检查筛选条件里的渠道名。",
-                  lambda channel=channel: value_of(_channel_conversion("Y"), "conversion", YEAR,
-                                                   channel=channel))
+                  partial(_conversion_of, channel))
           for channel in CHANNELS if channel != CHANNEL),
     ],
 )
@@ -140,7 +144,7 @@ q2 = Question(
                 lambda: value_of(activity_efficiency(worklog(), level="won", period="Y"),
                                  "activities_per_new", YEAR)),
         *(Mistake("wrong_group", f"你算的是另一位销售员的数，题目问的是{BUSY_REP}。检查筛选条件里的名字。",
-                  lambda rep=rep: _effort("won", "activities_per_new", rep))
+                  partial(_effort, "won", "activities_per_new", rep))
           for rep in TEAM_OF_BUSY_REP if rep != BUSY_REP),
     ],
 )

@@ -17,6 +17,7 @@ number (with seven teams of similar size, on most days another team has the same
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 
@@ -120,9 +121,9 @@ q1 = Question(
                 lambda: value_of(development_volume(reached(), level="contacted", period="W"),
                                  "volume", WEEK)),
         *(Mistake("wrong_group", WRONG_TEAM.format(team=TEAM),
-                  lambda team=team: _week_new(team=team)) for team in TEAMS if team != TEAM),
+                  partial(_week_new, team=team)) for team in TEAMS if team != TEAM),
         *(Mistake("wrong_period", f"你数的是相邻那一周，题目问的是 {WEEK}（周一）到这一周的周日。",
-                  lambda week=week: _week_new(week))
+                  partial(_week_new, week))
           for week in (f"{period_window(WEEK, 'W', back=1).first}",
                        f"{period_window(WEEK, 'W').last + dt.timedelta(days=1)}")),
         Mistake("filtered_first", FILTERED_FIRST, _week_recounted),
@@ -158,6 +159,10 @@ def _mistake_closed_included() -> float:
     return float((stalled["team"] == TEAM).sum())
 
 
+def _stalled_count(team: str) -> float:
+    return float(len(_team_stalled(team=team)))
+
+
 q2 = Question(
     variable="stalled_count",
     prompt=(f"周会定在 {MEETING_DAY}。按开会当天算，{TEAM} 有多少个**停滞客户**？"
@@ -184,7 +189,7 @@ q2 = Question(
                 "你只数了停在“意向”阶段的客户，漏掉了已经签约但迟迟没有成交的客户。",
                 lambda: float((_team_stalled()["level"] == STALLED_FROM_LEVEL).sum())),
         *(Mistake("wrong_group", WRONG_TEAM.format(team=TEAM),
-                  lambda team=team: float(len(_team_stalled(team=team))))
+                  partial(_stalled_count, team))
           for team in TEAMS if team != TEAM),
         Mistake("filtered_first",
                 "你先把日志筛成这个团队的行，再找停滞客户。可是别的团队的同事最近联系过其中一些客户，"
@@ -233,6 +238,10 @@ def _mean_of_rep_rates() -> float:
     return float((per_rep["actual"] / per_rep["target"]).mean())
 
 
+def _quarter_attainment(*, team: str = QUARTER_TEAM, quarter_of: str = QUARTER) -> float:
+    return _pooled(_quarter_rows(team=team, quarter_of=quarter_of))
+
+
 q3 = Question(
     variable="team_attainment_q2",
     prompt=(f"{QUARTER_TEAM} 2025 年第二季度（4–6 月）的新客户目标达成率是多少？"
@@ -267,10 +276,10 @@ q3 = Question(
                 f"你算的是全公司二季度的达成率，题目问的是{QUARTER_TEAM}：只取这个组的销售员那几行。",
                 _company_quarter),
         *(Mistake("wrong_group", WRONG_TEAM.format(team=QUARTER_TEAM),
-                  lambda team=team: _pooled(_quarter_rows(team=team)))
+                  partial(_quarter_attainment, team=team))
           for team in TEAMS if team != QUARTER_TEAM),
         *(Mistake("wrong_period", "你算的是相邻那个季度，题目问的是二季度：4、5、6 三个月。",
-                  lambda quarter=quarter: _pooled(_quarter_rows(quarter_of=quarter)))
+                  partial(_quarter_attainment, quarter_of=quarter))
           for quarter in ("2025-01-01", "2025-07-01")),
     ],
 )
@@ -335,7 +344,7 @@ q4 = Question(
                 "你把加速倍数用在了目标以内的客户上，超出目标的部分反而按基础奖金算，正好弄反了。",
                 lambda: _mistaken_payout("swapped")),
         *(Mistake("wrong_group", WRONG_TEAM.format(team=TEAM),
-                  lambda team=team: _payout(team=team)) for team in TEAMS if team != TEAM),
+                  partial(_payout, team=team)) for team in TEAMS if team != TEAM),
     ],
 )
 
