@@ -39,7 +39,7 @@ from devvolume.teach.exercises._question import Mistake, Question, numbered
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "weekend_worklog"]
 
-ROW_COUNT = ("你数的是行数，不是客户数。一个客户一周里被联系三次，就被算了三次。"
+ROW_COUNT = ("你数的是行数，不是客户数。一个客户在这段时间里被联系三次，就被算了三次。"
              "每个客户只算一次，而且只在第一次接触的那个时间段里算。")
 
 #: The periods asked about, each named by its first day (week 14 of 2026 in the weekend log).
