@@ -1,4 +1,4 @@
-"""The exercise machinery: three outcomes, diagnoses, hints, and never revealing the answer."""
+"""The exercise machinery: the outcomes, diagnoses, rounding, hints, and never revealing the answer."""
 
 from __future__ import annotations
 

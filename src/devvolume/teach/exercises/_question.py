@@ -76,7 +76,7 @@ ____ = _Blank()
 
 
 class Outcome(enum.Enum):
-    """The three outcomes of a check."""
+    """The outcomes of a check: the three of learntools, and the reply that asks for another form."""
 
     NOT_ATTEMPTED = "not attempted"
     INCORRECT = "incorrect"
