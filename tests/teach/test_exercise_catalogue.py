@@ -846,3 +846,11 @@ def test_the_exercise_log_keeps_every_first_date_and_outcome() -> None:
         outcomes(log())[["outcome", "date"]].sort_index())
     assert len(log()) > len(case().worklog)
     assert (log().groupby("customer")["team"].nunique() > 1).any()   # teams share customers
+
+
+def test_over_the_whole_year_the_period_form_is_the_cohort() -> None:
+    """Why 03 q3 and 04 q1 catalogue no period form: over 2025 it is the same number."""
+    for credit in ({"team": CONVERSION_TEAM}, {"channel": CHANNEL}):
+        period_form = new_in(log(), "won", *YEAR, **credit) / new_in(log(), "contacted", *YEAR,
+                                                                      **credit)
+        assert period_form == share(cohort(log(), *YEAR, **credit)), credit
