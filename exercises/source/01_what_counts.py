@@ -5,17 +5,26 @@
 #
 # - ✏️ 还没有作答：变量还是 `____`；
 # - ❌ 还不对：会告诉你**错在哪种口径**（例如“数了行数”“把老客户也算进来了”），但不会告诉你答案；
+# - 🔁 换个写法再交：答案的写法看不出用的是哪种算法（不算对，也不算错）；
 # - ✅ 正确。
 #
-# 卡住了就把 `# q1.hint()` 前面的 `#` 去掉再运行，每运行一次给下一级提示；`q1.solution()` 显示参考答案。
+# 检查的标准：客户个数要完全一样，差 1 也不对。
+#
+# 卡住了就把 `# q1.hint()` 前面的 `#` 去掉再运行，每运行一次给下一级提示；`# q1.solution()` 在下一个单元格，
+# 同样去掉 `#` 再运行，显示参考答案。
+#
+# 练习用的是案例公司日志的**练习版**（`exercise_data()`）：课上那份日志之外，多了一些后来的行：老客户又下了一单
+# （回头单），别的团队接手跟进老客户（再下一单、流失后再试一次、给还没有结果的客户打个电话）。这些行不改变任何客户
+# 第一次达到各阶段的日期，也不改变谁成交、谁流失，所以课上的新客户数、转化率、赢单率在这里照样成立；可是数行数、
+# 数活跃客户、先把日志筛成一个团队再数，就会数出别的数。真实的公司里，团队之间本来就会共享客户。
 
 # %%
 import devvolume as dv
-from devvolume.teach.exercises import ____, lesson01, sign_in  # noqa: F401, RUF100 (学员版用 ____ 占位)
+from devvolume.teach.exercises import ____, exercise_data, lesson01, sign_in  # noqa: F401, RUF100 (学员版用 ____ 占位)
 
 sign_in()  # 第一次做练习时写上你的名字：进度只保存在本机，老师汇总全班进度时用
 
-data = dv.load_dataset("directsales")
+data = exercise_data()  # 案例公司 directsales 的练习版（见上）
 log = data.worklog
 practice = lesson01.practice_worklog()
 q1, q2, q3, q4 = lesson01.QUESTIONS
@@ -24,7 +33,7 @@ dv.teach.chinese(practice)
 # %% [markdown]
 # ## 第 1 题
 #
-# 上面是另一个团队的 18 行工作日志（练习用，和课上的例子不同）：2026 年 5 月，这个团队新接触了几位客户？
+# 上面是另一个团队的 20 行工作日志（练习用，和课上的例子不同）：2026 年 5 月，这个团队新接触了几位客户？
 # 可以用眼睛数（记住第一课的四条规则），也可以用 `dv.development_volume`。把答案赋给 `may_new_contacted`。
 
 # %% tags=["solution"]
@@ -35,6 +44,8 @@ q1.check()
 
 # %%
 # q1.hint()
+
+# %%
 # q1.solution()
 
 # %% [markdown]
@@ -42,7 +53,7 @@ q1.check()
 #
 # 还是这份练习日志：5 月的新接触客户，分别记在陈晨和赵敏名下各几位？
 # 注意富源建材：陈晨第一次接触，赵敏接手推进到了意向。功劳记在谁名下？（第一课的第四条规则）
-# 写成 dict，例如 `{"陈晨": 1, "赵敏": 1}`，赋给 `may_by_rep`。
+# 写成 dict：`{"陈晨": 人数, "赵敏": 人数}`（也可以是 Series 或两列的 DataFrame），赋给 `may_by_rep`。
 
 # %% tags=["solution"]
 may_by_rep = dv.development_volume(practice, level="contacted", period="M", by="rep").loc[lambda t: t["period"] == "2026-05-01", ["rep", "volume"]]
@@ -52,12 +63,14 @@ q2.check()
 
 # %%
 # q2.hint()
+
+# %%
 # q2.solution()
 
 # %% [markdown]
 # ## 第 3 题
 #
-# 换成真实规模的数据 `log`（directsales，全公司，两万多行）：2025 年 3 月新接触了多少位客户？
+# 换成真实规模的数据 `log`（directsales 的练习版，全公司，两万多行）：2025 年 3 月新接触了多少位客户？
 # 赋给 `march_new_contacted`。
 
 # %% tags=["solution"]
@@ -68,6 +81,8 @@ q3.check()
 
 # %%
 # q3.hint()
+
+# %%
 # q3.solution()
 
 # %% [markdown]
@@ -85,4 +100,6 @@ q4.check()
 
 # %%
 # q4.hint()
+
+# %%
 # q4.solution()

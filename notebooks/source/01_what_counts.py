@@ -235,7 +235,8 @@ name, content = dv.teach.example_problem_file()
 report = dv.teach.load_uploaded(name, content)
 print(f"{report.source}：读入 {report.rows_read} 行，其中 {len(report.bad_rows)} 行有问题，"
       f"{len(report.valid)} 行可以直接用。")
-dv.teach.problems_table(report.problems)
+with pd.option_context("display.max_colwidth", None):  # 每条问题说明都整句显示，不截断
+    show(dv.teach.problems_table(report.problems))
 
 # %% [markdown]
 # ## 小结

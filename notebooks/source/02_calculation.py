@@ -265,7 +265,8 @@ data.note(f"这里的“二季度”换成了你们日志里最后一个完整�
 # 画趋势图时，0 的那个月直接消失，谁也看不出断档。`dv.development_volume` 会自动补上这些 0。
 #
 # 下面是范围内最晚入职的销售员每月的新成交客户（案例数据里全公司是刘洋，2 月 17 日入职）。
-# 开头几个月的 0 是真实的信息：他还没“开张”。
+# 只看他入职以后的完整月份（从 3 月起）：入职前的 1 月他还不在公司，2 月只上了半个月班，这两个月的 0 不说明任何问题。
+# 3 月以后开头几个月的 0 才是真实的信息：他还没“开张”。
 
 # %%
 won_by_rep = dv.development_volume(reached, level="won", period="M", by="rep")
@@ -273,6 +274,10 @@ if data.reps is not None:  # 案例：销售员名单里有入职日期
     reps = data.reps if not team else data.reps[data.reps["team"] == team]
     newest = reps.sort_values(["hire_date", "rep"]).iloc[-1]
     newest_rep, since = newest["rep"], f"{newest['hire_date']:%Y-%m-%d} 入职"
+    hired = pd.Timestamp(newest["hire_date"])
+    # 入职前的月份不算；入职当月只上了半个月班，也不算（1 号入职的从当月算）
+    counted_from = hired if hired.day == 1 else pd.Timestamp(dv.period_window(hired, "M").last) + one_day
+    counted_why = "入职后第一个完整的月份起：入职前的月份、只上了半个月班的入职当月都不算"
     newest_note = ""
 else:  # 你的数据没有销售员名单：取第一条活动记录最晚的那位（只看成交过新客户的人）
     work = dv.activity_counts(log, period="M", by=["team", "rep"])
@@ -282,18 +287,20 @@ else:  # 你的数据没有销售员名单：取第一条活动记录最晚的�
     started = work.groupby("rep", as_index=False)["period"].min()
     newest = started.sort_values(["period", "rep"]).iloc[-1]
     newest_rep, since = newest["rep"], f"{newest['period'].year} 年 {newest['period'].month} 月第一次出现在日志里"
+    counted_from = newest["period"]  # 没有入职日期：从他第一次出现的那个月算起（那个月也许只做了几天）
+    counted_why = "他第一次出现在日志里的那个月起，之前的月份不算"
     if newest["period"] <= pd.Timestamp(dv.period_window(first_day, "M").first):  # 所有人从日志的第一个月起就有记录
         newest_note = (f"{scope}的销售员从日志的第一个月起就都有记录，这里取了其中一位：{newest_rep}；"
                        "他的 0 就是没有开发出新成交客户的月份。")
     else:
         newest_note = (f"这里看的是{scope}里第一条记录最晚的销售员 {newest_rep}（{since}）；"
-                       "他出现在日志里之前的 0，也可能只是他还没来，而不是没开张。")
-newcomer = won_by_rep[won_by_rep["rep"] == newest_rep]
-print(f"{newest_rep}（{since}）：算上 0 的月份，平均每月 "
-      f"{newcomer['volume'].mean():.2f} 位新成交客户；漏掉 0 的月份，平均数会变成 "
+                       "他出现在日志里之前的月份不算（那时他也许还没来），第一次出现的那个月也许只做了几天。")
+newcomer = won_by_rep[(won_by_rep["rep"] == newest_rep) & (won_by_rep["period"] >= counted_from)]
+print(f"{newest_rep}（{since}）：从 {counted_from:%Y-%m} 起的 {len(newcomer)} 个月里（{counted_why}），"
+      f"算上 0 的月份，平均每月 {newcomer['volume'].mean():.2f} 位新成交客户；漏掉 0 的月份，平均数会变成 "
       f"{newcomer.loc[newcomer['volume'] > 0, 'volume'].mean():.2f} 位。")
 dv.viz.volume_trend(newcomer, period="M", mark="bar",
-                    title=f"{newest_rep}：每月新成交客户（包括为 0 的月份）")
+                    title=f"{newest_rep}：{counted_from:%Y-%m} 起每月新成交客户（包括为 0 的月份）")
 
 # %%
 data.note(f"课文里的刘洋是案例公司的新人。你们的日志里没有入职日期，{newest_note}")
@@ -339,7 +346,8 @@ dv.teach.own_worklog("volume", level=level, period=period, by="rep")
 
 # %%
 name, content = dv.teach.example_problem_file()
-dv.teach.problems_table(dv.teach.load_uploaded(name, content).problems)
+with pd.option_context("display.max_colwidth", None):  # 每条问题说明都整句显示，不截断
+    show(dv.teach.problems_table(dv.teach.load_uploaded(name, content).problems))
 
 # %% [markdown]
 # ## 小结

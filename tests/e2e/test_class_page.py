@@ -108,7 +108,8 @@ def test_learner_signs_in_and_is_recorded(lab_page: LabPage, tmp_path: Path) -> 
     shutil.copy(EXERCISE, workspace / EXERCISE.name)
     setup, answer, check = (cell_index("import devvolume as dv"),
                             cell_index(f"{lesson01.q1.variable} = "), cell_index("q1.check()"))
-    (mistake,) = [m for m in lesson01.q1.mistakes if m.name == "row_count"]
+    # the first of the row-count answers: the 首次接触 rows (the second is every row)
+    mistake = next(m for m in lesson01.q1.mistakes if m.name == "row_count")
     wrong = int(mistake.answer())
 
     page = lab_page.page
@@ -142,7 +143,7 @@ def test_learner_signs_in_and_is_recorded(lab_page: LabPage, tmp_path: Path) -> 
     record = json.loads(line)
     assert {k: v for k, v in record.items() if k != "time"} == {
         "learner": "王小明", "lesson": "01", "question": "q1", "outcome": "incorrect",
-        "mistake": "row_count"}
+        "mistake": "row_count", "answer": str(wrong)}
     settings = json.loads((workspace / ".devvolume" / "settings.json").read_text(encoding="utf-8"))
     assert settings == {"learner": "王小明"}
 

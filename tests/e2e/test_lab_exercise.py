@@ -38,7 +38,8 @@ def cell_index(source_start: str, *, tag: str | None = None) -> int:
 
 def row_count_answer() -> int:
     """What a learner who counts 首次接触 rows instead of new customers gives for q1."""
-    (mistake,) = [m for m in lesson06.q1.mistakes if m.name == "row_count"]
+    # the first of the row-count answers: the 首次接触 rows (the second is every row)
+    mistake = next(m for m in lesson06.q1.mistakes if m.name == "row_count")
     return int(mistake.answer())
 
 

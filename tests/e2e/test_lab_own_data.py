@@ -103,6 +103,10 @@ def test_own_file_by_relative_path_then_a_team(lab_page: LabPage) -> None:
     assert "11" in use_valid.inner_text()
     use_valid.click()
     result.filter(has_text="没有算进来").wait_for(timeout=60_000)
+    # the red message that offered the button went with it; the bad row stays listed
+    assert "1 行数据有问题" not in result.inner_text()
+    assert "点下面的按钮" not in result.inner_text()
+    assert "2026-04-31" in result.inner_text()
 
     # the lesson's counting control on the file: the whole file first, then team A
     team = control.locator(".dv-control-team select")

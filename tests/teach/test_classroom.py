@@ -48,6 +48,7 @@ from devvolume.teach.exercises._misconceptions import (
     MISCONCEPTIONS,
     misconception,
 )
+from devvolume.teach.exercises._question import answer_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -196,7 +197,42 @@ def test_real_checks_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert (row["learner"], row["attempted"], row["solved"], row["solved_without_hints"],
             row["incorrect"], row["hints"]) == ("孙八", 1, 1, 0, 1, 1)
     assert tables.mistakes.to_dict("records") == [
-        {"lesson": "01", "question": "q1", "mistake": "row_count", "learners": 1, "attempts": 1}]
+        {"lesson": "01", "question": "q1", "mistake": "row_count", "learners": 1, "attempts": 1,
+         "answers": answer_text(wrong)}]
+
+
+def test_a_class_that_made_issue_22_mistakes_shows_them_by_name(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                ) -> None:
+    """Four learners answer as issue 22's learners did; the page names each mistake and counts
+    only right answers as solved (a percent is asked again, neither right nor wrong)."""
+    q2, q3 = lesson03.q2, lesson03.q3
+    two = {m.name: m.answer() for m in q2.mistakes}
+    three = {m.name: m.answer() for m in q3.mistakes}
+    answers = {
+        "甲": [(q2, two["row_count"]), (q2, q2.expected())],
+        "乙": [(q2, two["mean_of_monthly_rates"]), (q2, 100 * q2.expected())],
+        "丙": [(q3, three["filtered_first"]), (q3, 0.161)],
+        "丁": [(q2, 0.294), (q3, 0.1610)],
+    }
+    for learner, checks in answers.items():
+        monkeypatch.setenv(_progress.WORKSPACE_ENV, str(tmp_path / "班级" / learner))
+        monkeypatch.setenv(_progress.LEARNER_ENV, learner)
+        monkeypatch.setattr(_progress, "_session", _progress._Session())
+        for question, answer in checks:
+            question.check(answer)
+    report = build_class_report(tmp_path / "班级", out=tmp_path / "out")
+    learners = report.tables.learners.set_index("learner")
+    assert learners["solved"].to_dict() == {"丁": 0, "丙": 0, "乙": 0, "甲": 1}
+    assert learners["format"].to_dict() == {"丁": 0, "丙": 0, "乙": 1, "甲": 0}
+    made = {(row.question, row.mistake) for row in report.tables.mistakes.itertuples()}
+    assert made == {("q2", "row_count"), ("q2", "mean_of_monthly_rates"), ("q2", "whole_company"),
+                    ("q3", "filtered_first"), ("q3", "wrong_group")}
+    page = report.page.read_text(encoding="utf-8")
+    for code in ("row_count", "mean_of_monthly_rates", "whole_company", "filtered_first",
+                 "wrong_group"):
+        assert misconception(code).name in page, code
+    assert "0.161" in page                  # the answers given are on the page
 
 
 # --- the tables ---------------------------------------------------------------------------------
@@ -209,6 +245,7 @@ def test_the_learner_table(collected: Path) -> None:
         "solved": [2, 2, 2, 1],
         "solved_without_hints": [1, 2, 1, 1],
         "incorrect": [5, 5, 0, 1],
+        "format": [0, 0, 0, 0],
         "hints": [1, 1, 1, 0],
         "solutions": [1, 0, 1, 0],
         "minutes": [23, 13, 5, 9],
@@ -242,15 +279,18 @@ def test_the_question_table(collected: Path) -> None:
 
 def test_the_mistakes_table(collected: Path) -> None:
     mistakes = class_tables(read_progress(collected)).mistakes
+    # records written before answers were kept read as records without an answer
     assert mistakes.to_dict("records") == [
-        {"lesson": "01", "question": "q1", "mistake": "row_count", "learners": 2, "attempts": 3},
+        {"lesson": "01", "question": "q1", "mistake": "row_count", "learners": 2, "attempts": 3,
+         "answers": ""},
         {"lesson": "01", "question": "q1", "mistake": "active_not_new", "learners": 1,
-         "attempts": 1},
-        {"lesson": "01", "question": "q2", "mistake": "row_count", "learners": 1, "attempts": 3},
+         "attempts": 1, "answers": ""},
+        {"lesson": "01", "question": "q2", "mistake": "row_count", "learners": 1, "attempts": 3,
+         "answers": ""},
         {"lesson": "03", "question": "q1", "mistake": "period_not_cohort", "learners": 2,
-         "attempts": 3},
+         "attempts": 3, "answers": ""},
         {"lesson": "03", "question": "q1", "mistake": "undiagnosed", "learners": 1,
-         "attempts": 1},
+         "attempts": 1, "answers": ""},
     ]
 
 
@@ -337,8 +377,8 @@ def test_the_report_writes_the_page_and_csvs(collected: Path, tmp_path: Path) ->
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         [MARKER, PAGE_FILE, *CSV_FILES.values()])
     mistakes = (tmp_path / "out" / "mistakes.csv").read_bytes().decode("utf-8")
-    assert mistakes.startswith("\ufefflesson,question,mistake,learners,attempts\r\n")
-    assert "01,q1,row_count,2,3\r\n" in mistakes
+    assert mistakes.startswith("\ufefflesson,question,mistake,learners,attempts,answers\r\n")
+    assert "01,q1,row_count,2,3,\r\n" in mistakes
     learners = pd.read_csv(tmp_path / "out" / "learners.csv", encoding="utf-8-sig",
                            dtype={"stuck_questions": str}, keep_default_na=False)
     assert learners["learner"].tolist() == ["张三", "李四", "王五", "赵六"]

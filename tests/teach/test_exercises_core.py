@@ -1,4 +1,4 @@
-"""The exercise machinery: three outcomes, diagnoses, hints, and never revealing the answer."""
+"""The exercise machinery: the outcomes, diagnoses, rounding, hints, and never revealing the answer."""
 
 from __future__ import annotations
 
@@ -105,13 +105,48 @@ def test_a_zero_from_an_empty_filter_nan_and_a_percent_are_named() -> None:
     q = make_question()
     assert q.check(0).mistake == "empty_selection"
     assert q.check(float("nan")).mistake == "not_a_number"
-    share = Question(variable="r", prompt="转化率？", expected=lambda: 0.235, hints=[],
-                     answer_code="r = 0.235")
-    assert share.check(23.5).mistake == "percent_not_share"
+    share = Question(variable="r", prompt="转化率？", expected=lambda: 0.2353, hints=[],
+                     answer_code="r = 0.2353", unit="share")
+    percent = share.check(23.5)
+    assert (percent.outcome, percent.mistake) == (Outcome.FORMAT, "format_percent")
     assert share.check(0.235).outcome is Outcome.CORRECT
-    assert "23.5" not in share.check(23.5).message
-    assert "0.235" not in share.check(23.5).message
-    assert share.check(0.3).mistake is None
+    assert share.check(0.2353).outcome is Outcome.CORRECT
+    for text in ("23.5", "0.235", "0.2353"):
+        assert text not in percent.message
+    coarse = share.check(0.24)
+    assert (coarse.outcome, coarse.mistake) == (Outcome.FORMAT, "format_decimals")
+    assert share.check(0.3).outcome is Outcome.FORMAT      # one decimal: asked again, not judged
+    assert share.check(0.241).mistake is None
+    assert share.check(0.241).outcome is Outcome.INCORRECT
+
+
+def test_counts_are_exact_and_whole() -> None:
+    q = make_question()
+    assert q.check(7.0).outcome is Outcome.CORRECT
+    assert q.check(8).outcome is Outcome.INCORRECT
+    assert q.check(7.02).outcome is Outcome.INCORRECT
+    assert "整数" in q.check(7.5).message
+
+
+def test_rounding_is_what_a_person_writes() -> None:
+    money = Question(variable="m", prompt="多少元？", expected=lambda: 602627.25, hints=[],
+                     answer_code="", unit="yuan")
+    assert [money.check(a).outcome.value for a in (602627, 602627.3, 602627.25, 602628, 602600)] \
+        == ["correct", "correct", "correct", "incorrect", "incorrect"]
+    tenth = Question(variable="t", prompt="平均？", expected=lambda: 74.0833, hints=[],
+                     answer_code="", unit="tenth")
+    assert [tenth.check(a).outcome.value for a in (74.1, 74.08, 74.0, 74, 74.2)] \
+        == ["correct", "correct", "format", "format", "incorrect"]
+    share = Question(variable="s", prompt="比率？", expected=lambda: 0.16045, hints=[],
+                     answer_code="", unit="share")
+    assert share.check(0.160).outcome is Outcome.CORRECT     # 0.160 typed is the float 0.16
+    assert share.check(0.161).outcome is Outcome.INCORRECT
+
+
+def test_an_unknown_unit_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown unit"):
+        Question(variable="x", prompt="?", expected=lambda: 1, hints=[], answer_code="",
+                 unit="percent")
 
 
 def test_a_table_with_other_keys_says_so() -> None:
@@ -135,5 +170,19 @@ def test_period_keys_in_any_date_form() -> None:
 
 def test_named_mistakes_come_before_the_generic_diagnoses() -> None:
     q = Question(variable="x", prompt="?", expected=lambda: 0.2, hints=[], answer_code="",
-                 mistakes=[Mistake("percent_as_named", "具名的错误", lambda: 20)])
+                 unit="share", mistakes=[Mistake("percent_as_named", "具名的错误", lambda: 20)])
     assert q.check(20).mistake == "percent_as_named"
+    # a mistake's share written as a percent gets the mistake's diagnosis
+    r = Question(variable="r", prompt="?", expected=lambda: 0.2, hints=[], answer_code="",
+                 unit="share", mistakes=[Mistake("loss_rate", "输单的比例", lambda: 0.8)])
+    assert r.check(80).mistake == "loss_rate"
+
+
+def test_a_missing_row_that_is_not_zero_is_not_called_a_zero() -> None:
+    q = make_question("table")
+    assert "为 0" in q.check({"王磊": 3}).message or q.check({"王磊": 3}).mistake
+    other = Question(variable="t", prompt="?", kind="table", hints=[], answer_code="",
+                     expected=lambda: {"华东一组": 50, "西南一组": 53})
+    message = other.check({"华东一组": 50}).message
+    assert "西南一组" in message
+    assert "为 0" not in message

@@ -26,7 +26,8 @@ from devvolume.teach.exercises import (
     lesson03,
     lesson04,
 )
-from devvolume.teach.exercises._question import _normalise, _same
+from devvolume.teach.exercises._cases import exercise_data
+from devvolume.teach.exercises._question import UNITS, _normalise, _same
 
 LESSONS = {"lesson01": lesson01, "lesson02": lesson02, "lesson03": lesson03,
            "lesson04": lesson04}
@@ -86,6 +87,15 @@ def share(counts: tuple[int, int]) -> float:
     return counts[0] / counts[1]
 
 
+def win_rate_of_team(log: pd.DataFrame, team: str) -> float:
+    """Won ÷ (won + lost) over the customers whose outcome row was the team's."""
+    won_rows = firsts(log, "won")
+    lost_rows = log[(log["stage"] == "lost") & ~log["customer"].isin(won_rows.index)]
+    lost_rows = lost_rows.sort_values(["customer", "date", "rep"]).drop_duplicates("customer")
+    won, lost = (won_rows["team"] == team).sum(), (lost_rows["team"] == team).sum()
+    return float(won / (won + lost))
+
+
 def month_last(first: str) -> str:
     return f"{pd.Timestamp(first) + pd.offsets.MonthEnd(0):%Y-%m-%d}"
 
@@ -105,7 +115,7 @@ def retention_june(orders: pd.DataFrame, *, inactive_after: int = 3) -> float:
 
 @pytest.fixture(scope="module")
 def log() -> pd.DataFrame:
-    return dv.load_dataset("directsales").worklog
+    return exercise_data().worklog
 
 
 def _oracles(log: pd.DataFrame) -> dict[str, Callable[[], Any]]:
@@ -113,8 +123,6 @@ def _oracles(log: pd.DataFrame) -> dict[str, Callable[[], Any]]:
     teams = sorted(log["team"].unique())
     months = [f"2025-{m:02d}-01" for m in range(3, 13)]
     zhang = log[log["rep"] == "张伟"]
-    won = set(log.loc[log["stage"] == "won", "customer"])
-    lost = set(log.loc[log["stage"] == "lost", "customer"]) - won
     return {
         "lesson01.may_new_contacted": lambda: new_in(practice, "contacted", "2026-05-01",
                                                      "2026-05-31"),
@@ -132,9 +140,9 @@ def _oracles(log: pd.DataFrame) -> dict[str, Callable[[], Any]]:
             month: new_in(log, "won", month, month_last(month), rep="刘洋") for month in months},
         "lesson02.q2_new_contacted": lambda: new_in(log, "contacted", "2025-04-01", "2025-06-30"),
         "lesson03.q1_cohort_conversion": lambda: share(cohort(log, "2025-01-01", "2025-03-31")),
-        "lesson03.win_rate_2025": lambda: len(won) / (len(won) + len(lost)),
+        "lesson03.team_win_rate": lambda: win_rate_of_team(log, "西南一组"),
         "lesson03.team_conversion": lambda: share(cohort(log, "2025-01-01", "2025-12-31",
-                                                         team="华东二组")),
+                                                         team="华南一组")),
         "lesson03.june_retention": lambda: retention_june(dv.load_dataset("directsales").orders),
         "lesson04.referral_conversion": lambda: share(cohort(log, "2025-01-01", "2025-12-31",
                                                              channel="转介绍")),
@@ -154,7 +162,7 @@ def test_right_answer_matches_the_oracle(label: str, question: Question,
                                          log: pd.DataFrame) -> None:  # fmt: skip
     oracle = _oracles(log)[label]()
     expected = _normalise(question.expected(), question.kind)
-    assert _same(_normalise(oracle, question.kind), expected), (label, oracle, expected)
+    assert _same(_normalise(oracle, question.kind), expected, UNITS[question.unit]), (label, oracle, expected)
     assert question.check(oracle).outcome is Outcome.CORRECT, label
 
 
@@ -162,7 +170,8 @@ def test_right_answer_matches_the_oracle(label: str, question: Question,
 def test_each_mistake_differs_from_the_right_answer(label: str, question: Question,
                                                     mistake: Any) -> None:  # fmt: skip
     wrong = _normalise(mistake.answer(), question.kind)
-    assert not _same(wrong, _normalise(question.expected(), question.kind)), label
+    assert not _same(wrong, _normalise(question.expected(), question.kind),
+                      UNITS[question.unit]), label
 
 
 @pytest.mark.parametrize(("label", "question"), QUESTIONS, ids=_ids(QUESTIONS))
@@ -170,7 +179,9 @@ def test_the_mistakes_of_a_question_differ_from_each_other(label: str,
                                                            question: Question) -> None:
     """The question's data tell every diagnosed mistake apart: no two give the same answer."""
     answers = [(m.name, _normalise(m.answer(), question.kind)) for m in question.mistakes]
-    same = [(a, b) for (a, x), (b, y) in itertools.combinations(answers, 2) if _same(x, y)]
+    unit = UNITS[question.unit]
+    same = [(a, b) for (a, x), (b, y) in itertools.combinations(answers, 2)
+            if a != b and _same(x, y, unit)]
     assert same == [], label
 
 
@@ -248,14 +259,15 @@ def test_every_question_has_a_three_step_ladder_and_a_named_mistake(
         label: str, question: Question) -> None:
     assert len(question.hints) == 3, label
     assert len(question.mistakes) >= 2, label  # the likely wrong answers get a named diagnosis
-    names = [m.name for m in question.mistakes]
-    assert len(set(names)) == len(names)
+    # a name given twice is one mistake with two answers (the month before and after): one message
+    messages = {m.name: m.message for m in question.mistakes}
+    assert all(m.message == messages[m.name] for m in question.mistakes), label
 
 
 @pytest.mark.parametrize(("label", "question"), QUESTIONS, ids=_ids(QUESTIONS))
 def test_the_solution_code_gives_the_right_answer(label: str, question: Question) -> None:
     """The code q.solution() shows runs in the exercise notebook's setup (public names only)."""
-    data = dv.load_dataset("directsales")
+    data = exercise_data()
     namespace = {"dv": dv, "data": data, "log": data.worklog,
                  "practice": lesson01.practice_worklog(), "weekend": lesson02.weekend_worklog()}
     exec(question.answer_code, namespace)
@@ -290,9 +302,11 @@ def test_the_practice_log_separates_every_mistake() -> None:
     # Exercise 01 asks the same question of another log; each trap gives its own number
     # (counted by hand: 嘉禾, 隆兴, 润达, 祥和, 安泰 and 富源 are new in May).
     assert lesson01.q1.expected() == 6
-    answers = {m.name: m.answer() for m in lesson01.q1.mistakes}
-    assert answers == {"row_count": 7, "active_not_new": 8, "ignored_implied": 4,
-                       "lost_not_contact": 5, "contacted_rows_only": 3}
+    answers = [(m.name, m.answer()) for m in lesson01.q1.mistakes]
+    # 7 首次接触 rows, 15 rows in all; April (百川, 永安) and June (恒信, 瑞丰) have two each
+    assert answers == [("row_count", 7), ("row_count", 15), ("active_not_new", 8),
+                       ("ignored_implied", 4), ("lost_not_contact", 5),
+                       ("contacted_rows_only", 3), ("wrong_period", 2), ("wrong_period", 2)]
     # 富源建材: contacted by 陈晨, taken on to 意向 by 赵敏; the contact is 陈晨's.
     assert lesson01.q2.expected() == {"陈晨": 3, "赵敏": 3}
     swapped = next(m for m in lesson01.q2.mistakes if m.name == "credit_swapped")
@@ -300,15 +314,18 @@ def test_the_practice_log_separates_every_mistake() -> None:
 
 
 def test_the_weekend_log_separates_every_week() -> None:
-    # Exercise 02 q1, by hand: new contacts 华美 (Mon), 顺达 (Thu), 金鼎 (Sat), 恒通 and 百盛
-    # (Sun) in ISO week 14; a week from Sunday takes 鼎盛 (Sun 03-29) and drops the two of
-    # Sunday 04-05; "the 1st to the 7th" drops 华美 and adds 新华 and 天成.
+    # Exercise 02 q1, by hand: new contacts 华美 (Mon), 顺达 and 广利 (Thu, Fri), 金鼎 (Sat),
+    # 恒通 and 百盛 (Sun) in ISO week 14; a week from Sunday takes 鼎盛 (Sun 03-29) and drops the
+    # two of Sunday 04-05; "the 1st to the 7th" drops 华美 and adds 新华 and 天成; without the
+    # weekend rows 鼎盛's first contact moves into the week (04-01) and 金鼎, 恒通, 百盛 go;
+    # Monday to Friday keeps 华美, 顺达, 广利.
     weekend = lesson02.weekend_worklog()
     assert set(weekend["date"].dt.day_name()) >= {"Saturday", "Sunday"}
-    assert lesson02.q1.expected() == 5
-    answers = {m.name: m.answer() for m in lesson02.q1.mistakes}
-    assert answers == {"sunday_week": 4, "wrong_boundary": 6, "row_count": 8,
-                       "active_not_new": 7}
+    assert lesson02.q1.expected() == 6
+    answers = [(m.name, m.answer()) for m in lesson02.q1.mistakes]
+    assert answers == [("sunday_week", 5), ("wrong_boundary", 7), ("row_count", 9),
+                       ("row_count", 12), ("active_not_new", 8), ("weekdays_only", 4),
+                       ("weekdays_only", 3), ("wrong_period", 1), ("wrong_period", 2)]
     # The case data has no weekend rows: a week from Sunday would count as the ISO week there.
     case = dv.load_dataset("directsales").worklog
     assert not case["date"].dt.day_name().isin(["Saturday", "Sunday"]).any()

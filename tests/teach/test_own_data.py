@@ -132,6 +132,9 @@ def test_bad_rows_are_listed_and_the_valid_rows_offered(tmp_path: Path) -> None:
     assert "有 1 行有问题，没有算进来" in picker.result.value
     assert "2026-04-31" in picker.result.value             # the problems stay listed
     assert picker.use_valid.layout.display == "none"
+    # the red message went with its button: nothing offers a button that is gone
+    assert "❌" not in picker.result.value
+    assert "点下面的按钮" not in picker.result.value
 
 
 def test_a_file_without_a_valid_row_offers_nothing(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from devvolume.teach.exercises import (
     lesson06,
     sign_in,
 )
+from devvolume.teach.exercises._question import answer_text
 
 LESSONS = {"01": lesson01, "02": lesson02, "03": lesson03, "04": lesson04, "05": lesson05,
            "06": lesson06}
@@ -59,9 +60,9 @@ def lines(workspace: Path) -> list[dict[str, Any]]:
 
 
 def line(lesson: str, question: str, outcome: str, mistake: str | None = None,
-         learner: str = "张三") -> dict[str, Any]:  # fmt: skip
+         learner: str = "张三", answer: str | None = None) -> dict[str, Any]:  # fmt: skip
     return {"learner": learner, "lesson": lesson, "question": question, "outcome": outcome,
-            "mistake": mistake, "time": TIME}
+            "mistake": mistake, "answer": answer, "time": TIME}
 
 
 # --- real exercise checks -----------------------------------------------------------------------
@@ -75,7 +76,8 @@ def test_every_lesson_question_is_named_in_order() -> None:
 @pytest.mark.parametrize(("label", "question"), QUESTIONS, ids=[label for label, _ in QUESTIONS])
 def test_a_right_answer_records_correct(workspace: Path, label: str, question: Question) -> None:
     assert question.check(question.expected()).outcome is Outcome.CORRECT
-    assert lines(workspace) == [line(question.lesson, question.name, "correct")]
+    assert lines(workspace) == [line(question.lesson, question.name, "correct",
+                                     answer=answer_text(question.expected()))]
 
 
 @pytest.mark.parametrize(("label", "question", "mistake"), MISTAKES,
@@ -84,15 +86,40 @@ def test_each_diagnosis_is_recorded(workspace: Path, label: str, question: Quest
                                     mistake: Any) -> None:
     feedback = question.check(mistake.answer())
     assert feedback.mistake == mistake.name, label
-    assert lines(workspace) == [line(question.lesson, question.name, "incorrect", mistake.name)]
+    assert lines(workspace) == [line(question.lesson, question.name, "incorrect", mistake.name,
+                                     answer=answer_text(mistake.answer()))]
 
 
 def test_an_undiagnosed_and_a_wrongly_typed_answer(workspace: Path) -> None:
     q = lesson01.q1
     assert q.check(-1).mistake is None
     assert q.check({"a": 1}).mistake == "wrong_type"
-    assert lines(workspace) == [line("01", "q1", "incorrect"),
-                                line("01", "q1", "incorrect", "wrong_type")]
+    assert q.check("六个").mistake == "wrong_type"
+    assert lines(workspace) == [line("01", "q1", "incorrect", answer="-1"),
+                                line("01", "q1", "incorrect", "wrong_type", answer='{"a":1}'),
+                                line("01", "q1", "incorrect", "wrong_type", answer="<str>")]
+
+
+def test_a_format_reply_is_recorded_as_neither(workspace: Path) -> None:
+    q = lesson03.q1
+    value = float(q.expected())
+    assert q.check(round(100 * value, 1)).outcome is Outcome.FORMAT
+    assert q.check(round(value, 2)).outcome is Outcome.FORMAT
+    assert lines(workspace) == [
+        line("03", "q1", "format", "format_percent", answer=str(round(100 * value, 1))),
+        line("03", "q1", "format", "format_decimals", answer=str(round(value, 2)))]
+
+
+def test_an_answer_is_kept_short_and_never_as_text(workspace: Path) -> None:
+    import pandas as pd
+
+    q = lesson01.q4
+    q.check({f"团队{k:03d}": k for k in range(100)})
+    q.check(pd.DataFrame({"team": ["张三的客户名单"], "note": ["电话 138…"], "x": [1]}))
+    first, second = lines(workspace)
+    assert len(first["answer"]) <= _progress.MAX_ANSWER_CHARS
+    assert first["answer"].endswith("…")
+    assert second["answer"] == "<DataFrame 1×3>"
 
 
 def test_hints_and_the_solution_are_recorded(workspace: Path) -> None:
@@ -102,6 +129,7 @@ def test_hints_and_the_solution_are_recorded(workspace: Path) -> None:
     q.solution()
     assert lines(workspace) == [line("03", "q2", "hint"), line("03", "q2", "hint"),
                                 line("03", "q2", "solution")]
+    assert _progress.record("03", "q2", "hint", "row_count", "0.3").answer is None
 
 
 def test_a_blank_is_not_recorded(workspace: Path) -> None:
@@ -124,7 +152,7 @@ def test_lines_are_appended_in_the_documented_form(workspace: Path) -> None:
     text = (workspace / ".devvolume" / "progress.jsonl").read_text(encoding="utf-8")
     first, second = text.splitlines(keepends=True)
     assert first == ('{"learner": "张三", "lesson": "01", "question": "q1", "outcome": "incorrect", '
-                     f'"mistake": null, "time": "{TIME}"}}\n')
+                     f'"mistake": null, "answer": "-1", "time": "{TIME}"}}\n')
     assert list(json.loads(second)) == list(_progress.FIELDS)
 
 
@@ -149,7 +177,7 @@ def test_without_a_name_records_wait_until_sign_in(workspace: Path,
     lesson01.q1.hint()
     assert lines(workspace) == []
     assert "「李四」" in _progress.set_learner("  李四 ")
-    assert lines(workspace) == [line("01", "q1", "incorrect", learner="李四"),
+    assert lines(workspace) == [line("01", "q1", "incorrect", learner="李四", answer="-1"),
                                 line("01", "q1", "hint", learner="李四")]
     settings = json.loads((workspace / ".devvolume" / "settings.json").read_text(encoding="utf-8"))
     assert settings == {"learner": "李四"}

@@ -258,7 +258,7 @@ def test_an_exercise_in_the_workspace_records_progress_beside_it(
     records = (folder / "exercises" / ".devvolume" / "progress.jsonl").read_text(encoding="utf-8")
     assert json.loads(records.splitlines()[0]) | {"time": ""} == {
         "learner": "张三", "lesson": "01", "question": "q1", "outcome": "incorrect",
-        "mistake": None, "time": ""}
+        "mistake": None, "answer": "999", "time": ""}
     # the learner's answer survives another run; the instructor's command finds the record
     assert make_workspace(folder).added == ()
     assert "999" in exercise.read_text(encoding="utf-8")

@@ -114,12 +114,14 @@ def _learners(tables: ClassTables) -> str:
         css = ' class="stuck"' if row.stuck else ""
         rows.append(
             f"<tr{css}><td>{_esc(row.learner)}</td>{_number(row.attempted)}{_number(row.solved)}"
-            f"{_number(row.solved_without_hints)}{_number(row.incorrect)}{_number(row.hints)}"
+            f"{_number(row.solved_without_hints)}{_number(row.incorrect)}{_number(row.format)}"
+            f"{_number(row.hints)}"
             f"{_number(row.solutions)}{_number(row.minutes)}<td>{stuck}</td>"
             f"<td>{_esc(_time(row.last_activity))}</td></tr>")
     head = ["学员 <small>learner</small>", "做过 <small>attempted</small>",
             "做对 <small>solved</small>", "没看提示就做对 <small>without hints</small>",
-            "答错次数 <small>incorrect</small>", "提示 <small>hints</small>",
+            "答错次数 <small>incorrect</small>", "换个写法 <small>format</small>",
+            "提示 <small>hints</small>",
             "看答案 <small>solutions</small>", "用时（分钟）<small>minutes</small>",
             "卡住 <small>stuck</small>", "最后活动 <small>last activity</small>"]
     return _table(head, rows, empty="没有学员记录。")
@@ -147,10 +149,11 @@ def _questions(tables: ClassTables) -> str:
 def _mistakes(tables: ClassTables) -> str:
     rows = [f"<tr><td>{_question(row.lesson, row.question)}</td>"
             f"<td>{_esc(misconception(row.mistake).name)} <code>{_esc(row.mistake)}</code></td>"
-            f"{_number(row.learners)}{_number(row.attempts)}</tr>"
+            f"{_number(row.learners)}{_number(row.attempts)}<td>{_esc(row.answers)}</td></tr>"
             for row in tables.mistakes.itertuples(index=False)]
     head = ["题目 <small>question</small>", "错误 <small>mistake</small>",
-            "学员 <small>learners</small>", "次数 <small>attempts</small>"]
+            "学员 <small>learners</small>", "次数 <small>attempts</small>",
+            "交的答案 <small>answers given</small>"]
     return _table(head, rows, empty="还没有答错的记录。")
 
 
@@ -195,7 +198,9 @@ def render_class_page(progress: ClassProgress, tables: ClassTables, *, source: s
         "<footer><p>怎么算的：“做过”= 至少提交过一次 check()；“卡住”= 同一道题答错 3 次以上还没做对；"
         "“没看提示就做对”= 第一次做对之前没有看提示或答案；“用时”= 相邻两条记录间隔的总和，"
         "间隔超过 30 分钟算休息、不计入；“成功率”= 做对的学员 ÷ 做过这道题的学员（看过提示、"
-        "没提交也算做过）。同名学员（忽略大小写、全角半角）的多个文件合并统计。</p>"
+        "没提交也算做过）；“换个写法”= 答案写成了百分数或小数位太少、被请求重交的次数，"
+        "不算对也不算错；“交的答案”= 最常见的几个错答案（较早版本的记录没有保存答案）。"
+        "同名学员（忽略大小写、全角半角）的多个文件合并统计。</p>"
         "<p>表格文件：learners.csv、questions.csv、mistakes.csv、misconceptions.csv（同一文件夹）。"
         "所有数据只在本机，这个页面不连网。</p></footer>",
         "</body></html>", "",

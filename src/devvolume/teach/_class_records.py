@@ -8,7 +8,8 @@ record, is listed as a :class:`ReadProblem` and skipped; the rest is used. The s
 several files (two folders, a folder and its zip) is one learner: names are matched after
 Unicode normalisation (full-width letters), trimming and ignoring case, and identical records
 are counted once. A record without a name is put under the name of the folder or zip it was
-collected in.
+collected in. A record written before answers were kept (no ``answer`` key) reads as one
+without an answer.
 """
 
 from __future__ import annotations
@@ -26,14 +27,21 @@ from typing import Any
 
 import pandas as pd
 
-from devvolume.teach._progress import OUTCOMES, PROGRESS_FILE, RECORD_DIR, clean_name
+from devvolume.teach._progress import (
+    CHECKED,
+    MAX_ANSWER_CHARS,
+    OUTCOMES,
+    PROGRESS_FILE,
+    RECORD_DIR,
+    clean_name,
+)
 
 #: Files larger than this are not read (a progress file grows by about 150 bytes a check).
 MAX_FILE_BYTES = 50_000_000
 #: Problems listed per file; the rest are counted.
 MAX_PROBLEMS_PER_FILE = 20
-RECORD_COLUMNS = ("learner", "lesson", "question", "outcome", "mistake", "time", "time_text",
-                  "source")  # fmt: skip
+RECORD_COLUMNS = ("learner", "lesson", "question", "outcome", "mistake", "answer", "time",
+                  "time_text", "source")  # fmt: skip
 
 @dataclass(frozen=True)
 class ReadProblem:
@@ -199,6 +207,10 @@ def _parse_line(raw: bytes, fallback: str) -> dict[str, Any]:
     if mistake is not None and not isinstance(mistake, str):
         msg = f"mistake 应为文字或 null / mistake is not text: {mistake!r}"
         raise ValueError(msg)
+    answer = item.get("answer")
+    if answer is not None and not isinstance(answer, str):
+        msg = f"answer 应为文字或 null / answer is not text: {str(answer)[:40]!r}"
+        raise ValueError(msg)
     text = item.get("time")
     try:
         time = dt.datetime.fromisoformat(text) if isinstance(text, str) else None
@@ -209,7 +221,8 @@ def _parse_line(raw: bytes, fallback: str) -> dict[str, Any]:
         raise ValueError(msg)
     return {"learner": clean_name(item.get("learner")) or fallback,
             "lesson": lesson.strip(), "question": question.strip(), "outcome": outcome,
-            "mistake": (mistake or None) if outcome == "incorrect" else None,
+            "mistake": (mistake or None) if outcome in CHECKED and outcome != "correct" else None,
+            "answer": answer[:MAX_ANSWER_CHARS] if answer and outcome in CHECKED else None,
             "time": pd.Timestamp(time).tz_convert("UTC"), "time_text": text}  # fmt: skip
 
 
@@ -241,5 +254,5 @@ def _merge(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, dict[str, tuple[st
     files = {str(learner): tuple(dict.fromkeys(found["source"]))
              for learner, found in frame.groupby("learner", sort=True)}
     frame = frame.drop_duplicates(subset=["learner", "lesson", "question", "outcome", "mistake",
-                                          "time"])  # fmt: skip
+                                          "answer", "time"])  # fmt: skip
     return frame.sort_values("time", kind="stable", ignore_index=True), files

@@ -61,6 +61,7 @@ class _Work:
 
     checks: int = 0
     incorrect: int = 0
+    formats: int = 0              # asked to write the answer again (a percent, too few decimals)
     hints: int = 0
     solution: bool = False
     solved: bool = False
@@ -79,6 +80,9 @@ class _Work:
             self.first_try = outcome == "correct"
         if outcome == "incorrect":
             self.incorrect += 1
+        elif outcome == "format":
+            # neither right nor wrong: only a correct check solves a question
+            self.formats += 1
         elif not self.solved:
             self.solved, self.solved_unhelped = True, not self.helped
 
@@ -120,6 +124,7 @@ def _learner_table(records: pd.DataFrame, work: dict[tuple[str, str, str], _Work
             "solved": sum(w.solved for w in items.values()),
             "solved_without_hints": sum(w.solved_unhelped for w in items.values()),
             "incorrect": sum(w.incorrect for w in items.values()),
+            "format": sum(w.formats for w in items.values()),
             "hints": sum(w.hints for w in items.values()),
             "solutions": sum(w.solution for w in items.values()),
             "minutes": time_spent(mine["time"]),
@@ -128,8 +133,8 @@ def _learner_table(records: pd.DataFrame, work: dict[tuple[str, str, str], _Work
             "last_activity": latest["time_text"],
             "files": len(files.get(str(learner), ())),
         })
-    columns = ["learner", "attempted", "solved", "solved_without_hints", "incorrect", "hints",
-               "solutions", "minutes", "stuck", "stuck_questions", "last_activity", "files"]
+    columns = ["learner", "attempted", "solved", "solved_without_hints", "incorrect", "format",
+               "hints", "solutions", "minutes", "stuck", "stuck_questions", "last_activity", "files"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -203,10 +208,28 @@ def _wrong(records: pd.DataFrame) -> pd.DataFrame:
     return wrong.assign(mistake=wrong["mistake"].fillna(UNDIAGNOSED))
 
 
+#: Different answers listed per mistake in ``mistakes.csv``, the most frequent first.
+ANSWERS_LISTED = 3
+
+
+def common_answers(answers: pd.Series) -> str:
+    """List the most frequent answers given (records without one are left out): ``0.294 ×3; 0.3``.
+
+    Examples
+    --------
+    >>> common_answers(pd.Series(["0.294", None, "0.3", "0.294", "0.294"]))
+    '0.294 ×3; 0.3'
+    """
+    counts = answers.dropna().value_counts(sort=False)
+    order = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))[:ANSWERS_LISTED]
+    return "; ".join(f"{answer} ×{n}" if n > 1 else str(answer) for answer, n in order)
+
+
 def _mistake_table(records: pd.DataFrame) -> pd.DataFrame:
-    """``lesson, question, mistake, learners, attempts`` for every incorrect answer."""
+    """``lesson, question, mistake, learners, attempts, answers`` for every incorrect answer."""
     grouped = _wrong(records).groupby(["lesson", "question", "mistake"], sort=False)
-    table = grouped.agg(learners=("learner", "nunique"), attempts=("learner", "size"))
+    table = grouped.agg(learners=("learner", "nunique"), attempts=("learner", "size"),
+                        answers=("answer", common_answers))  # fmt: skip
     table = table.reset_index()
     if table.empty:
         return table

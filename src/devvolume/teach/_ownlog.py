@@ -230,16 +230,21 @@ def check_summary_html(report: WorklogCheck) -> str:
         return (f"<p style='color:#1b7f3b'><b>✅ 已载入 {name}</b>：没有发现问题。</p>"
                 f"{summary}")
     bad = len(report.bad_rows)
-    more = len(report.problems) - MAX_PROBLEMS_SHOWN
-    tail = f"<p>……另有 {more} 个问题没有列出（完整列表见 <code>picker.check.problems</code>）。</p>" \
-        if more > 0 else ""
     usable = len(report.valid)
     go_on = (f"也可以点下面的按钮，先用没有问题的 {usable} 行继续（有问题的行不算进去）。"
              if usable else "没有一行可以直接用。")
     return (f"<p style='color:#b00020'><b>❌ {name} 有 {bad} 行数据有问题</b>"
             f"（共读入 {report.rows_read} 行）。/ {bad} of {report.rows_read} rows have problems."
             f"</p><p>请在 Excel 里按行号改正这些单元格，保存后再点“加载”。{go_on}</p>"
-            f"{problems_table(report.problems).to_html(index=False)}{tail}")
+            f"{problems_html(report)}")
+
+
+def problems_html(report: WorklogCheck) -> str:
+    """Show the problems table of a check (every text in full), and how many more were left out."""
+    more = len(report.problems) - MAX_PROBLEMS_SHOWN
+    tail = f"<p>……另有 {more} 个问题没有列出（完整列表见 <code>picker.check.problems</code>）。</p>" \
+        if more > 0 else ""
+    return f"{problems_table(report.problems).to_html(index=False)}{tail}"
 
 
 def partial_html(report: WorklogCheck) -> str:
@@ -253,8 +258,8 @@ def partial_html(report: WorklogCheck) -> str:
     """
     name = html.escape(report.source)
     return (f"<p style='color:#8a5a00'><b>⚠️ 正在使用 {name} 里没有问题的 {len(report.valid)} 行</b>："
-            f"有 {len(report.bad_rows)} 行有问题，没有算进来（见下面的列表）。改正后重新加载，"
-            "数字才完整。</p>")
+            f"有 {len(report.bad_rows)} 行有问题，没有算进来（见下面的列表）。请在 Excel 里按行号改正"
+            "这些单元格，保存后再点“加载”，数字才完整。</p>")
 
 
 def error_html(error: WorklogError) -> str:

@@ -4,12 +4,17 @@ Every ``check()``, ``hint()`` and ``solution()`` of a lesson's question appends 
 on one line, to ``.devvolume/progress.jsonl`` in the learner's workspace::
 
     {"learner": "张三", "lesson": "01", "question": "q1", "outcome": "incorrect",
-     "mistake": "row_count", "time": "2026-05-06T10:12:03+08:00"}
+     "mistake": "row_count", "answer": "7", "time": "2026-05-06T10:12:03+08:00"}
 
-``outcome`` is ``correct``, ``incorrect``, ``hint`` or ``solution``; ``mistake`` is the
-diagnosis code of an incorrect answer (null when none matched, and for the other outcomes);
-``time`` is ISO 8601 with the computer's UTC offset. A check that finds the blank still there
-("not attempted") is not recorded.
+``outcome`` is ``correct``, ``incorrect``, ``format`` (the answer was asked for again in another
+form: a share written as a percent, or with too few decimals), ``hint`` or ``solution``;
+``mistake`` is the diagnosis code of an incorrect answer (null when none matched), or the form
+asked for (``format_percent``, ``format_decimals``), and null for the other outcomes; ``answer``
+is the answer checked, short (a number, or a small table as JSON, at most
+:data:`MAX_ANSWER_CHARS` characters; anything else only by its type), so the instructor sees what
+was answered; it is null for hints and solutions, and absent from records written before it was
+kept. ``time`` is ISO 8601 with the computer's UTC offset. A check that finds the blank still
+there ("not attempted") is not recorded.
 
 The workspace is the folder the notebook runs in (Jupyter starts the kernel in the notebook's
 folder), or ``DEVVOLUME_WORKSPACE``. The learner's name comes from ``DEVVOLUME_LEARNER``, else
@@ -49,8 +54,12 @@ RECORD_DIR = ".devvolume"
 PROGRESS_FILE = "progress.jsonl"
 SETTINGS_FILE = "settings.json"
 #: What a line can say happened, and its keys in the order they are written.
-OUTCOMES = ("correct", "incorrect", "hint", "solution")
-FIELDS = ("learner", "lesson", "question", "outcome", "mistake", "time")
+OUTCOMES = ("correct", "incorrect", "format", "hint", "solution")
+#: The outcomes that carry a code in ``mistake`` and the answer given.
+CHECKED = ("correct", "incorrect", "format")
+FIELDS = ("learner", "lesson", "question", "outcome", "mistake", "answer", "time")
+#: Longest answer kept, in characters (a number, or a table of a few rows).
+MAX_ANSWER_CHARS = 120
 #: Longest learner name kept, in characters.
 MAX_NAME_CHARS = 40
 #: Records kept in memory while no name is known (the oldest are dropped beyond this).
@@ -69,13 +78,15 @@ class ProgressRecord:
 
     Examples
     --------
-    >>> r = ProgressRecord("张三", "01", "q1", "incorrect", "row_count", "2026-05-06T10:12:03+08:00")
+    >>> r = ProgressRecord("张三", "01", "q1", "incorrect", "row_count", "7",
+    ...                    "2026-05-06T10:12:03+08:00")
     >>> print(r.to_line().replace(", ", ",\n "), end="")
     {"learner": "张三",
      "lesson": "01",
      "question": "q1",
      "outcome": "incorrect",
      "mistake": "row_count",
+     "answer": "7",
      "time": "2026-05-06T10:12:03+08:00"}
     """
 
@@ -84,6 +95,7 @@ class ProgressRecord:
     question: str
     outcome: str
     mistake: str | None
+    answer: str | None
     time: str
 
     def to_line(self) -> str:
@@ -154,21 +166,24 @@ def _now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def record(lesson: str, question: str, outcome: str,
-           mistake: str | None = None) -> ProgressRecord | None:  # fmt: skip
+def record(lesson: str, question: str, outcome: str, mistake: str | None = None,
+           answer: str | None = None) -> ProgressRecord | None:  # fmt: skip
     """Append one line to the workspace's progress file; never raise for a file problem.
 
-    Returns the record, or None when recording is off. Without a learner name the record waits
-    in memory (:func:`sign_in` writes it).
+    ``mistake`` and ``answer`` are kept for a check only (:data:`CHECKED`), the answer cut to
+    :data:`MAX_ANSWER_CHARS`. Returns the record, or None when recording is off. Without a
+    learner name the record waits in memory (:func:`sign_in` writes it).
     """
     if outcome not in OUTCOMES:
         msg = f"unknown outcome {outcome!r}; expected one of {', '.join(OUTCOMES)}"
         raise ValueError(msg)
     if not recording_on():
         return None
-    mistake = mistake if outcome == "incorrect" else None
+    checked = outcome in CHECKED
+    mistake = mistake if checked and outcome != "correct" else None
+    answer = answer[:MAX_ANSWER_CHARS] if checked and answer is not None else None
     learner = current_learner()
-    entry = ProgressRecord(learner or "", lesson, question, outcome, mistake, _now())
+    entry = ProgressRecord(learner or "", lesson, question, outcome, mistake, answer, _now())
     if learner is None:
         _session.pending = [*_session.pending, entry][-MAX_PENDING:]
     else:

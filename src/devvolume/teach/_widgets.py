@@ -25,6 +25,7 @@ from devvolume.teach._ownlog import (
     error_html,
     load_uploaded,
     partial_html,
+    problems_html,
     resolve_path,
 )
 from devvolume.teach._views import (
@@ -140,13 +141,17 @@ class WorklogPicker(Described, widgets.VBox):
         return text
 
     def use_valid_rows(self) -> pd.DataFrame:
-        """Go on with the rows without problems (what the button does); the problems stay listed."""
+        """Go on with the rows without problems (what the button does); the problems stay listed.
+
+        The red message that offered the button goes with it: the note above the list says
+        which rows are in use now.
+        """
         if self.check is None or not len(self.check.valid):
             msg = "没有可用的行：先加载一个文件。/ nothing loaded yet."
             raise ValueError(msg)
         self.partial = True
         self.use_valid.layout.display = "none"
-        self._show(partial_html(self.check) + check_summary_html(self.check))
+        self._show(partial_html(self.check) + problems_html(self.check))
         self._loaded(self.check.valid)
         return self.check.valid
 

@@ -26,8 +26,13 @@ LESSONS: dict[str, tuple[str, str]] = {
 #: The code of an incorrect answer no known mistake matched.
 UNDIAGNOSED = "undiagnosed"
 #: The codes every question can give after its own known mistakes (no lesson section of their own).
+#: ``percent_not_share`` is only in records of versions that called a percent incorrect; a
+#: percent now gets the format reply (:data:`FORMAT_CODES`).
 GENERIC_CODES = ("wrong_type", "empty_table", "empty_selection", "not_a_number",
                  "percent_not_share")
+#: The codes of a format reply (neither correct nor incorrect): the form the answer was asked in.
+FORMAT_CODES = {"format_percent": "比率写成了百分数，请写成小数",
+                "format_decimals": "小数位数太少，看不出用的是哪种算法"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,11 @@ _ALL = (
     Misconception("credit_swapped", "功劳记错了人（没有记在定下日期那一行的销售员名下）", "01",
                   _S01_RULES),
     Misconception("wrong_boundary", "周期的边界算错（周从周一开始，月是自然月）", "02", _S02_PERIOD),
+    Misconception("wrong_period", "取错了时间段（相邻的周、月或季度）", "02", _S02_PERIOD),
+    Misconception("weekdays_only", "只数了工作日，漏掉了周末", "02", _S02_PERIOD),
+    Misconception("wrong_group", "取错了团队、渠道或销售员", "02", _S02_SLICES),
+    Misconception("filtered_first", "先把日志筛成一个团队（或一个人、一段时间）再数“第一次”", "02",
+                  _S02_SLICES),
     Misconception("sunday_week", "把周日当成一周的第一天（本课程的周从周一开始）", "02", _S02_PERIOD),
     Misconception("whole_company", "交了全公司的数，没有取出所问团队或个人的那一份", "02", _S02_SLICES),
     Misconception("dropped_zero", "漏掉了开发量为 0 的周期", "02", "别漏掉为 0 的周期"),
@@ -84,6 +94,9 @@ _ALL = (
     Misconception("win_rate_not_conversion", "把赢单率当成转化率", "03", _S03_RATES),
     Misconception("mean_of_rates", "把各组的比率直接平均，没有合并计算", "03", _S03_RATES),
     Misconception("loss_rate", "算成了输单的比例（流失 ÷ 有结果的客户）", "03", _S03_RATES),
+    Misconception("won_over_lost", "赢单率算成了成交 ÷ 流失", "03", _S03_RATES),
+    Misconception("part_of_cohort", "只跟踪了队列里的一部分客户（一个月，而不是整个季度）", "03",
+                  _S03_CONVERSION),
     Misconception("mean_of_monthly_rates", "把各月的比率直接平均", "06", _S06_POOLED),
     Misconception("ignored_new", "算保留率时没有减去新客户", "03", _S03_RETENTION),
     Misconception("churn_not_retention", "把流失率当成保留率", "03", _S03_RETENTION),

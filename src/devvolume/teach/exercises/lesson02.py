@@ -8,14 +8,25 @@ zero periods (left out of a table) and with sums (adding up monthly *active* cus
 double-counts people).
 Expected answers are the core's whole periods (:func:`development_volume`); row and active
 counts come from :func:`activity_counts`; a mistaken calendar counts the core's first dates
-inside the wrong window (:func:`~devvolume.teach.exercises._cases.new_between`).
+inside the wrong window (:func:`~devvolume.teach.exercises._cases.new_between`). The period
+next door, weekdays only (the weekend team) and a rep's "first time" recounted on his own rows
+are mistakes of their own.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import partial
+
 import pandas as pd
 
-from devvolume.core import activity_counts, development_volume, period_starts, reached_levels
+from devvolume.core import (
+    activity_counts,
+    development_volume,
+    period_starts,
+    period_window,
+    reached_levels,
+)
 from devvolume.teach.exercises._cases import (
     new_between,
     reached,
@@ -28,13 +39,21 @@ from devvolume.teach.exercises._question import Mistake, Question, numbered
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "weekend_worklog"]
 
-ROW_COUNT = ("你数的是“首次接触”的行数，不是客户数。一个客户一周里被联系三次，就被算了三次。"
+ROW_COUNT = ("你数的是行数，不是客户数。一个客户在这段时间里被联系三次，就被算了三次。"
              "每个客户只算一次，而且只在第一次接触的那个时间段里算。")
 
 #: The periods asked about, each named by its first day (week 14 of 2026 in the weekend log).
 WEEK_14 = "2026-03-30"
 JULY = "2025-07-01"
 SECOND_QUARTER = "2025-04-01"
+
+
+def _next_door(first_day: str, period: str) -> tuple[str, str]:
+    """Return the first days of the periods before and after the one starting ``first_day``."""
+    before = period_window(first_day, period, back=1).first
+    after = period_window(period_window(first_day, period).last + dt.timedelta(days=1),
+                          period).first  # fmt: skip
+    return f"{before:%Y-%m-%d}", f"{after:%Y-%m-%d}"
 
 
 def _new(period: str, first_day: str) -> float:
@@ -54,14 +73,19 @@ def _mistake_new_between(first: str, last: str) -> float:
     return float(new_between(reached(), level="contacted", first=first, last=last))
 
 
-def _weekend(column: str = "volume") -> float:
-    """Count the weekend team's new contacts (``volume``), contact rows or active customers."""
+def _weekend(column: str = "volume", week: str = WEEK_14, *, weekdays: bool = False) -> float:
+    """Count the weekend team's new contacts (``volume``), contact rows, all rows or active customers.
+
+    ``weekdays`` counts the mistaken way: on the log without its Saturday and Sunday rows.
+    """
     log = weekend_worklog()
+    if weekdays:
+        log = log[log["date"].dt.day_of_week < 5]
     if column == "volume":
         table = development_volume(log, level="contacted", period="W")
     else:
         table = activity_counts(log, period="W", level="contacted")
-    return value_of(table, column, WEEK_14)
+    return value_of(table, column, week)
 
 
 def _weekend_between(first: str, last: str) -> float:
@@ -72,7 +96,7 @@ def _weekend_between(first: str, last: str) -> float:
 
 q1 = Question(
     variable="week14_new",
-    prompt="会展一组周末也在展会上接触客户（见上面的 16 行日志）。2026 年第 14 周"
+    prompt="会展一组周末也在展会上接触客户（见上面的 17 行日志）。2026 年第 14 周"
            "（ISO 周：3 月 30 日星期一 至 4 月 5 日星期日），这个团队新接触了几位客户？",
     expected=_weekend,
     hints=[
@@ -96,9 +120,18 @@ q1 = Question(
                 "本课程的周从星期一开始：这一周的第一天是 3 月 30 日，最后一天是 4 月 5 日。",
                 lambda: _weekend_between("2026-04-01", "2026-04-07")),
         Mistake("row_count", ROW_COUNT, lambda: _weekend("level_rows")),
+        Mistake("row_count", ROW_COUNT, lambda: _weekend("activities")),
         Mistake("active_not_new",
                 "你数的是这一周里有活动记录的客户（活跃客户），其中有的在这一周之前就接触过了。"
                 "只数这一周里第一次被接触的客户。", lambda: _weekend("active_customers")),
+        *(Mistake("weekdays_only",
+                  "你只数了星期一到星期五。这个团队周末在展会上也接触客户：周六、周日的行一样是接触，"
+                  "一周是星期一到星期日七天。", answer)
+          for answer in (lambda: _weekend(weekdays=True),
+                         lambda: _weekend_between(WEEK_14, "2026-04-03"))),
+        *(Mistake("wrong_period",
+                  "你数的是相邻那一周，题目问的是第 14 周：3 月 30 日星期一到 4 月 5 日星期日。",
+                  partial(_weekend, week=week)) for week in _next_door(WEEK_14, "W")),
     ],
 )
 
@@ -121,9 +154,12 @@ q2 = Question(
                 "你把一个月当成了 30 天，漏掉了 7 月 31 日。统计周期要用自然月：大月 31 天、小月 30 天、"
                 "2 月 28 或 29 天。", lambda: _mistake_new_between("2025-07-01", "2025-07-30")),
         Mistake("row_count", ROW_COUNT, lambda: _activity("M", "level_rows", JULY)),
+        Mistake("row_count", ROW_COUNT, lambda: _activity("M", "activities", JULY)),
         Mistake("active_not_new",
                 "你数的是 7 月有活动记录的客户（活跃客户），其中不少在 6 月以前就接触过了。只数 7 月第一次接触的客户。",
                 lambda: _activity("M", "active_customers", JULY)),
+        *(Mistake("wrong_period", "你数的是相邻那个月，题目问的是 7 月：7 月 1 日到 7 月 31 日。",
+                  partial(_new, "M", month)) for month in _next_door(JULY, "M")),
     ],
 )
 
@@ -136,6 +172,24 @@ def _rep_monthly(level: str = "won") -> dict[str, float]:
     table = development_volume(reached(), level=level, period="M", by="rep")
     mine = rows_of(table, rep=REP).set_index("period")["volume"]
     return {month: float(mine.loc[pd.Timestamp(month)]) for month in MONTHS}
+
+
+def _rep_monthly_work(column: str) -> dict[str, float]:
+    """His 成交 rows (``level_rows``) or the customers on them (``active_customers``) per month."""
+    table = activity_counts(worklog(), period="M", level="won", by="rep")
+    mine = rows_of(table, rep=REP).set_index("period")[column]
+    return {month: float(mine.get(pd.Timestamp(month), 0)) for month in MONTHS}
+
+
+def _rep_monthly_recounted() -> dict[str, float]:
+    """Count the mistaken way: his "first" 成交 on his own rows only.
+
+    Repeat deals he took on with other reps' customers look new there.
+    """
+    log = worklog()
+    table = development_volume(log[log["rep"] == REP], level="won", period="M")
+    mine = table.set_index("period")["volume"]
+    return {month: float(mine.get(pd.Timestamp(month), 0)) for month in MONTHS}
 
 
 def _rep_monthly_without_zeros() -> dict[str, float]:
@@ -165,6 +219,16 @@ q3 = Question(
                 "否则看趋势、算月平均都会出错。", _rep_monthly_without_zeros),
         Mistake("wrong_level", "你数的是新签约客户（signed），题目问的是新成交客户（won）。",
                 lambda: _rep_monthly("signed")),
+        Mistake("row_count",
+                "你数的是他每个月写下的“成交”行数。老客户又下一单，也会写一行成交；新成交客户只数"
+                "第一次成交的客户。", lambda: _rep_monthly_work("level_rows")),
+        Mistake("active_not_new",
+                "你数的是他每个月有成交记录的客户，其中有老客户的回头单：这些客户早就成交过了，不是新成交。",
+                lambda: _rep_monthly_work("active_customers")),
+        Mistake("filtered_first",
+                "你先把他自己的行挑出来，再在这几行里找“第一次成交”。他接手的别人的老客户又下一单时，在他的"
+                "行里看起来像第一次成交，其实这些客户早就是公司的客户了。“第一次”要在全公司的日志上定下来。",
+                _rep_monthly_recounted),
     ],
 )
 
@@ -194,6 +258,11 @@ q4 = Question(
                 lambda: _activity("Q", "active_customers", SECOND_QUARTER)),
         Mistake("row_count", ROW_COUNT,
                 lambda: _activity("Q", "level_rows", SECOND_QUARTER)),
+        Mistake("row_count", ROW_COUNT,
+                lambda: _activity("Q", "activities", SECOND_QUARTER)),
+        *(Mistake("wrong_period", "你数的是相邻那个季度，题目问的是二季度：4 月 1 日到 6 月 30 日。",
+                  partial(_new, "Q", quarter))
+          for quarter in _next_door(SECOND_QUARTER, "Q")),
     ],
 )
 

@@ -1,9 +1,10 @@
 """Exercises for lesson 04: the factors behind development volume (channel, people, training).
 
-All questions use the ``directsales`` case: channels differ in quality, 张伟 is busy but
-converts poorly, 刘洋 is a new hire who was trained on 2025-05-12. The mistakes are those that
-make a factor look stronger or weaker than it is: row ratios, a mean of monthly rates, effort
-divided by the wrong count, and a before/after comparison that mixes the two groups.
+All questions use the ``directsales`` case (the exercise edition of its work log; 张伟's rows
+are the lesson's): channels differ in quality, 张伟 is busy but converts poorly, 刘洋 is a new
+hire who was trained on 2025-05-12. The mistakes are those that make a factor look stronger or
+weaker than it is: row ratios, a mean of monthly rates, effort divided by the wrong count,
+another channel or rep, and a before/after comparison that mixes the two groups.
 
 Expected answers come from the core on the whole company's log: a channel's or a rep's cohort is
 the customers credited to it at first contact, converted by anyone (:func:`conversion_rate`,
@@ -14,6 +15,7 @@ views (``dv.teach.factor_view``, ``dv.teach.before_after``) show the same number
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Literal
 
 import pandas as pd
@@ -35,6 +37,7 @@ __all__ = ["QUESTIONS", "q1", "q2", "q3"]
 #: The year every question is about (its first day).
 YEAR = "2025-01-01"
 CHANNEL = "转介绍"
+CHANNELS = ("展会", "电话营销", "线上", "老客户推荐", "转介绍", "陌拜")
 
 
 def _channel_conversion(period: str) -> pd.DataFrame:
@@ -56,10 +59,15 @@ def _channel_monthly_mean() -> float:
     return float(rows_of(_channel_conversion("M"), channel=CHANNEL)["conversion"].mean())
 
 
+def _conversion_of(channel: str) -> float:
+    return value_of(_channel_conversion("Y"), "conversion", YEAR, channel=channel)
+
+
 q1 = Question(
     variable="referral_conversion",
     prompt=f"2025 年经“{CHANNEL}”来的客户，从首次接触到成交的转化率是多少？（全年合起来算的队列转化率，写成小数）",
     expected=lambda: value_of(_channel_conversion("Y"), "conversion", YEAR, channel=CHANNEL),
+    unit="share",
     hints=[
         "一个客户属于哪个渠道，看第一次接触它的那一行写的渠道。",
         f"分母：2025 年第一次接触的“{CHANNEL}”客户数；分子：其中后来成交的客户数。都数客户，不数行；"
@@ -85,22 +93,29 @@ q1 = Question(
         Mistake("whole_company",
                 f"你算的是全公司所有渠道合起来的转化率，题目只问“{CHANNEL}”来的客户。",
                 lambda: value_of(conversion_rate(reached(), period="Y"), "conversion", YEAR)),
+        *(Mistake("wrong_group", f"你算的是另一个渠道的转化率，题目问的是“{CHANNEL}”。检查筛选条件里的渠道名。",
+                  partial(_conversion_of, channel))
+          for channel in CHANNELS if channel != CHANNEL),
     ],
 )
 
 BUSY_REP = "张伟"
+#: His team mates: a learner who picks the wrong row of the table picks one of them, or anyone.
+TEAM_OF_BUSY_REP = ("程娟", "张伟", "沈志强", "宋霞", "邓文博", "黄浩")
 
 
-def _effort(level: str, column: str) -> float:
+def _effort(level: str, column: str, rep: str = BUSY_REP) -> float:
     """Return the rep's activities (or visits) per new customer at ``level`` in 2025 (core)."""
     table = activity_efficiency(worklog(), level=level, period="Y", by="rep")
-    return value_of(table, column, YEAR, rep=BUSY_REP)
+    return value_of(table, column, YEAR, rep=rep)
 
 
 q2 = Question(
     variable="busy_effort_per_win",
-    prompt=f"{BUSY_REP}是全公司最忙的人。2025 年他平均做多少次活动（工作日志的行数）才换来一个新成交客户？",
+    prompt=f"{BUSY_REP}是全公司最忙的人。2025 年他平均做多少次活动（工作日志的行数）才换来一个新成交客户？"
+           "（保留至少一位小数）",
     expected=lambda: _effort("won", "activities_per_new"),
+    unit="tenth",
     hints=[
         "这是“投入产出比”：投入是活动次数（每一行是一次活动），产出是新成交客户数。",
         "分母是新成交客户（去重、第一次成交），不是接触过的客户数。",
@@ -128,6 +143,9 @@ q2 = Question(
                 f"你算的是全公司平均每个新成交客户的活动次数，题目问的是{BUSY_REP}一个人的。",
                 lambda: value_of(activity_efficiency(worklog(), level="won", period="Y"),
                                  "activities_per_new", YEAR)),
+        *(Mistake("wrong_group", f"你算的是另一位销售员的数，题目问的是{BUSY_REP}。检查筛选条件里的名字。",
+                  partial(_effort, "won", "activities_per_new", rep))
+          for rep in TEAM_OF_BUSY_REP if rep != BUSY_REP),
     ],
 )
 
@@ -163,6 +181,15 @@ def _share(counts: tuple[int, int]) -> float:
     return converted / cohort
 
 
+def _recounted_after() -> float:
+    """Compute the mistaken way: his cohort after the training, on his own rows only."""
+    log = worklog()
+    before, after = _windows()
+    mine = compare_periods(log[log["rep"] == NEW_HIRE], before=before, after=after,
+                           metric="conversion", level="won")  # fmt: skip
+    return _share(mine.after)
+
+
 def _mistake_period_form() -> float:
     """Divide the mistaken way: the rep's new wins after the training over his cohort after it."""
     return _split("volume").after[0] / _split().after[1]
@@ -173,6 +200,7 @@ q3 = Question(
     prompt=f"新员工{NEW_HIRE}在 {TRAINED_ON} 参加了培训。培训当天及以后他第一次接触的客户，"
            "后来成交的比例是多少？（写成小数）",
     expected=lambda: _share(_split().after),
+    unit="share",
     hints=[
         "把他的客户按“第一次接触的日期”分成两批：培训前接触的、培训后接触的。只看培训后那一批。",
         "分子是这一批客户里后来成交的人数。培训后才成交、但培训前就接触的客户，属于“之前”那一批。",
@@ -197,6 +225,10 @@ q3 = Question(
         Mistake("wrong_boundary",
                 f"你的“之后”从培训的第二天算起，漏掉了培训当天（{TRAINED_ON}）第一次接触的客户。"
                 "题目问的是培训当天及以后。", lambda: _share(_split(after_from=1).after)),
+        Mistake("filtered_first",
+                "你先把他自己的行挑出来，再在这些行里找“第一次接触”。他接手的别人的老客户（回头单、再次接触），"
+                "在他的行里看起来像他新接触的客户。“第一次”要在全公司的日志上定下来，队列只算记在他名下的客户。",
+                _recounted_after),
     ],
 )
 

@@ -53,6 +53,7 @@ q1 = Question(
     variable="attainment_2025",
     prompt="全公司 2025 年全年的新客户目标达成率是多少？（新成交客户 ÷ 目标，写成小数，如 0.85）",
     expected=_pooled_attainment,
+    unit="share",
     hints=[
         "达成率 = 实际 ÷ 目标。全公司的达成率要先把全公司的实际数和目标数各自加总，再相除。",
         "实际数是每位销售员每月的**新成交客户**（level='won'），不是签约，也不是行数。",
@@ -89,8 +90,9 @@ def _extra(**levels: float) -> float:
 
 q2 = Question(
     variable="extra_won_training",
-    prompt="把“培训”开到 100%、其他策略不做，全公司每月能**比现状多**多少个新成交客户？",
+    prompt="把“培训”开到 100%、其他策略不做，全公司每月能**比现状多**多少个新成交客户？（保留至少一位小数）",
     expected=lambda: _extra(training=1.0),
+    unit="tenth",
     hints=[
         "问的是“多出来”的部分，不是方案下的总数。",
         "dv.teach.project_strategies(baseline, training=1.0) 返回的 .won 是方案下每月新成交客户；"
@@ -123,8 +125,10 @@ _ALL_FULL = dict.fromkeys(STRATEGIES, 1.0)
 
 q3 = Question(
     variable="extra_won_all",
-    prompt="四种策略（精准定位、优化流程、培训、数字营销）**同时**开到 100%，全公司每月比现状多多少个新成交客户？",
+    prompt="四种策略（精准定位、优化流程、培训、数字营销）**同时**开到 100%，全公司每月比现状多多少个新成交客户？"
+           "（保留至少一位小数）",
     expected=lambda: _extra(**_ALL_FULL),
+    unit="tenth",
     hints=[
         "组合方案要一起算，不能把四个单项的结果直接相加。",
         "在 dv.teach.project_strategies 里把四个参数同时设为 1.0。",
@@ -159,6 +163,7 @@ q4 = Question(
     prompt=("只把“数字营销”开到 100%，每月的净收益是多少元？"
             "（净收益 = 新增客户价值 − 每月运行成本 − 一次性投入按 12 个月摊销）"),
     expected=lambda: _projection(digital=1.0).net_value_per_month,
+    unit="yuan",
     hints=[
         "净收益要把所有成本都扣掉：每月的运行成本，以及一次性投入分摊到每个月的部分。",
         "方案对象里有 extra_value_per_month（新增客户价值）、monthly_cost（每月成本）和 "

@@ -6,12 +6,18 @@ customers (:func:`development_volume` with ``by="team"``), the stalled list
 attainment (:func:`attainment`) and the tiered payout (:func:`incentive_payout`). Row and active
 counts come from :func:`activity_counts`. Two bonus mistakes (the accelerator on every customer,
 the accelerator swapped) have no core function: they are priced here, named as the mistakes
-they are.
+they are. Another team's figure, the week or quarter next door, and "first time" (or a
+customer's last activity) decided on the team's own rows are mistakes of their own: the
+exercise edition of the case has customers that two teams worked on.
+
+The week of q1 and the meeting day of q2 are chosen so that every one of these gives its own
+number (with seven teams of similar size, on most days another team has the same count).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 
@@ -32,10 +38,13 @@ from devvolume.teach.exercises._question import Mistake, Question, numbered
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4"]
 
-#: The team and the week of the meeting in questions 1 and 2 (a Monday: the week's first day).
+#: The team of questions 1, 2 and 4; the week of question 1 (a Monday: the week's first day) and
+#: the day of question 2's meeting.
 TEAM = "华东一组"
-WEEK = "2025-06-09"
-MEETING_DAY = "2025-06-16"
+WEEK = "2025-05-26"
+MEETING_DAY = "2025-04-07"
+TEAMS = ("先锋队", "华东一组", "华东二组", "华中一组", "华北一组", "华南一组", "西南一组")
+WRONG_TEAM = "你算的是另一个团队的数，题目问的是{team}。检查筛选条件里的团队名。"
 #: The team and the quarter of question 3 (the quarter's first day).
 QUARTER_TEAM = "华北一组"
 QUARTER = "2025-04-01"
@@ -46,10 +55,26 @@ TIERS: tuple[tuple[float, float], ...] = ((1.0, ACCELERATOR),)
 
 
 def _week_activity(column: str) -> float:
-    """Return the team's contact rows (``level_rows``) or active customers in the week."""
+    """Return the team's contact rows (``level_rows``), rows or active customers in the week."""
     table = activity_counts(worklog(), period="W", level="contacted", by="team")
     return value_of(table, column, WEEK, team=TEAM)
 
+
+def _week_new(week: str = WEEK, team: str = TEAM) -> float:
+    table = development_volume(reached(), level="contacted", period="W", by="team")
+    return value_of(table, "volume", week, team=team)
+
+
+def _week_recounted() -> float:
+    """Count the mistaken way: "first contact" decided on the team's own rows."""
+    log = worklog()
+    table = development_volume(log[log["team"] == TEAM], level="contacted", period="W")
+    return value_of(table, "volume", WEEK)
+
+
+FILTERED_FIRST = ("你先把日志筛成这个团队的行，再在这些行里找“第一次”。可是别的团队早就接触过的客户"
+                  "（这个团队接手跟进的老客户），在这些行里看起来也像第一次。“第一次”要在全公司的日志上"
+                  "定下来，再取记在这个团队名下的那一份。")
 
 def _mistake_week_into_next_monday() -> float:
     """Count the mistaken way: the team's new contacts from Monday to the *next* Monday."""
@@ -62,9 +87,7 @@ q1 = Question(
     variable="new_contacted_week",
     prompt=(f"{TEAM} 在 {WEEK}（周一）开始的那一周，新接触了多少个客户？"
             "（这是周会上“本周新客户”的数字）"),
-    expected=lambda: value_of(
-        development_volume(reached(), level="contacted", period="W", by="team"), "volume", WEEK,
-        team=TEAM),
+    expected=_week_new,
     hints=[
         "“新接触”指客户第一次出现在工作日志里，这一周之前已经联系过的客户不算。",
         "一周从周一开始，到周日结束；下周一不属于这一周。",
@@ -82,6 +105,9 @@ q1 = Question(
                 "你数的是这一周里阶段为“首次接触”的行数。同一个客户被联系好几次会留下好几行，"
                 "要数的是不重复的客户，而且只数第一次。",
                 lambda: _week_activity("level_rows")),
+        Mistake("row_count",
+                "你数的是这一周这个团队的全部行数。同一个客户被联系好几次会留下好几行，"
+                "要数的是不重复的客户，而且只数第一次。", lambda: _week_activity("activities")),
         Mistake("active_not_new",
                 "你数的是这一周里有活动的客户，其中很多是以前就联系过的老面孔。"
                 "新接触只数第一次出现在日志里的客户。",
@@ -94,15 +120,30 @@ q1 = Question(
                 f"你数的是全公司这一周的新接触客户，题目问的是{TEAM}：在按团队拆开的结果里取这个团队的那一行。",
                 lambda: value_of(development_volume(reached(), level="contacted", period="W"),
                                  "volume", WEEK)),
+        *(Mistake("wrong_group", WRONG_TEAM.format(team=TEAM),
+                  partial(_week_new, team=team)) for team in TEAMS if team != TEAM),
+        *(Mistake("wrong_period", f"你数的是相邻那一周，题目问的是 {WEEK}（周一）到这一周的周日。",
+                  partial(_week_new, week))
+          for week in (f"{period_window(WEEK, 'W', back=1).first}",
+                       f"{period_window(WEEK, 'W').last + dt.timedelta(days=1)}")),
+        Mistake("filtered_first", FILTERED_FIRST, _week_recounted),
     ],
 )
 
 
-def _team_stalled(from_level: str = STALLED_FROM_LEVEL) -> pd.DataFrame:
+def _team_stalled(from_level: str = STALLED_FROM_LEVEL, team: str = TEAM) -> pd.DataFrame:
     """Return the team's slice of the company's stalled list on the meeting day."""
     stalled = stalled_customers(worklog(), as_of=MEETING_DAY, idle_days=STALLED_AFTER_DAYS,
                                 from_level=from_level)  # fmt: skip
-    return stalled[stalled["team"] == TEAM]
+    return stalled[stalled["team"] == team]
+
+
+def _stalled_recounted() -> float:
+    """Count the mistaken way: the stalled list of the team's own rows (others' calls unseen)."""
+    log = worklog()
+    stalled = stalled_customers(log[log["team"] == TEAM], as_of=MEETING_DAY,
+                                idle_days=STALLED_AFTER_DAYS)  # fmt: skip
+    return float(len(stalled))
 
 
 def _mistake_closed_included() -> float:
@@ -116,6 +157,10 @@ def _mistake_closed_included() -> float:
     no_outcomes = table[~table["level"].isin(["won", LOST])]
     stalled = stalled_customers(no_outcomes, as_of=MEETING_DAY, idle_days=STALLED_AFTER_DAYS)
     return float((stalled["team"] == TEAM).sum())
+
+
+def _stalled_count(team: str) -> float:
+    return float(len(_team_stalled(team=team)))
 
 
 q2 = Question(
@@ -143,6 +188,13 @@ q2 = Question(
         Mistake("qualified_only",
                 "你只数了停在“意向”阶段的客户，漏掉了已经签约但迟迟没有成交的客户。",
                 lambda: float((_team_stalled()["level"] == STALLED_FROM_LEVEL).sum())),
+        *(Mistake("wrong_group", WRONG_TEAM.format(team=TEAM),
+                  partial(_stalled_count, team))
+          for team in TEAMS if team != TEAM),
+        Mistake("filtered_first",
+                "你先把日志筛成这个团队的行，再找停滞客户。可是别的团队的同事最近联系过其中一些客户，"
+                "这些联系不在这个团队的行里，于是这些客户看起来很久没人跟进。停滞看的是“任何人”最后一次"
+                "活动：在全公司的日志上算，再取记在这个团队名下的客户。", _stalled_recounted),
     ],
 )
 
@@ -160,12 +212,13 @@ def _attained(level: str = "won") -> pd.DataFrame:
     return table
 
 
-def _quarter_rows(level: str = "won") -> pd.DataFrame:
+def _quarter_rows(level: str = "won", *, team: str = QUARTER_TEAM,
+                  quarter_of: str = QUARTER) -> pd.DataFrame:  # fmt: skip
     """Return the team's reps' months in the quarter: a slice of the company's attainment."""
     table = _attained(level)
-    quarter = period_window(QUARTER, "Q")
+    quarter = period_window(quarter_of, "Q")
     inside = table["period"].between(pd.Timestamp(quarter.first), pd.Timestamp(quarter.last))
-    return table[inside & table["rep"].isin(_roster(QUARTER_TEAM))]
+    return table[inside & table["rep"].isin(_roster(team))]
 
 
 def _pooled(rows: pd.DataFrame) -> float:
@@ -185,11 +238,16 @@ def _mean_of_rep_rates() -> float:
     return float((per_rep["actual"] / per_rep["target"]).mean())
 
 
+def _quarter_attainment(*, team: str = QUARTER_TEAM, quarter_of: str = QUARTER) -> float:
+    return _pooled(_quarter_rows(team=team, quarter_of=quarter_of))
+
+
 q3 = Question(
     variable="team_attainment_q2",
     prompt=(f"{QUARTER_TEAM} 2025 年第二季度（4–6 月）的新客户目标达成率是多少？"
             "（新成交客户 ÷ 目标，写成小数）"),
     expected=lambda: _pooled(_quarter_rows()),
+    unit="share",
     hints=[
         "团队达成率 = 团队实际总数 ÷ 团队目标总数。",
         "这个组有一位新人，头三个月的目标减半，所以每个人的目标大小不一样。",
@@ -217,19 +275,25 @@ q3 = Question(
         Mistake("whole_company",
                 f"你算的是全公司二季度的达成率，题目问的是{QUARTER_TEAM}：只取这个组的销售员那几行。",
                 _company_quarter),
+        *(Mistake("wrong_group", WRONG_TEAM.format(team=QUARTER_TEAM),
+                  partial(_quarter_attainment, team=team))
+          for team in TEAMS if team != QUARTER_TEAM),
+        *(Mistake("wrong_period", "你算的是相邻那个季度，题目问的是二季度：4、5、6 三个月。",
+                  partial(_quarter_attainment, quarter_of=quarter))
+          for quarter in ("2025-01-01", "2025-07-01")),
     ],
 )
 
 
-def _team_months() -> pd.DataFrame:
+def _team_months(team: str = TEAM) -> pd.DataFrame:
     """Return the team's reps' months of 2025: a slice of the company's attainment."""
     table = _attained()
-    return table[table["rep"].isin(_roster(TEAM))]
+    return table[table["rep"].isin(_roster(team))]
 
 
-def _payout(tiers: tuple[tuple[float, float], ...] = TIERS) -> float:
+def _payout(tiers: tuple[tuple[float, float], ...] = TIERS, team: str = TEAM) -> float:
     """Price the team's bonus with the core's tiered payout (no tiers: one flat rate)."""
-    paid = incentive_payout(_team_months(), per_customer=BONUS, tiers=tiers)
+    paid = incentive_payout(_team_months(team), per_customer=BONUS, tiers=tiers)
     return float(paid["payout"].sum())
 
 
@@ -253,6 +317,7 @@ q4 = Question(
     prompt=(f"激励方案按月结算：每个新成交客户奖励 {BONUS:.0f} 元；当月超出目标的部分，"
             f"每个客户按 {ACCELERATOR} 倍发放。{TEAM} 全组 2025 年全年一共要发多少奖金（元）？"),
     expected=_payout,
+    unit="yuan",
     hints=[
         "先找出组里每个人每个月的目标和实际新成交客户数；奖金按人、按月单独算，最后加总。",
         "每个月里，目标以内的客户按基础奖金算，超出目标的那几个客户才按加速倍数算。",
@@ -278,6 +343,8 @@ q4 = Question(
         Mistake("accelerator_swapped",
                 "你把加速倍数用在了目标以内的客户上，超出目标的部分反而按基础奖金算，正好弄反了。",
                 lambda: _mistaken_payout("swapped")),
+        *(Mistake("wrong_group", WRONG_TEAM.format(team=TEAM),
+                  partial(_payout, team=team)) for team in TEAMS if team != TEAM),
     ],
 )
 
