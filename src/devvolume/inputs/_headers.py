@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from devvolume.core import CANONICAL, COLUMN_LABELS, COLUMNS, REQUIRED
+from devvolume.core import COLUMN_LABELS, COLUMNS, REQUIRED
 from devvolume.inputs._cells import SPACES, Marker, clean, to_text
 from devvolume.inputs._columns import RawTable
 from devvolume.inputs._errors import fail, printable
@@ -25,7 +25,7 @@ HEADER_SEARCH_ROWS = 20
 TRADITIONAL_HEADERS = {
     "銷售員": "销售员", "業務員": "业务员", "團隊": "团队", "客戶": "客户", "客戶名稱": "客户名称",
     "階段": "阶段", "來源": "来源", "活動類型": "活动类型", "金額": "金额", "備註": "备注",
-    "備注": "备注",
+    "備注": "备注", "商機": "商机", "商機編號": "商机编号",
 }
 
 
@@ -45,9 +45,9 @@ def known_headers(name: str, extra: dict[str, str | None]) -> dict[str, str | No
         for alias in (col.name, *col.aliases):
             known[normalise_header(alias)] = col.name
     for header, canon in extra.items():
-        if canon is not None and canon not in CANONICAL:
+        if canon is not None and canon not in COLUMN_LABELS:
             fail(name, f"columns= 里的 {printable(repr(canon))} 不是标准列名 / not a canonical column",
-                 f"可用的列名 / canonical names: {', '.join(CANONICAL)}")
+                 f"可用的列名 / canonical names: {', '.join(COLUMN_LABELS)}")
         known[normalise_header(header)] = canon
     return known
 
