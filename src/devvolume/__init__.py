@@ -9,7 +9,7 @@
   (商机) beside customers: :func:`won_deals` (first and repeat deals), :func:`open_deals` and
   ``unit="deal"`` on the win rate, sales cycle and stalled list;
 - work logs in (:mod:`devvolume.inputs`): :func:`read_worklog`, :func:`check_worklog`,
-  :func:`write_template`;
+  :func:`write_template`, and :func:`import_crm` for CRM opportunity exports;
 - the simulator and the case datasets (:mod:`devvolume.sim`): :func:`load_dataset`, …;
 - for notebooks: ``dv.viz`` (charts, offline display and export), ``dv.teach`` (lesson views,
   controls, exercises, what-if) and ``dv.report`` (instructor reports). They pull in altair,
@@ -59,7 +59,14 @@ from devvolume.core import (
     win_rate,
     won_deals,
 )
-from devvolume.inputs import WorklogCheck, WorklogError, check_worklog, read_worklog, write_template
+from devvolume.inputs import (
+    WorklogCheck,
+    WorklogError,
+    check_worklog,
+    import_crm,
+    read_worklog,
+    write_template,
+)
 from devvolume.sim import (
     Dataset,
     Intervention,
@@ -116,6 +123,7 @@ __all__ = [
     "forecast",
     "funnel",
     "growth",
+    "import_crm",
     "incentive_payout",
     "last_complete",
     "leaderboard",

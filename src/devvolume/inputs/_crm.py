@@ -26,6 +26,7 @@ column or value and the fix, in Chinese and English. The export is only ever rea
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -66,9 +67,9 @@ _SUGGEST = ("用 devvolume import 导出文件 --suggest --out 映射.toml 生�
             "pass it with --map.")
 
 
-def import_crm(source: str | Path | pd.DataFrame, *, crm: str = "auto",
-               roster: str | Path | pd.DataFrame | None = None,
-               mapping: str | Path | CrmMapping | None = None,
+def import_crm(source: str | os.PathLike[str] | pd.DataFrame, *, crm: str = "auto",
+               roster: str | os.PathLike[str] | pd.DataFrame | None = None,
+               mapping: str | os.PathLike[str] | CrmMapping | None = None,
                sheet: str | int | None = None) -> CrmImport:  # fmt: skip
     """Turn a CRM opportunity export into a work log with a 商机 (deal) column.
 
@@ -142,7 +143,7 @@ def _label(item: Any) -> str | None:
     return "<DataFrame>" if isinstance(item, pd.DataFrame) else Path(item).name
 
 
-def _options(name: str, crm: str, mapping: str | Path | CrmMapping | None) -> CrmMapping | None:
+def _options(name: str, crm: str, mapping: str | os.PathLike[str] | CrmMapping | None) -> CrmMapping | None:
     if crm not in SOURCES:
         fail(name, f"不认识的格式 --from {printable(crm)} / unknown export format",
              f"可用的 / formats: {', '.join(SOURCES)}；其他导出用 --map 映射文件。/ Other exports "

@@ -159,7 +159,8 @@ def check_header(table: RawTable, row: HeaderRow | None) -> None:
     example = row.text(row.unknown[0]) if row.unknown else "业务代表"
     target = missing[0] if missing else "rep"
     where = f"第 {number} 行 / row {number}"
-    lines = [f"文件里的表头（{where}）/ headers found: {found}", f"可用的表头 / expected: {expected}",
+    lines = [*_export_hint(row), f"文件里的表头（{where}）/ headers found: {found}",
+             f"可用的表头 / expected: {expected}",
              f"用 columns= 指明对应关系，例如 columns={{{example!r}: {target!r}}}；不需要的列写 None"
              f"（命令行：--column {example}={target}）。/ Map headers with columns=, e.g. "
              f"columns={{{example!r}: {target!r}}} (command line: --column {example}={target}); "
@@ -173,3 +174,18 @@ def check_header(table: RawTable, row: HeaderRow | None) -> None:
                      f"The file was read as {table.encoding}; if the headers look garbled, save it "
                      "as CSV UTF-8.")
     fail(name, "；".join(parts), "\n".join(lines), row=number, sheet=sheet)
+
+
+def _export_hint(row: HeaderRow) -> list[str]:
+    """Say so when the headers are a CRM export's: it is imported, not read as a work log."""
+    from devvolume.inputs._presets import detect  # the presets build on this module
+
+    preset = detect([row.text(p) for p in range(len(row.cells))])
+    if preset is None:
+        return []
+    return [f"这是 {preset} 格式的 CRM 商机导出，不是工作日志表：先导入它，例如 devvolume import 文件 "
+            f"--from {preset} --roster 名单.csv --out 工作日志.xlsx；validate、report、course 也可以直接加 "
+            f"--from {preset}（和 --roster）。/ This is a {preset} CRM opportunity export, not a "
+            f"work log: import it (devvolume import FILE --from {preset} --roster ROSTER --out "
+            f"worklog.xlsx), or give validate, report and course --from {preset} (and --roster); "
+            "in Python, dv.import_crm()."]

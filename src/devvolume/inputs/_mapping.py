@@ -26,6 +26,7 @@ English.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 import unicodedata
@@ -151,7 +152,7 @@ def mapping(name: str, columns: Mapping[str, tuple[str, ...] | str],
                       stage_names={stage_key(k): k for k in stages})  # fmt: skip
 
 
-def read_mapping(path: str | Path, presets: Mapping[str, CrmMapping] | None = None) -> CrmMapping:
+def read_mapping(path: str | os.PathLike[str], presets: Mapping[str, CrmMapping] | None = None) -> CrmMapping:
     r"""Read a mapping file (TOML); with ``preset = "…"`` it is put over that preset.
 
     Parameters
