@@ -201,8 +201,9 @@ def read_mapping(path: str | os.PathLike[str], presets: Mapping[str, CrmMapping]
         at = f"第 {where[1]} 行第 {where[2]} 列 / line {where[1]}, column {where[2]}: " if where else ""
         fail(name, f"映射文件不是有效的 TOML / the mapping file is not valid TOML: {at}"
              f"{printable(exc)}",
-             '每行写成 键 = "值"，表头名和阶段名加英文双引号，例如 "Closed Won" = "won"。/ Write '
-             'each line as key = "value", quoting headers and stage names: "Closed Won" = "won".')
+             '每行写成 键 = "值"；表头名、阶段名和中文的键都加英文双引号，例如 "Closed Won" = "won"、'
+             '"销售员" = "负责人"。/ Write each line as key = "value", quoting headers, stage names '
+             f'and Chinese keys: "Closed Won" = "won".\n{_HINT}', row=int(where[1]) if where else 0)
     return _parse(name, text, data, presets)
 
 

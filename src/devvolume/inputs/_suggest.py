@@ -26,13 +26,14 @@ from devvolume.inputs._sources import read_source
 
 #: Header keywords (normalised) that point to a field, when no preset names the header.
 HEADER_HINTS: dict[str, tuple[str, ...]] = {
-    "deal": ("opportunityid", "dealid", "recordid", "商机编号", "编号", "id"),
+    "deal": ("opportunityid", "dealid", "recordid", "商机编号", "商机号", "商机id", "编号", "单号",
+             "id", "商机"),
     "customer": ("account", "company", "customer", "client", "客户", "公司"),
     "rep": ("owner", "salesperson", "agent", "rep", "销售员", "业务员", "负责人", "销售"),
-    "team": ("team", "团队", "小组", "manager"),
+    "team": ("team", "团队", "小组", "部门", "manager"),
     "stage": ("stage", "阶段", "status", "状态"),
     "created": ("created", "createdate", "engage", "创建", "开始"),
-    "closed": ("closedate", "closed", "关闭", "成交日期", "结束"),
+    "closed": ("closedate", "closed", "关闭", "成交日期", "结单", "结案", "关单", "结束"),
     "latest": ("lastactivity", "laststage", "最近", "最后"),
     "amount": ("amount", "value", "revenue", "金额", "价值", "收入"),
     "channel": ("leadsource", "source", "channel", "来源", "渠道"),
@@ -143,9 +144,12 @@ def _columns(headers: list[str], preset_name: str | None) -> dict[str, list[str]
         if field_name in chosen:
             continue
         for hint in hints:
-            match = next((h for h in headers if h and h not in taken
-                          and (normalise_header(h) == hint or (len(hint) > 2
-                               and hint in normalise_header(h)))), None)  # fmt: skip
+            free = [h for h in headers if h and h not in taken]
+            # a whole header first, then one holding the word ("客户名称" holds "客户"; "id" is
+            # too short to look for inside a header)
+            match = next((h for h in free if normalise_header(h) == hint), None)
+            if match is None and (not hint.isascii() or len(hint) > 2):
+                match = next((h for h in free if hint in normalise_header(h)), None)
             if match:
                 chosen[field_name] = [match]
                 taken.add(match)

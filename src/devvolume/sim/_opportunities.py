@@ -279,7 +279,7 @@ def pipeline_csv(data: Opportunities) -> pd.DataFrame:
     return p
 
 
-#: The kit's examples: folder -> files (written by :func:`write_crm_examples`).
+#: The kit's examples are this share of the full export (176 opportunities).
 EXAMPLE_SCALE = 0.02
 
 
