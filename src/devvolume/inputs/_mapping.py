@@ -87,6 +87,10 @@ TARGETS: dict[str, str] = (
     | {SKIP: SKIP, "跳过": SKIP, "忽略": SKIP}
 )
 DATE_ORDERS: tuple[str, ...] = ("MDY", "DMY")
+#: How to get a mapping file to correct, said by every error a mapping would fix.
+SUGGEST_HINT = ("用 devvolume import 导出文件 --suggest --out 映射.toml 生成映射文件，改好后用 --map 传入。/ "
+                "`devvolume import EXPORT --suggest --out mapping.toml` writes a mapping to correct; "
+                "pass it with --map.")
 _SECTIONS = {"preset", "columns", "stages", "options"}
 _OPTIONS = {"date_order"}
 _HINT = ("改正映射文件后再运行；用 devvolume import 导出文件 --suggest --out 映射.toml 可以生成一个"
