@@ -20,6 +20,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import devvolume as dv
 
@@ -167,3 +169,40 @@ def test_stalled_deals_need_a_deal_column(design_log: pd.DataFrame) -> None:
 def test_unknown_unit(deal_log: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match=r"(?s)unit must be 'customer' or 'deal', got 'account'"):
         dv.win_rate(deal_log, unit="account")
+
+
+# --- properties, on every backend ----------------------------------------------------------------
+
+ROWS = st.lists(
+    st.tuples(st.integers(0, 60), st.sampled_from(["A", "B", "C"]), st.sampled_from(["C1", "C2", "C3"]),
+              st.sampled_from(["1", "2", "3"]), st.sampled_from(["contacted", "qualified", "signed", "won",
+                                                                   "lost"]),
+              st.integers(0, 9)),
+    min_size=1, max_size=25)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=ROWS)
+def test_deal_measures_add_up(backend: Any, rows: list[tuple[Any, ...]]) -> None:
+    """Every won row carries a deal: first deals are the new won customers, team by team and
+    month by month; first + repeat = won; the deal win rate is a share; open + closed = all."""
+    frame = pd.DataFrame(
+        [(dt.date(2026, 1, 1) + dt.timedelta(days=d), rep, {"A": "T1", "B": "T1", "C": "T2"}[rep],
+          customer, stage, deal, float(amount) if stage == "won" else None)
+         for d, rep, customer, deal, stage, amount in rows],
+        columns=["date", "rep", "team", "customer", "stage", "deal", "amount"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame = frame.astype({"deal": "str"})
+    log = backend.make(frame)
+    volume = backend.rows(dv.development_volume(log, level="won", by="team"))
+    split = backend.rows(dv.won_deals(log, period="M", by="team"))
+    assert [(p, t, v) for p, t, v in volume] == [(p, t, f) for p, t, _, f, *_ in split]
+    for _, _, won, first, repeat, revenue, first_revenue, repeat_revenue in split:
+        assert won == first + repeat
+        assert revenue == pytest.approx(first_revenue + repeat_revenue)
+    (total,) = backend.records(dv.win_rate(log, unit="deal"))
+    if total["deal_win_rate"] is not None:
+        assert 0 <= total["deal_win_rate"] <= 1
+    deals = frame.groupby(["customer", "deal"]).size()
+    open_deals = len(backend.rows(dv.open_deals(log)))
+    assert open_deals + total["deals_won"] + total["deals_lost"] == len(deals)
