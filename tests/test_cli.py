@@ -194,4 +194,4 @@ def test_import_end_to_end(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "odoo" in result.stdout
     assert out.is_file()
-    assert (tmp_path / "工作日志.import.json").is_file()
+    assert (tmp_path / "工作日志.xlsx.import.json").is_file()

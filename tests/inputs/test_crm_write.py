@@ -42,7 +42,7 @@ def test_each_format_loads_back_as_the_same_work_log(files: tuple[Path, Path], t
     loaded = dv.read_worklog(out)
     pd.testing.assert_frame_equal(loaded, result.worklog)
     assert read_import_summary(out) == result.summary
-    assert summary_path(out).name == "工作日志.import.json"
+    assert summary_path(out).name == f"工作日志{suffix}.import.json"
 
 
 def test_the_csv_is_what_a_manager_reads(files: tuple[Path, Path], tmp_path: Path) -> None:

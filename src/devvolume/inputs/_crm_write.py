@@ -8,7 +8,8 @@ import's summary. A sheet holds at most :data:`EXCEL_MAX_ROWS` rows: a larger lo
 ``force``, the export itself never, and each file is written beside its target and renamed, so
 a failure never leaves half a file under the name.
 
-Beside the log goes ``<name>.import.json`` (:func:`summary_path`): the
+Beside the log goes ``<file name>.import.json`` (:func:`summary_path`; the whole name, so a
+``.csv`` and an ``.xlsx`` of the same name keep their own): the
 :class:`~devvolume.inputs.ImportSummary` and the log file's SHA-256. A later reader (a report,
 a lesson) gets the summary back with :func:`read_import_summary` and can say how many deals were
 left out and why ("另有 1,088 个没有客户名的商机未计入") without the export. If the log was
@@ -44,15 +45,15 @@ LOG_SHEET, SUMMARY_SHEET = "工作日志", "导入说明"
 
 
 def summary_path(worklog: str | Path) -> Path:
-    """Return where the import summary of a work log is kept: ``工作日志.xlsx`` → ``工作日志.import.json``.
+    """Return where the import summary of a work log is kept: beside it, named after it.
 
     Examples
     --------
     >>> summary_path("out/工作日志.xlsx").name
-    '工作日志.import.json'
+    '工作日志.xlsx.import.json'
     """
     path = Path(worklog)
-    return path.with_name(path.stem + SUMMARY_SUFFIX)
+    return path.with_name(path.name + SUMMARY_SUFFIX)
 
 
 def write_import(export: str | os.PathLike[str], out: str | os.PathLike[str], *,
