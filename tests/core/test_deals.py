@@ -196,7 +196,8 @@ def test_deal_measures_add_up(backend: Any, rows: list[tuple[Any, ...]]) -> None
     log = backend.make(frame)
     volume = backend.rows(dv.development_volume(log, level="won", by="team"))
     split = backend.rows(dv.won_deals(log, period="M", by="team"))
-    assert [(p, t, v) for p, t, v in volume] == [(p, t, f) for p, t, _, f, *_ in split]
+    # (a team credited with a deal but with no customer shows in the deal table only, as 0)
+    assert {(p, t): v for p, t, v in volume if v} == {(p, t): f for p, t, _, f, *_ in split if f}
     for _, _, won, first, repeat, revenue, first_revenue, repeat_revenue in split:
         assert won == first + repeat
         assert revenue == pytest.approx(first_revenue + repeat_revenue)
