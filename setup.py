@@ -22,6 +22,7 @@ KIT: dict[str, tuple[str, ...]] = {
     "datasets": ("*/*.csv", "*/README.md"),
     "notebooks": ("[0-9][0-9]_*.ipynb", "reports/*.ipynb"),
     "exercises": ("[0-9][0-9]_*.ipynb",),
+    "examples": ("crm/*/*.csv", "crm/README.md"),
 }
 
 

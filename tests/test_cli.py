@@ -123,3 +123,75 @@ def test_report_as_of_end_to_end(shared_log: pd.DataFrame, tmp_path: Path) -> No
     assert steps.groups() == ("50.0%", "33.3%")
     assert "本期（3 月 1 日–3 月 31 日）与上期（2 月 1 日–2 月 28 日）整期比较" in page_a
     assert "本期已于 2026-03-31 结束" in page_a
+
+
+# --- devvolume import, and an export given to validate directly ----------------------------------
+
+CRM = Path(__file__).resolve().parents[1] / "examples" / "crm"
+PIPELINE = [str(CRM / "pipeline" / "sales_pipeline.csv"), "--roster",
+            str(CRM / "pipeline" / "sales_teams.csv")]
+
+
+def test_import_writes_a_work_log_and_accounts_for_every_deal(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    out = tmp_path / "工作日志.csv"
+    assert main(["import", *PIPELINE, "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Engaging    → 意向 qualified: 32 个商机 / deals, 写入 / written 10" in text
+    assert "商机 / deals: 读入 in 176 = 写入 written 144 + 未计入 left out 32" in text
+    assert "另有 22 个没有客户名的商机未计入。 / 22 more deals without an account are not counted." in text
+    from devvolume import read_worklog
+
+    assert read_worklog(out)["deal"].nunique() == 144
+    assert main(["import", *PIPELINE, "--out", str(out)]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert main(["import", *PIPELINE, "--out", str(out), "--force", "--from", "pipeline"]) == 0
+
+
+def test_import_refuses_what_it_cannot_map(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = pd.read_csv(CRM / "pipeline" / "sales_pipeline.csv", dtype=str)
+    export.loc[3, "deal_stage"] = "On Hold"
+    path = tmp_path / "export.csv"
+    export.to_csv(path, index=False)
+    out = tmp_path / "log.xlsx"
+    assert main(["import", str(path), "--roster", PIPELINE[2], "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "“On Hold”（1 个商机，首见第 5 行 / 1 deals, first on row 5）" in err
+    assert "Hint:" in err
+    assert not out.exists()
+    assert main(["import", str(path), "--out", str(out)]) == 1
+    assert "--roster" in capsys.readouterr().err
+
+
+def test_suggest_writes_a_mapping_to_correct(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "映射.toml"
+    assert main(["import", str(CRM / "hubspot" / "deals.csv"), "--suggest", "--out", str(out)]) == 0
+    assert str(out) in capsys.readouterr().out
+    assert 'preset = "hubspot"' in out.read_text(encoding="utf-8")
+    assert main(["import", str(CRM / "hubspot" / "deals.csv"), "--suggest", "--out", str(out)]) == 1
+    log = tmp_path / "log.csv"
+    assert main(["import", str(CRM / "hubspot" / "deals.csv"), "--map", str(out), "--roster",
+                 str(CRM / "hubspot" / "roster.csv"), "--out", str(log)]) == 0
+
+
+def test_validate_takes_an_export_directly(capsys: pytest.CaptureFixture[str]) -> None:
+    export = str(CRM / "salesforce" / "opportunities.csv")
+    roster = str(CRM / "salesforce" / "roster.csv")
+    assert main(["validate", export, "--from", "salesforce", "--roster", roster]) == 0
+    out = capsys.readouterr().out
+    assert "日期格式 / dates: MDY" in out
+    assert "工作日志表没有问题 / the work log is valid" in out
+    assert "rows:         278" in out
+    assert main(["validate", export]) == 1
+    assert "这是 salesforce 格式的 CRM 商机导出" in capsys.readouterr().err
+
+
+def test_import_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "工作日志.xlsx"
+    result = subprocess.run([sys.executable, "-m", "devvolume", "import",
+                             str(CRM / "odoo" / "crm_lead.csv"), "--out", str(out)],
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "odoo" in result.stdout
+    assert out.is_file()
+    assert (tmp_path / "工作日志.xlsx.import.json").is_file()

@@ -8,7 +8,8 @@ the checkout nor this folder is on ``sys.path``), from another temporary folder:
 
 It checks that the wheel carries the course kit, that ``devvolume`` is imported from the
 environment and finds its data there (``$DEVVOLUME_DATASETS`` overriding it), that
-``devvolume report directsales --by team --only TEAM`` writes a report, that ``devvolume lessons
+``devvolume report directsales --by team --only TEAM`` writes a report, that ``devvolume import``
+turns the kit's example Salesforce export into a work log, that ``devvolume lessons
 DIR`` writes 13 notebooks and a second run keeps them, and that lesson 01 runs from that
 workspace with papermill in the environment's own kernel. Only the standard library and the
 installed package are used. Exit status 0 when all is well; the first failure stops it.
@@ -34,6 +35,10 @@ CASE_FILES = ("README.md", "orders.csv", "reps.csv", "targets.csv", "worklog.csv
 LESSONS = 7
 EXERCISES = 6
 REPORT_NOTEBOOKS = ("meeting_pack.ipynb", "rep_report.ipynb", "team_report.ipynb")
+#: The example CRM exports (examples/crm/), one folder per format.
+CRM_EXAMPLES = ("README.md", "pipeline/sales_pipeline.csv", "pipeline/sales_teams.csv",
+                "salesforce/opportunities.csv", "salesforce/roster.csv", "hubspot/deals.csv",
+                "hubspot/roster.csv", "odoo/crm_lead.csv")  # fmt: skip
 #: Variables of the caller's environment that would change what the installed package does.
 CLEARED = ("DEVVOLUME_DATASETS", "DEVVOLUME_LEARNER", "DEVVOLUME_WORKSPACE", "PYTHONPATH",
            "PYTHONHOME", "VIRTUAL_ENV")  # fmt: skip
@@ -70,6 +75,7 @@ def kit_problems(wheel: Path) -> list[str]:
            if name.startswith("devvolume/kit/")}  # fmt: skip
     expected = {f"datasets/{case}/{name}" for case in CASES for name in CASE_FILES}
     expected |= {f"notebooks/reports/{name}" for name in REPORT_NOTEBOOKS}
+    expected |= {f"examples/crm/{name}" for name in CRM_EXAMPLES}
     lessons = {name for name in kit if re.fullmatch(r"notebooks/\d\d_\w+\.ipynb", name)}
     exercises = {name for name in kit if re.fullmatch(r"exercises/\d\d_\w+\.ipynb", name)}
     problems = []
@@ -204,6 +210,17 @@ def main() -> None:
     pages = sorted(path.name for path in out.glob("*.html"))
     if "index.html" not in pages or len(pages) != 2 or not (out / "summary.csv").is_file():
         fail(f"the report folder holds {pages}")
+    done(started)
+    started = step("devvolume import: the kit's example Salesforce export, with its roster")
+    from devvolume import _kit
+
+    examples = _kit.kit_path("examples", "crm", "salesforce")
+    imported = work / "工作日志.csv"
+    said = run([devvolume, "import", str(examples / "opportunities.csv"), "--roster",
+                str(examples / "roster.csv"), "--out", str(imported)], cwd=work, env=env)  # fmt: skip
+    if "salesforce" not in said or not imported.is_file():
+        fail(f"devvolume import did not write {imported}:\n{said}")
+    run([devvolume, "validate", str(imported)], cwd=work, env=env)
     done(started)
     started = step("devvolume lessons DIR, twice")
     workspace = check_lessons(devvolume, work, env)

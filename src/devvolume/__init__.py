@@ -5,9 +5,11 @@
 - the core (:mod:`devvolume.core`): the work-log schema, :func:`reached_levels` (the one place
   that decides when a customer first reached a level, and who gets the credit) and every metric
   built on it: :func:`development_volume`, :func:`conversion_rate`, :func:`funnel`,
-  :func:`win_rate`, :func:`sales_cycle`, retention, targets, significance and periods;
+  :func:`win_rate`, :func:`sales_cycle`, retention, targets, significance and periods; deals
+  (商机) beside customers: :func:`won_deals` (first and repeat deals), :func:`open_deals` and
+  ``unit="deal"`` on the win rate, sales cycle and stalled list;
 - work logs in (:mod:`devvolume.inputs`): :func:`read_worklog`, :func:`check_worklog`,
-  :func:`write_template`;
+  :func:`write_template`, and :func:`import_crm` for CRM opportunity exports;
 - the simulator and the case datasets (:mod:`devvolume.sim`): :func:`load_dataset`, …;
 - for notebooks: ``dv.viz`` (charts, offline display and export), ``dv.teach`` (lesson views,
   controls, exercises, what-if) and ``dv.report`` (instructor reports). They pull in altair,
@@ -47,6 +49,7 @@ from devvolume.core import (
     last_complete,
     leaderboard,
     like_for_like,
+    open_deals,
     period_window,
     reached_levels,
     retention_matrix,
@@ -54,8 +57,16 @@ from devvolume.core import (
     sales_cycle,
     stalled_customers,
     win_rate,
+    won_deals,
 )
-from devvolume.inputs import WorklogCheck, WorklogError, check_worklog, read_worklog, write_template
+from devvolume.inputs import (
+    WorklogCheck,
+    WorklogError,
+    check_worklog,
+    import_crm,
+    read_worklog,
+    write_template,
+)
 from devvolume.sim import (
     Dataset,
     Intervention,
@@ -112,12 +123,14 @@ __all__ = [
     "forecast",
     "funnel",
     "growth",
+    "import_crm",
     "incentive_payout",
     "last_complete",
     "leaderboard",
     "like_for_like",
     "list_datasets",
     "load_dataset",
+    "open_deals",
     "period_window",
     "project",
     "reached_levels",
@@ -131,6 +144,7 @@ __all__ = [
     "teach",
     "viz",
     "win_rate",
+    "won_deals",
     "worklog_picker",
     "write_template",
 ]

@@ -1,4 +1,4 @@
-"""Where the course kit's files are: case datasets, lesson, exercise and report notebooks.
+"""Where the course kit's files are: case datasets, notebooks, and example CRM exports.
 
 An installed wheel carries them as package data in ``devvolume/kit/`` (copied there when the
 wheel is built); a source checkout (an editable install) uses the repository's own folders.
@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 #: The kit's folders, as named in the repository and inside the wheel.
-FOLDERS = ("datasets", "notebooks", "exercises")
+FOLDERS = ("datasets", "notebooks", "exercises", "examples")
 #: Environment variable naming a folder of case datasets to use instead of the shipped ones.
 DATASETS_ENV = "DEVVOLUME_DATASETS"
 

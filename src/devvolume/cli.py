@@ -1,14 +1,16 @@
 """The ``devvolume`` command: a thin layer over the library functions.
 
 ``devvolume validate FILE`` checks a 工作日志表; ``devvolume template FILE.xlsx`` writes a blank
-one; ``devvolume report SOURCE --by team --out DIR`` writes a report per team (or rep), an
-index page and ``summary.csv`` (``--as-of DATE`` sets the report day); ``devvolume class
-FOLDER --out DIR`` sums up the exercise progress files collected from a class; ``devvolume
-lessons DIR`` copies the lessons and exercises into a learner's folder (never overwriting) and
-``devvolume lab [DIR]`` opens JupyterLab there; ``devvolume course WORKLOG --by team --out DIR``
-runs the lessons on a work log for every team. Exit status: 0
-when all is well, 1 when the file has problems or the command (or any report) failed, 2 for a
-usage error.
+one; ``devvolume import EXPORT --out FILE`` turns a CRM opportunity export into a work log
+(``--suggest`` writes a mapping file to correct; ``validate``, ``report`` and ``course`` take an
+export directly with the same ``--from``/``--roster``/``--map``); ``devvolume report SOURCE
+--by team --out DIR`` writes a report per team (or rep), an index page and ``summary.csv``
+(``--as-of DATE`` sets the report day); ``devvolume class FOLDER --out DIR`` sums up the
+exercise progress files collected from a class; ``devvolume lessons DIR`` copies the lessons and
+exercises into a learner's folder (never overwriting) and ``devvolume lab [DIR]`` opens
+JupyterLab there; ``devvolume course WORKLOG --by team --out DIR`` runs the lessons on a work
+log for every team. Exit status: 0 when all is well, 1 when the file has problems or the command
+(or any report) failed, 2 for a usage error.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from devvolume import __version__
+from devvolume.inputs import SOURCES, ImportSummary, import_crm, suggest_mapping, write_import
 from devvolume.inputs._errors import printable
 from devvolume.inputs._excel import sheet_option
 from devvolume.inputs._template import write_template
@@ -59,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         "--date-window", metavar="FIRST:LAST",
         help="接受的日期范围，如 2020-01-01:2026-12-31，一端可留空（默认 2000-01-01 至一年后）/ "
              "dates accepted, either end may be empty (default 2000-01-01 to a year from today)")
+    _export_options(validate)
     validate.set_defaults(run=_validate)
 
     template = commands.add_parser(
@@ -70,6 +74,24 @@ def _parser() -> argparse.ArgumentParser:
                           help="生成空白目标表（销售员、团队、月份、目标），供 report --targets 使用 / "
                                "write a blank targets workbook for report --targets instead")
     template.set_defaults(run=_template)
+
+    importer = commands.add_parser(
+        "import", help="把 CRM 导出的商机表转成工作日志表 / turn a CRM opportunity export into a work log")
+    importer.add_argument("export", help="CRM 导出文件（每个商机一行）/ the CRM export (one row per deal)")
+    importer.add_argument("--out", required=True,
+                          help="要写的工作日志表：.xlsx、.csv 或 .parquet；用 --suggest 时是 .toml 映射文件 / "
+                               "the work log to write (.xlsx, .csv, .parquet); with --suggest, the "
+                               ".toml mapping file")
+    _export_options(importer)
+    importer.add_argument("--suggest", action="store_true",
+                          help="按导出文件的表头和阶段值写一份映射文件供修改，不导入 / write a mapping "
+                               "file from the export's headers and stage values to correct; import "
+                               "nothing")
+    importer.add_argument("--sheet", metavar="NAME|INDEX",
+                          help="Excel 工作表名称或序号（从 1 数起）/ worksheet name or position from 1")
+    importer.add_argument("--force", action="store_true",
+                          help="覆盖已有文件 / overwrite an existing file")
+    importer.set_defaults(run=_import)
 
     report = commands.add_parser(
         "report", help="为每个团队或销售员生成报告 / write a report per team or rep, and an index")
@@ -105,6 +127,7 @@ def _parser() -> argparse.ArgumentParser:
                              "which a customer counts as stalled (default 14)")
     report.add_argument("--pdf", action="store_true",
                         help="每份报告旁边再生成一份 A4 PDF / also print each report to an A4 PDF")
+    _export_options(report)
     report.set_defaults(run=_report)
 
     klass = commands.add_parser(
@@ -136,6 +159,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="写入非 devvolume course 生成的非空文件夹，并重新运行没有变化的课 / write "
                              "into a non-empty folder, and rerun lessons that have not changed")
     course.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
+    _export_options(course)
     course.set_defaults(run=_course)
 
     lessons = commands.add_parser(
@@ -156,6 +180,58 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _export_options(command: argparse.ArgumentParser) -> None:
+    """``--from``, ``--roster``, ``--map``: the source is a CRM export, imported on the way in."""
+    command.add_argument(
+        "--from", dest="crm", choices=SOURCES, metavar="FORMAT",
+        help="文件是 CRM 导出的商机表：pipeline、salesforce、hubspot、odoo 或 auto（按表头识别）/ the "
+             f"file is a CRM opportunity export: {', '.join(SOURCES)} (auto: from its headers)")
+    command.add_argument(
+        "--roster", metavar="FILE",
+        help="名单（销售员、团队[、入职日期]），导出文件只有销售员时用来找团队 / a roster (rep, team"
+             "[, hire date]) giving each rep's team when the export names only the rep")
+    command.add_argument(
+        "--map", dest="mapping", metavar="FILE.toml",
+        help="映射文件：列和阶段值怎么对应（见 devvolume import --suggest）/ a mapping file of "
+             "columns and stage values (see devvolume import --suggest)")
+
+
+def _is_export(args: argparse.Namespace) -> bool:
+    return args.crm is not None or args.roster is not None or args.mapping is not None
+
+
+def _import(args: argparse.Namespace) -> int:
+    sheet = None if args.sheet is None else sheet_option(args.export, args.sheet)
+    try:
+        if args.suggest:
+            path = suggest_mapping(args.export, args.out, crm=args.crm or "auto", sheet=sheet,
+                                   force=args.force)  # fmt: skip
+        else:
+            result = write_import(args.export, args.out, crm=args.crm or "auto",
+                                  roster=args.roster, mapping=args.mapping, sheet=sheet,
+                                  force=args.force)  # fmt: skip
+    except (OSError, ValueError) as exc:  # WorklogError is a ValueError
+        print(exc, file=sys.stderr)
+        return 1
+    if args.suggest:
+        print(f"已写出映射文件，请核对后用 --map 传入 / wrote a mapping file: check it, then pass it "
+              f"with --map: {path}")
+        return 0
+    print(result.text())
+    _notice(result.summary)
+    print(f"已写入 / wrote: {args.out}")
+    print(f"下一步 / next: devvolume validate {args.out}；devvolume report {args.out} --by team "
+          "--out 报告")
+    return 0
+
+
+def _notice(summary: ImportSummary | None) -> None:
+    """Say which deals the numbers leave out, as a report page will."""
+    if summary is not None:
+        for zh, en in zip(summary.notice("zh"), summary.notice("en"), strict=True):
+            print(f"{zh} / {en}")
+
+
 def _validate(args: argparse.Namespace) -> int:
     columns: dict[str, str | None] = {}
     for pair in args.column:
@@ -167,7 +243,15 @@ def _validate(args: argparse.Namespace) -> int:
         first, _, last = args.date_window.partition(":")
         window = (first.strip() or None, last.strip() or None)
     try:
-        report = check_worklog(args.file, columns=columns, sheet=sheet, date_window=window)
+        if _is_export(args):
+            result = import_crm(args.file, crm=args.crm or "auto", roster=args.roster,
+                                mapping=args.mapping, sheet=sheet)  # fmt: skip
+            print(result.text())
+            _notice(result.summary)
+            report = check_worklog(result.worklog, date_window=window)
+            report = WorklogCheck(args.file, report.valid, report.problems, report.rows_read)
+        else:
+            report = check_worklog(args.file, columns=columns, sheet=sheet, date_window=window)
     except WorklogError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -176,6 +260,13 @@ def _validate(args: argparse.Namespace) -> int:
         return 0
     print(_problems_table(report))
     return 1
+
+
+def _imported(summary: ImportSummary | None) -> None:
+    if summary is not None:
+        print(f"导入 / imported {summary.source}: 商机 / deals {summary.deals_in:,} = 写入 written "
+              f"{summary.deals_written:,} + 未计入 left out {summary.deals_left_out:,}")
+        _notice(summary)
 
 
 def _summary(report: WorklogCheck) -> str:
@@ -260,7 +351,8 @@ def _report(args: argparse.Namespace) -> int:
                               period=args.period, as_of=args.as_of, out=args.out, jobs=args.jobs,
                               force=args.force, lang=args.lang, progress=not args.no_progress,
                               skip_invalid=args.skip_invalid, targets=args.targets,
-                              stalled_days=args.stalled_days, pdf=args.pdf)  # fmt: skip
+                              stalled_days=args.stalled_days, pdf=args.pdf, crm=args.crm,
+                              roster=args.roster, mapping=args.mapping)  # fmt: skip
     except Interrupted as stop:
         stopped = getattr(stop, "batch", None)
         print("\n已中断 / interrupted (Ctrl-C).", file=sys.stderr)
@@ -278,6 +370,7 @@ def _report(args: argparse.Namespace) -> int:
         return 1
     done = sum(result.ok and not result.unchanged for result in batch.results)
     kept = sum(result.unchanged for result in batch.results)
+    _imported(batch.imported)
     print(f"已生成 {done} 份报告 / wrote {done} reports; "
           f"未变、沿用 / unchanged, kept: {kept}; "
           f"失败 / failed: {len(batch.failed)}")  # fmt: skip
@@ -317,7 +410,8 @@ def _course(args: argparse.Namespace) -> int:
     try:
         batch = build_course(args.source, out=args.out, by=args.by, lessons=args.lessons,
                              jobs=args.jobs, skip_invalid=args.skip_invalid, force=args.force,
-                             progress=not args.no_progress)  # fmt: skip
+                             progress=not args.no_progress, crm=args.crm, roster=args.roster,
+                             mapping=args.mapping)  # fmt: skip
     except Interrupted as stop:
         stopped = getattr(stop, "batch", None)
         print("\n已中断 / interrupted (Ctrl-C).", file=sys.stderr)
@@ -333,6 +427,7 @@ def _course(args: argparse.Namespace) -> int:
         return 1
     done = sum(result.ok and not result.unchanged for result in batch.results)
     kept = sum(result.unchanged for result in batch.results)
+    _imported(batch.imported)
     print(f"已运行 {done} 课次 / ran {done} lessons; 未变、沿用 / unchanged, kept: {kept}; "
           f"失败 / failed: {len(batch.failed)}")
     if batch.skipped_rows:

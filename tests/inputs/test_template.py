@@ -60,7 +60,7 @@ def test_filled_copy_loads_back(tmp_path: Path) -> None:
     filled = [
         (dt.datetime(2026, 3, 30), "王磊", "华东一组", "杭州恒达贸易有限公司", "首次接触", "陌拜", "拜访", None, None),
         (dt.datetime(2026, 4, 3), "李娜", "华东一组", "宁波远航科技有限公司", "成交", "转介绍", "演示",
-         12800.5, "首单"),
+         12800.5, "首单", "SO-2026-001"),
     ]
     for r, values in enumerate(filled, start=2):
         for c, value in enumerate(values, start=1):
@@ -72,8 +72,9 @@ def test_filled_copy_loads_back(tmp_path: Path) -> None:
         "rep": ["王磊", "李娜"], "team": ["华东一组", "华东一组"],
         "customer": ["杭州恒达贸易有限公司", "宁波远航科技有限公司"],
         "stage": ["contacted", "won"], "channel": ["陌拜", "转介绍"], "activity": ["拜访", "演示"],
-        "amount": [float("nan"), 12800.5], "note": [None, "首单"],
-    }).astype(dict.fromkeys(("rep", "team", "customer", "stage", "channel", "activity", "note"), "str"))
+        "amount": [float("nan"), 12800.5], "note": [None, "首单"], "deal": [None, "SO-2026-001"],
+    }).astype(dict.fromkeys(("rep", "team", "customer", "stage", "channel", "activity", "note",
+                             "deal"), "str"))
     pd.testing.assert_frame_equal(log, expected)
 
 

@@ -141,3 +141,35 @@ def test_every_lesson_reads_its_data_through_lesson_data(source: Path) -> None:
     assert "data.banner()" in text
     assert "dv.load_dataset(dataset)" not in text
     assert "dv.sim.CASES[dataset]" not in text
+
+
+# --- a CRM export, and a work log imported from one ----------------------------------------------
+
+CRM = Path(__file__).resolve().parents[2] / "examples" / "crm" / "pipeline"
+
+
+def test_a_crm_export_is_imported_with_the_same_options(tmp_path: Path) -> None:
+    data = dv.teach.lesson_data(str(CRM / "sales_pipeline.csv"), team="Dana Whitfield",
+                                crm="pipeline", roster=str(CRM / "sales_teams.csv"))  # fmt: skip
+    assert not data.is_case
+    assert data.worklog["deal"].nunique() == 144
+    assert data.imported is not None
+    assert data.imported.left_out == {"no_date": 10, "no_account": 22}
+    banner = data.banner()
+    assert banner is not None
+    assert "176 个商机中写入了 144 个" in banner.text
+    assert "另有 22 个没有客户名的商机未计入。" in banner.text
+
+
+def test_a_work_log_imported_earlier_keeps_its_left_out_count(tmp_path: Path) -> None:
+    out = tmp_path / "工作日志.xlsx"
+    dv.inputs.write_import(CRM / "sales_pipeline.csv", out, roster=CRM / "sales_teams.csv")
+    data = dv.teach.lesson_data(str(out))
+    assert data.imported is not None
+    assert data.imported.source == "sales_pipeline.csv"
+    assert "另有 10 个没有任何日期的商机未计入。" in data.banner().text  # type: ignore[union-attr]
+
+
+def test_an_export_without_options_is_named_as_one() -> None:
+    with pytest.raises(dv.WorklogError, match="这是 pipeline 格式的 CRM 商机导出"):
+        dv.teach.lesson_data(str(CRM / "sales_pipeline.csv"))

@@ -2,10 +2,12 @@
 
 Nothing here imports a notebook library (an import-linter contract in ``pyproject.toml`` keeps it
 so). Every metric accepts a work log or its :func:`reached_levels` table, as pandas, polars or
-DuckDB, and returns the same kind.
+DuckDB, and returns the same kind. Customers (accounts) are the unit of 客户开发量; where a log
+has a 商机 (deal) column, the deal measures count deals beside them, and say so in their columns.
 """
 
 from devvolume.core._conversion import conversion_rate, funnel
+from devvolume.core._deals import SUGGEST_CLOSE_CYCLES, UNITS, open_deals, won_deals
 from devvolume.core._frames import By
 from devvolume.core._levels import reached_levels
 from devvolume.core._outcomes import (
@@ -40,6 +42,7 @@ from devvolume.core._schema import (
     CHANNELS,
     COLUMN_LABELS,
     COLUMNS,
+    DEAL,
     LEVELS,
     LOST,
     REQUIRED,
@@ -81,6 +84,7 @@ __all__ = [
     "COLUMNS",
     "COLUMN_LABELS",
     "CONFIDENCE",
+    "DEAL",
     "DISCOUNT_RATE",
     "INACTIVE_AFTER",
     "LEVELS",
@@ -95,6 +99,8 @@ __all__ = [
     "STAGE_RANK",
     "STALLED_AFTER_DAYS",
     "STALLED_FROM_LEVEL",
+    "SUGGEST_CLOSE_CYCLES",
+    "UNITS",
     "VISIT_ACTIVITY",
     "By",
     "Column",
@@ -120,6 +126,7 @@ __all__ = [
     "last_complete",
     "leaderboard",
     "like_for_like",
+    "open_deals",
     "period_starts",
     "period_window",
     "reached_levels",
@@ -128,4 +135,5 @@ __all__ = [
     "sales_cycle",
     "stalled_customers",
     "win_rate",
+    "won_deals",
 ]

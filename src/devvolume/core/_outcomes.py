@@ -3,7 +3,8 @@
 All three read the reached-levels table (:mod:`devvolume.core._levels`): a customer is *won* once
 it reaches ``won`` (a later ``lost`` row does not undo it), *lost* if it has a ``lost`` row and
 was never won, and *stalled* if it reached 意向 or 签约, is neither won nor lost, and nobody has
-worked it for a while.
+worked it for a while. With ``unit="deal"`` each counts deals (商机) instead, read the same way
+from the log's deal rows (:mod:`devvolume.core._deals`), in columns whose names say so.
 """
 
 from __future__ import annotations
@@ -14,6 +15,14 @@ from typing import Any
 import narwhals as nw
 from narwhals.typing import IntoFrameT
 
+from devvolume.core._deals import (
+    WIN_COLUMNS,
+    check_unit,
+    cycles,
+    deal_levels,
+    deal_outcomes,
+    stalled_deals,
+)
 from devvolume.core._frames import (
     By,
     as_list,
@@ -23,12 +32,13 @@ from devvolume.core._frames import (
     message,
     recode,
 )
-from devvolume.core._levels import CREDIT, RANK, at, fill_calendar, prepare
+from devvolume.core._levels import CREDIT, RANK, at, prepare
 from devvolume.core._periods import (
     DateLike,
     check_period,
     day_of,
     days_between,
+    fill_periods,
     null_safe_join,
     period_start,
 )
@@ -41,13 +51,17 @@ STALLED_FROM_LEVEL = "qualified"
 _ONE_DAY = dt.timedelta(days=1)
 
 
-def win_rate(log: IntoFrameT, *, period: str | None = None, by: By = None) -> IntoFrameT:
-    """Win rate = won ÷ (won + lost), over customers whose outcome is known.
+def win_rate(
+    log: IntoFrameT, *, period: str | None = None, by: By = None, unit: str = "customer"
+) -> IntoFrameT:
+    """Win rate = won ÷ (won + lost), over customers (or deals) whose outcome is known.
 
     A customer is *won* once it reaches ``won`` (a later ``lost`` row does not undo it); it is
     *lost* if it has a ``lost`` row and never reached ``won``. The outcome date (for ``period``)
     and credit (for ``by``) come from the row that set it: the first ``won`` row, or the first
-    ``lost`` row. Customers still in progress are left out.
+    ``lost`` row. Customers still in progress are left out. ``unit="deal"`` counts deals
+    (商机) the same way: an account with one won and two lost deals is one won customer, and a
+    deal win rate of 1/3.
 
     Parameters
     ----------
@@ -58,10 +72,13 @@ def win_rate(log: IntoFrameT, *, period: str | None = None, by: By = None) -> In
         Split by the period of the outcome; None gives one row (per ``by`` group).
     by : str or list of str, optional
         Columns to split by.
+    unit : {"customer", "deal"}
+        Count customers (the default), or deals: the log needs a ``deal`` (商机) column then.
 
     Returns
     -------
-    Same kind as ``log`` with ``[period], *by, won, lost, win_rate``.
+    Same kind as ``log`` with ``[period], *by, won, lost, win_rate`` (customers), or
+    ``[period], *by, deals_won, deals_lost, deal_win_rate`` (deals).
 
     Examples
     --------
@@ -76,11 +93,18 @@ def win_rate(log: IntoFrameT, *, period: str | None = None, by: By = None) -> In
     """
     by_columns = as_list(by)
     check_period(period, "win_rate")
-    source = prepare(log, func="win_rate", by=by_columns)
-    table = source.table
-    won = at(table, "won").select("customer", "date", *by_columns)
-    lost = at(table, LOST).select("customer", "date", *by_columns)
-    lost = lost.join(won.select("customer"), on="customer", how="anti")
+    check_unit(unit, "win_rate")
+    if unit == "deal":
+        deals = deal_levels(log, func="win_rate", by=by_columns)
+        won, lost = deal_outcomes(deals, by_columns)
+        prepared, table, span = deals.prepared, deals.table, deals.span
+    else:
+        source = prepare(log, func="win_rate", by=by_columns)
+        table = source.table
+        won = at(table, "won").select("customer", "date", *by_columns)
+        lost = at(table, LOST).select("customer", "date", *by_columns)
+        lost = lost.join(won.select("customer"), on="customer", how="anti")
+        prepared, span = source.prepared, source.span
     outcomes = nw.concat(
         [
             won.with_columns(_won=nw.lit(1, dtype=nw.Int64), _lost=nw.lit(0, dtype=nw.Int64)),
@@ -94,7 +118,8 @@ def win_rate(log: IntoFrameT, *, period: str | None = None, by: By = None) -> In
     sums = (nw.col("_won").sum().alias("won"), nw.col("_lost").sum().alias("lost"))
     if period is not None:
         counts = outcomes.group_by(*keys).agg(*sums)
-        result = fill_calendar(counts, source, period=period, by=by_columns, values=["won", "lost"])
+        result = fill_periods(counts, groups=table, bounds=span, period=period, by=by_columns,
+                              values=["won", "lost"])  # fmt: skip
     elif by_columns:
         counts = outcomes.group_by(*keys).agg(*sums)
         result = null_safe_join(distinct(table, *by_columns), counts, on=keys)
@@ -109,15 +134,20 @@ def win_rate(log: IntoFrameT, *, period: str | None = None, by: By = None) -> In
         .then(nw.col("won").cast(nw.Float64) / total.cast(nw.Float64))
         .otherwise(nw.lit(None, dtype=nw.Float64))
     )
-    result = result.select(*keys, "won", "lost", rate.alias("win_rate"))
-    return source.prepared.finish(result, ["period"] if period is not None else [])
+    won_name, lost_name, rate_name = WIN_COLUMNS[unit]
+    result = result.select(*keys, nw.col("won").alias(won_name), nw.col("lost").alias(lost_name),
+                           rate.alias(rate_name))  # fmt: skip
+    return prepared.finish(result, ["period"] if period is not None else [])
 
 
-def sales_cycle(log: IntoFrameT, *, start: str = "contacted", end: str = "won") -> IntoFrameT:
+def sales_cycle(
+    log: IntoFrameT, *, start: str = "contacted", end: str = "won", unit: str = "customer"
+) -> IntoFrameT:
     """Sales cycle: days from reaching ``start`` to reaching ``end``, one row per customer.
 
     Only customers who reached ``end`` appear. ``rep`` and ``team`` are those of the row that
-    set the ``end`` date (the rep who closed).
+    set the ``end`` date (the rep who closed). ``unit="deal"`` gives one row per deal (商机)
+    instead, from the deal's own rows.
 
     Parameters
     ----------
@@ -126,10 +156,13 @@ def sales_cycle(log: IntoFrameT, *, start: str = "contacted", end: str = "won") 
         :func:`~devvolume.reached_levels` table.
     start, end : {"contacted", "qualified", "signed", "won"}
         Levels; ``end`` must come after ``start``.
+    unit : {"customer", "deal"}
+        One row per customer (the default), or per deal: the log needs a ``deal`` column then.
 
     Returns
     -------
-    Same kind as ``log`` with ``customer, rep, team, start_date, end_date, days``, by customer.
+    Same kind as ``log`` with ``customer, rep, team, start_date, end_date, days``, by customer;
+    for deals ``customer, deal, rep, team, start_date, end_date, days``, by customer and deal.
 
     Examples
     --------
@@ -145,6 +178,10 @@ def sales_cycle(log: IntoFrameT, *, start: str = "contacted", end: str = "won") 
     """
     check_levels((start, end), "sales_cycle")
     check_order(start, end, "sales_cycle")
+    check_unit(unit, "sales_cycle")
+    if unit == "deal":
+        deals = deal_levels(log, func="sales_cycle", columns=("rep", "team"))
+        return deals.prepared.finish(cycles(deals, start, end), ["start_date", "end_date"])
     source = prepare(log, func="sales_cycle", columns=("rep", "team"))
     table = source.table
     starts = at(table, start).select("customer", nw.col("date").alias("start_date"))
@@ -170,12 +207,19 @@ def stalled_customers(
     as_of: DateLike,
     idle_days: int = STALLED_AFTER_DAYS,
     from_level: str = STALLED_FROM_LEVEL,
+    unit: str = "customer",
+    close_after_days: int | None = None,
 ) -> IntoFrameT:
     """List the customers in the middle of the funnel whom nobody has worked for a while.
 
     A customer is stalled on ``as_of`` when, counting the rows up to and including that day, it
     has reached ``from_level`` or later (implied stages count, as everywhere), is neither won nor
     lost, and its last activity, by anyone, is at least ``idle_days`` days before ``as_of``.
+
+    ``unit="deal"`` lists stalled deals (商机) instead: open deals past ``from_level`` whose own
+    rows have been quiet for ``idle_days``. They come as DESIGN.md lists stalled items, the
+    latest stage first and then the most recently active (still warm, worth a call), and a deal
+    idle ``close_after_days`` or more has ``suggest_close`` set: close it as lost rather than call.
 
     Parameters
     ----------
@@ -188,12 +232,20 @@ def stalled_customers(
         Days without activity after which a customer counts as stalled.
     from_level : {"contacted", "qualified", "signed"}
         The lowest level that counts.
+    unit : {"customer", "deal"}
+        List customers (the default) or deals: the log needs a ``deal`` column then.
+    close_after_days : int, optional
+        Deals only: idle days from which closing as lost is suggested; default
+        :data:`~devvolume.core._deals.SUGGEST_CLOSE_CYCLES` (3) times the median deal cycle
+        (contacted → won) up to ``as_of``, and no suggestion while no deal has been won.
 
     Returns
     -------
     Same kind as ``log`` with ``customer, level, date, *credit, last_date, idle_days``: the highest
     level reached, when, and who was credited with it; the longest idle first, then by customer.
-    Slice it by ``team`` or ``rep`` for one team's list.
+    Slice it by ``team`` or ``rep`` for one team's list. For deals: ``customer, deal, level,
+    date, *credit, last_date, idle_days, close_after_days, suggest_close``, latest stage first,
+    then the most recently active.
 
     Examples
     --------
@@ -212,6 +264,10 @@ def stalled_customers(
     if from_level == LEVELS[-1]:
         msg = "from_level 不能是成交。\nfrom_level must be before 'won'.\nHint: from_level='qualified'。"
         raise ValueError(msg)
+    check_unit(unit, "stalled_customers")
+    if unit == "deal":
+        return stalled_deals(log, as_of=as_of, idle_days=idle_days, from_level=from_level,
+                             close_after_days=close_after_days)  # fmt: skip
     day = day_of(as_of)
     native: Any = nw.from_native(log)
     if "stage" in native.collect_schema():

@@ -8,6 +8,7 @@ codes defined here; the Chinese headers and labels are accepted on input and sho
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 import pandas as pd
 import pandera.pandas as pa
@@ -55,9 +56,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("activity", "活动类型", ("活动类型",), False, "电话、拜访、微信、演示……"),
     Column("amount", "金额", ("金额",), False, "成交金额（元），只在成交行填写，不能为负"),
     Column("note", "备注", ("备注",), False, "任何补充说明"),
+    Column("deal", "商机", ("商机", "商机编号", "商机号", "商机ID", "机会编号", "deal", "deal_id",
+                          "deal id", "opportunity", "opportunity_id", "opportunity id"), False,
+           "商机（一笔生意）的编号，CRM 导出时自带；同一客户可以有多个商机。开发量仍按客户算"),
 )
 
-CANONICAL: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+#: The optional 商机 (deal) column. A loaded log has it only when its file has a 商机 column, so
+#: a log without deals looks exactly as before; deal measures need it (``unit="deal"``).
+DEAL = "deal"
+
+#: The columns every loaded work log has, in order (the 商机 column follows when present).
+CANONICAL: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.name != DEAL)
 REQUIRED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
 COLUMN_LABELS: dict[str, str] = {c.name: c.label for c in COLUMNS}
 
@@ -78,9 +87,11 @@ class WorklogSchema(pa.DataFrameModel):
     activity: pa.typing.Series[str] = pa.Field(nullable=True)
     amount: pa.typing.Series[float] = pa.Field(nullable=True, ge=0)
     note: pa.typing.Series[str] = pa.Field(nullable=True)
+    # Optional[...] is how pandera declares a column that may be absent (X | None is not read).
+    deal: Optional[pa.typing.Series[str]] = pa.Field(nullable=True)  # noqa: UP045
 
     class Config:
-        """Exactly the canonical columns, in order."""
+        """Exactly the canonical columns, in order (then 商机 when the log has deals)."""
 
         strict = True
         ordered = True

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from devvolume.core import CANONICAL, COLUMN_LABELS, COLUMNS, REQUIRED
+from devvolume.core import COLUMN_LABELS, COLUMNS, REQUIRED
 from devvolume.inputs._cells import SPACES, Marker, clean, to_text
 from devvolume.inputs._columns import RawTable
 from devvolume.inputs._errors import fail, printable
@@ -25,7 +25,7 @@ HEADER_SEARCH_ROWS = 20
 TRADITIONAL_HEADERS = {
     "銷售員": "销售员", "業務員": "业务员", "團隊": "团队", "客戶": "客户", "客戶名稱": "客户名称",
     "階段": "阶段", "來源": "来源", "活動類型": "活动类型", "金額": "金额", "備註": "备注",
-    "備注": "备注",
+    "備注": "备注", "商機": "商机", "商機編號": "商机编号",
 }
 
 
@@ -45,9 +45,9 @@ def known_headers(name: str, extra: dict[str, str | None]) -> dict[str, str | No
         for alias in (col.name, *col.aliases):
             known[normalise_header(alias)] = col.name
     for header, canon in extra.items():
-        if canon is not None and canon not in CANONICAL:
+        if canon is not None and canon not in COLUMN_LABELS:
             fail(name, f"columns= 里的 {printable(repr(canon))} 不是标准列名 / not a canonical column",
-                 f"可用的列名 / canonical names: {', '.join(CANONICAL)}")
+                 f"可用的列名 / canonical names: {', '.join(COLUMN_LABELS)}")
         known[normalise_header(header)] = canon
     return known
 
@@ -159,7 +159,8 @@ def check_header(table: RawTable, row: HeaderRow | None) -> None:
     example = row.text(row.unknown[0]) if row.unknown else "业务代表"
     target = missing[0] if missing else "rep"
     where = f"第 {number} 行 / row {number}"
-    lines = [f"文件里的表头（{where}）/ headers found: {found}", f"可用的表头 / expected: {expected}",
+    lines = [*_export_hint(row), f"文件里的表头（{where}）/ headers found: {found}",
+             f"可用的表头 / expected: {expected}",
              f"用 columns= 指明对应关系，例如 columns={{{example!r}: {target!r}}}；不需要的列写 None"
              f"（命令行：--column {example}={target}）。/ Map headers with columns=, e.g. "
              f"columns={{{example!r}: {target!r}}} (command line: --column {example}={target}); "
@@ -173,3 +174,18 @@ def check_header(table: RawTable, row: HeaderRow | None) -> None:
                      f"The file was read as {table.encoding}; if the headers look garbled, save it "
                      "as CSV UTF-8.")
     fail(name, "；".join(parts), "\n".join(lines), row=number, sheet=sheet)
+
+
+def _export_hint(row: HeaderRow) -> list[str]:
+    """Say so when the headers are a CRM export's: it is imported, not read as a work log."""
+    from devvolume.inputs._presets import detect  # the presets build on this module
+
+    preset = detect([row.text(p) for p in range(len(row.cells))])
+    if preset is None:
+        return []
+    return [f"这是 {preset} 格式的 CRM 商机导出，不是工作日志表：先导入它，例如 devvolume import 文件 "
+            f"--from {preset} --roster 名单.csv --out 工作日志.xlsx；validate、report、course 也可以直接加 "
+            f"--from {preset}（和 --roster）。/ This is a {preset} CRM opportunity export, not a "
+            f"work log: import it (devvolume import FILE --from {preset} --roster ROSTER --out "
+            f"worklog.xlsx), or give validate, report and course --from {preset} (and --roster); "
+            "in Python, dv.import_crm()."]

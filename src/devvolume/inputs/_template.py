@@ -21,7 +21,8 @@ SHEET_NAME = "工作日志"
 GUIDE_SHEET = "说明"
 
 _WIDTHS = {"date": 13, "rep": 10, "team": 12, "customer": 28, "stage": 10, "channel": 12,
-           "activity": 10, "amount": 14, "note": 36}
+           "activity": 10, "amount": 14, "note": 36,
+           "deal": 16}
 
 _STAGE_GUIDE = (
     ("首次接触", "contacted", "第一次和客户联系上（电话、拜访、微信都算）。同一客户以后再联系不再算新。"),
@@ -182,6 +183,8 @@ def _build_workbook():  # type: ignore[no-untyped-def]
     guide.append(["新客户怎么算", "", "", "一个客户第一次达到某个阶段的那天，算作这一阶段的新客户，"
                   "记在那一行的销售员和团队名下；以后重复联系不再算新。"])
     guide.append(["一行一次活动", "", "", "每次电话、拜访、微信或演示都记一行，写清客户和这次活动后客户所处的阶段。"])
+    guide.append(["客户和商机", "", "", "客户是一家公司，商机是和它谈的一笔生意；同一客户可以有多个商机。开发量按客户算"
+                  "（第一次成交的那笔是“首单”），商机赢单率、在谈商机按商机算。没有商机编号可以不填。"])
     for letter, width in zip("ABCD", (14, 12, 10, 80), strict=True):
         guide.column_dimensions[letter].width = width
     for row in guide.iter_rows():

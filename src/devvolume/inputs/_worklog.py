@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from devvolume.core import CANONICAL
+from devvolume.core import CANONICAL, DEAL
 from devvolume.inputs._cells import FIRST_PLAUSIBLE_DATE, MergedCell, _to_date, shown
 from devvolume.inputs._columns import RawTable
 from devvolume.inputs._distinct import Distinct, column_series, read_distinct, schema_problems
@@ -125,7 +125,7 @@ def read_worklog(
     -------
     pandas.DataFrame
         Columns ``date, rep, team, customer, stage, channel, activity, amount, note`` with
-        English stage codes.
+        English stage codes, then ``deal`` when the file has a 商机 (deal) column.
 
     Raises
     ------
@@ -214,10 +214,12 @@ def _check_rows(table: RawTable, header: HeaderRow, window: tuple[date, date]) -
     bad = np.zeros(len(data), dtype=bool)
 
     position_of = {canon: position for position, canon in header.mapping.items()}
+    # The 商机 column is read only when the file has one: a log without deals keeps its shape.
+    names = (*CANONICAL, DEAL) if DEAL in position_of else CANONICAL
     local: dict[str, np.ndarray] = {}
     distinct: dict[str, Distinct] = {}
     values: dict[str, list[Any]] = {}
-    for canon in CANONICAL:
+    for canon in names:
         at = position_of.get(canon)
         if at is None:
             values[canon], local[canon] = [None], np.zeros(len(data), dtype=np.int64)
@@ -227,8 +229,8 @@ def _check_rows(table: RawTable, header: HeaderRow, window: tuple[date, date]) -
         values[canon], local[canon] = column.values, column.codes[data]
         distinct[canon] = read_distinct(canon, column.values, window, column.arrow)
     schema_problems(distinct, {canon: np.bincount(local[canon], minlength=len(values[canon])) > 0
-                               for canon in CANONICAL})
-    for canon in CANONICAL:
+                               for canon in names})
+    for canon in names:
         found = distinct[canon].problems
         if not found:
             continue
@@ -250,7 +252,7 @@ def _check_rows(table: RawTable, header: HeaderRow, window: tuple[date, date]) -
         ["row", "column"], kind="stable").reset_index(drop=True)
     keep = ~bad
     valid = pd.DataFrame({canon: column_series(canon, distinct[canon].typed, local[canon][keep])
-                          for canon in CANONICAL}, copy=False)
+                          for canon in names}, copy=False)
     header_row = 1 if header.record < 0 else int(table.rows[header.record])
     return WorklogCheck(table.name, valid, table_of_problems, len(data),
                         tuple(int(n) for n in table.rows[body[blank]]), table.sheet, header_row,

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from devvolume._kit import kit_path
+from devvolume.inputs import ImportSummary, import_into
 from devvolume.report._data import ReportData, company_key, company_shared, load_source, report_day
 from devvolume.report._engine import Finished, Interrupted, Task, run_tasks
 from devvolume.report._folder import (
@@ -106,6 +107,8 @@ class ReportBatch(Finished[ReportResult]):
     problems: Path | None = None
     #: Every report's comparisons with its peers (``evidence.csv``).
     evidence: Path | None = None
+    #: What importing a CRM export did (deals written, left out and why), when the source was one.
+    imported: ImportSummary | None = None
 
 
 
@@ -127,6 +130,9 @@ def build_reports(
     targets: str | os.PathLike[str] | None = None,
     stalled_days: int | None = None,
     pdf: bool = False,
+    crm: str | None = None,
+    roster: str | os.PathLike[str] | None = None,
+    mapping: str | os.PathLike[str] | None = None,
 ) -> ReportBatch:
     """Write a report for every team or rep in a work log, an index page and ``summary.csv``.
 
@@ -179,6 +185,11 @@ def build_reports(
         Days without activity after which a customer counts as stalled (default 14).
     pdf : bool
         Also print each report to an A4 PDF beside its HTML (needs Playwright and Chromium).
+    crm, roster, mapping : optional
+        ``source`` is a CRM opportunity export: its format (``auto``, ``pipeline``,
+        ``salesforce``, ``hubspot``, ``odoo``), a roster (销售员, 团队) and a mapping file, as for
+        :func:`devvolume.import_crm`. Any of them imports the export into the output folder
+        (``.devvolume-import/``, with its summary) and reports on that work log.
 
     Returns
     -------
@@ -208,6 +219,11 @@ def build_reports(
         from devvolume.report._pdf import check_renderer
 
         check_renderer()
+    imported = None
+    if crm is not None or roster is not None or mapping is not None:
+        prepare_folder(Path(out), force=force)  # the folder is checked before anything goes in
+        source, done = import_into(out, source, crm=crm or "auto", roster=roster, mapping=mapping)
+        imported = done.summary
     data = load_source(source, skip_invalid=skip_invalid, targets=targets)
     day = report_day(data.worklog, as_of)
     names = sorted(data.worklog[by].dropna().unique())
@@ -278,7 +294,8 @@ def build_reports(
                  "skipped": data.skipped.rows if data.skipped else 0,
                  "rows_read": data.skipped.rows_read if data.skipped else 0})  # fmt: skip
         batch = ReportBatch(out_dir, index, tuple(results), summary, day,
-                            data.skipped.rows if data.skipped else 0, problems, evidence)  # fmt: skip
+                            data.skipped.rows if data.skipped else 0, problems, evidence,
+                            imported)  # fmt: skip
     if stop is not None:
         stop.batch = batch  # type: ignore[attr-defined]
         raise stop

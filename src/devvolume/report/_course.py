@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devvolume import _kit
+from devvolume.inputs import ImportSummary, import_into
 from devvolume.report._course_index import write_course_index
 from devvolume.report._course_run import LessonTask, run_lessons
 from devvolume.report._data import SKIP_HINT, ReportData, load_source
@@ -92,6 +93,8 @@ class CourseBatch(Finished[LessonResult]):
     #: Rows of the work log left out (``skip_invalid``), and the page listing them.
     skipped_rows: int = 0
     problems: Path | None = None
+    #: What importing a CRM export did (deals written, left out and why), when the source was one.
+    imported: ImportSummary | None = None
 
 
 
@@ -150,6 +153,9 @@ def build_course(
     force: bool = False,
     progress: bool = True,
     notebooks: str | os.PathLike[str] | None = None,
+    crm: str | None = None,
+    roster: str | os.PathLike[str] | None = None,
+    mapping: str | os.PathLike[str] | None = None,
 ) -> CourseBatch:
     """Run the course's lessons for every team of a work log: a folder per team, and an index.
 
@@ -176,6 +182,9 @@ def build_course(
         Show a progress bar on stderr.
     notebooks : str or path, optional
         A folder of lesson notebooks to use instead of the course kit's.
+    crm, roster, mapping : optional
+        ``source`` is a CRM opportunity export (see :func:`devvolume.report.build_reports`): it
+        is imported into the output folder and the lessons run on that work log.
 
     Returns
     -------
@@ -203,6 +212,12 @@ def build_course(
         raise ValueError(msg)
     available = lesson_notebooks(notebooks)
     chosen = select_lessons(list(available), lessons)
+    imported = None
+    if crm is not None or roster is not None or mapping is not None:
+        prepare_folder(Path(out), force=force, marker=COURSE_MARKER, command="devvolume course")
+        source, result = import_into(out, source, crm=crm or "auto", roster=roster,
+                                     mapping=mapping)  # fmt: skip
+        imported = result.summary
     data = _load(source, skip_invalid)
     teams = sorted(str(team) for team in data.worklog["team"].dropna().unique())
     out_dir = prepare_folder(Path(out), force=force, marker=COURSE_MARKER,
@@ -257,7 +272,7 @@ def build_course(
         write_manifest(out_dir, entries)
         index = write_course_index(out_dir, entries, source=data.source, teams=teams,
                                    skipped=data.skipped, problems=problems)  # fmt: skip
-        batch = CourseBatch(out_dir, index, tuple(results), skipped, problems)
+        batch = CourseBatch(out_dir, index, tuple(results), skipped, problems, imported)
     if stop is not None:
         stop.batch = batch  # type: ignore[attr-defined]
         raise stop

@@ -121,12 +121,21 @@ def build_dataset(name: str, directory: str | Path | None = None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m devvolume.sim NAME [DIRECTORY]`` (NAME may be ``all``)."""
+    """Command line: ``python -m devvolume.sim NAME [DIRECTORY]`` (NAME may be ``all``).
+
+    ``crm-examples`` writes the kit's example CRM exports (``examples/crm/``) instead.
+    """
     parser = argparse.ArgumentParser(prog="python -m devvolume.sim",
                                      description="Regenerate a case dataset.")  # fmt: skip
-    parser.add_argument("name", choices=[*list_datasets(), "all"])
+    parser.add_argument("name", choices=[*list_datasets(), "all", "crm-examples"])
     parser.add_argument("directory", nargs="?", default=None)
     args = parser.parse_args(argv)
+    if args.name == "crm-examples":  # the kit's example CRM exports (examples/crm/)
+        from devvolume.sim._opportunities import write_crm_examples
+
+        for path in write_crm_examples(args.directory or kit_path("examples", "crm")):
+            print(path)
+        return
     for name in list_datasets() if args.name == "all" else [args.name]:
         folder = args.directory if args.name != "all" else None
         print(build_dataset(name, folder))

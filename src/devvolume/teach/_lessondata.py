@@ -7,8 +7,11 @@ work-log file (``.xlsx``, ``.csv``, ``.parquet``). A relative path is looked for
 current folder (the notebook's own folder, or the folder ``papermill`` and ``devvolume course``
 run the lesson in); when no such file exists, the error names every path it tried.
 
-An own log is read with :func:`devvolume.check_worklog`, and the lesson goes on with the **valid
-rows**: rows with problems are left out and :meth:`LessonData.banner` says how many, with the
+A CRM opportunity export is read through :func:`devvolume.import_crm` when ``crm``, ``roster``
+or ``mapping`` is given (as ``devvolume import`` reads it); the banner then says how many deals
+were left out and why, and so it does for a work log that ``devvolume import`` wrote (its import
+summary lies beside it). An own log is read with :func:`devvolume.check_worklog`, and the lesson
+goes on with the **valid rows**: rows with problems are left out and :meth:`LessonData.banner` says how many, with the
 first few problems and the command that lists them all. (``devvolume course`` refuses such a log
 unless ``--skip-invalid`` is given, as ``devvolume report`` does.) A file that cannot be used at
 all, or without a single valid row, raises :class:`~devvolume.WorklogError`.
@@ -29,7 +32,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from devvolume.inputs import WorklogCheck, WorklogError, check_worklog
+from devvolume.inputs import (
+    ImportSummary,
+    WorklogCheck,
+    WorklogError,
+    check_worklog,
+    import_crm,
+    read_import_summary,
+)
 from devvolume.sim import CASES, SalesModel, list_datasets, load_dataset
 from devvolume.teach._ownlog import resolve_path
 from devvolume.teach._views import check_team
@@ -87,6 +97,8 @@ class LessonData:
         Data rows in the file (0 for a case).
     problems : pandas.DataFrame or None
         The problems of the rows left out (``row, column, header, value, problem``), if any.
+    imported : ImportSummary or None
+        For a CRM export (or a work log imported from one): the deals written and left out.
     """
 
     source: str
@@ -100,6 +112,7 @@ class LessonData:
     model: SalesModel | None = None
     rows_read: int = 0
     problems: pd.DataFrame | None = None
+    imported: ImportSummary | None = None
 
     @property
     def scope(self) -> str:
@@ -135,6 +148,10 @@ class LessonData:
             "提到这些的地方，下面都加了“你的数据”说明。表格和图都是用你们的日志算的。"
             + ("团队的数字是先在整个文件上数好、再记在这个团队名下的那部分。" if self.team else ""),
         ]
+        if self.imported is not None:
+            summary = self.imported
+            lines.append(f"这份数据是从 CRM 导出的商机表 {summary.source} 导入的：{summary.deals_in:,} 个商机中"
+                         f"写入了 {summary.deals_written:,} 个。" + "".join(summary.notice("zh")))
         skipped = self.skipped_rows
         if skipped:
             lines.append(
@@ -169,7 +186,8 @@ def _kinds(problems: pd.DataFrame | None) -> str:
                     for count, header, problem, first in kinds)
 
 
-def lesson_data(dataset: str, team: str = "") -> LessonData:
+def lesson_data(dataset: str, team: str = "", *, crm: str | None = None, roster: str | None = None,
+                mapping: str | None = None) -> LessonData:  # fmt: skip
     """Load what a lesson reads: a case dataset or an own work-log file, and check the team.
 
     Parameters
@@ -180,6 +198,10 @@ def lesson_data(dataset: str, team: str = "") -> LessonData:
         folder, then the current folder.
     team : str
         A team of the log, or ``""`` for the whole company.
+    crm, roster, mapping : str, optional
+        ``dataset`` is a CRM opportunity export: its format (``auto``, ``pipeline``,
+        ``salesforce``, ``hubspot``, ``odoo``), a roster file and a mapping file, as for
+        ``devvolume import``; relative paths are found as ``dataset`` is.
 
     Returns
     -------
@@ -212,7 +234,13 @@ def lesson_data(dataset: str, team: str = "") -> LessonData:
         return LessonData(dataset, dataset, True, case.worklog, check_team(case.worklog, team),
                           case.targets, case.orders, case.reps, CASES[dataset].model)  # fmt: skip
     path = _find(dataset)
-    check = _check(str(path), *_stamp(path))
+    imported = None
+    if crm is not None or roster is not None or mapping is not None:
+        extras = tuple("" if item is None else str(resolve_path(item)) for item in (roster, mapping))
+        check, imported = _import(str(path), *_stamp(path), crm or "auto", *extras)
+    else:
+        check = _check(str(path), *_stamp(path))
+        imported = read_import_summary(path)
     if check.valid.empty:
         message = (f"{path.name} 里没有一行可以用的记录 / no valid row in {path.name}: "
                    f"{len(check.bad_rows)} 行有问题，共 {check.rows_read} 行。\n"
@@ -222,7 +250,7 @@ def lesson_data(dataset: str, team: str = "") -> LessonData:
     log = check.valid.copy()
     problems = None if check.problems.empty else check.problems.copy()
     return LessonData(str(path), path.name, False, log, check_team(log, team),
-                      rows_read=check.rows_read, problems=problems)  # fmt: skip
+                      rows_read=check.rows_read, problems=problems, imported=imported)  # fmt: skip
 
 
 def _find(dataset: str) -> Path:
@@ -243,3 +271,12 @@ def _stamp(path: Path) -> tuple[int, int]:
 def _check(path: str, size: int, mtime_ns: int) -> WorklogCheck:
     """Check a file once per version: a warm kernel runs lesson after lesson on the same log."""
     return check_worklog(path)
+
+
+@lru_cache(maxsize=4)
+def _import(path: str, size: int, mtime_ns: int, crm: str, roster: str, mapping: str
+            ) -> tuple[WorklogCheck, ImportSummary]:  # fmt: skip
+    """Import a CRM export once per version (and options): every deal is written or counted."""
+    result = import_crm(path, crm=crm, roster=roster or None, mapping=mapping or None)
+    empty = pd.DataFrame(columns=["row", "column", "header", "value", "problem"])
+    return WorklogCheck(path, result.worklog, empty, len(result.worklog)), result.summary
