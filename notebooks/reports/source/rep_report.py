@@ -28,12 +28,13 @@ dv.viz.setup(warn=False)
 TEXT = {
     "zh": {
         "title": "{rep} · 个人客户开发量报告", "meta": "{team} · 数据截至 {day} · 本期 {start} 至 {end}",
-        "volume": "一、本期开发量与目标", "trend": "二、趋势与本期预测", "funnel": "三、我的漏斗：与团队、全公司对比",
-        "board": "四、团队排行", "stalled": "五、我的停滞在谈客户", "advice": "六、教练建议：做得好的、要改进的、下一步",
-        "change": "七、最近的变化是否显著",
+        "volume": "本期开发量与目标", "trend": "趋势与本期预测", "funnel": "我的漏斗：与团队、全公司对比",
+        "board": "团队排行", "stalled": "我的停滞在谈客户", "deals": "我的商机：成交、复购与在谈",
+        "advice": "教练建议：做得好的、要改进的、下一步", "change": "最近的变化是否显著",
         "level": "阶段", "delta": "变化", "target": "目标", "attain": "达成率",
         "mine": "我", "team_rate": "团队", "company_rate": "全公司", "step": "环节",
-        "win_rate": "赢单率（成交 ÷ 成交与流失）", "no_target": "本期没有目标数据（可用 --targets 提供目标表）。",
+        "win_rate": "赢单率（成交 ÷ 成交与流失）", "win_rate_customers": "客户赢单率（成交 ÷ 成交与流失，按客户）",
+        "no_target": "本期没有目标数据（可用 --targets 提供目标表）。",
         "partial": "本期到 {day} 为止还没有结束，比整期低是正常的。",
         "steps_caption": "表：各环节转化率，{span}首次接触的客户，按首次接触归属（之后由谁推进都算），所以能与团队、全公司直接比较。",
         "stalled_caption": "截至 {day}，我名下已到意向或签约、尚未成交或流失、{days} 天以上没有任何人联系的客户（停滞最久的在前）。",
@@ -44,16 +45,21 @@ TEXT = {
         "evidence_caption": "表：与全公司所有销售员逐项比较，“全公司”是全公司合计。销售员之间本来就差别很大，所以每一项都按全公司销售员之间的正常差异来判断（见下图）：只有落在 99.8% 界限之外、差距又够大，才算“明显”。“看得出的差距”是这份数据多半能看出来的最小差距，比它小的差距这里看不出来；一个人的客户少，这个差距往往很大。漏斗、赢单率和成交周期按 {history} 的全部记录；每人每周的数字按近 {days} 天（{recent}）在岗的天数计算。",
         "what": "新成交客户",
         "won": "成交", "forecast": "预测", "stalled_n": "停滞客户", "bottleneck_short": "瓶颈", "none": "无明显瓶颈",
+        "deals_intro": "这份工作日志带有商机编号（来自 CRM）。客户开发量按客户算，一个客户可以有很多个商机；这一节的数字大多按商机算，每一行都注明单位，不要把商机数当成客户数。",
+        "deals_caption": "表：{span}成交与流失的商机（按结果那天归期，记在成交或流失那一行的销售员名下）和同期的客户赢单率；在谈与停滞按 {day} 当天算。",
+        "stalled_deals_caption": "截至 {day}，我名下 {days} 天以上没有任何活动的在谈商机（意向或以后，尚未成交或流失）：阶段靠后的在前，同一阶段最近还有活动的在前（还热，先打电话）。{close}",
+        "none_stalled_deals": "截至 {day} 没有停滞的在谈商机。", "more_deals": "另有 {n} 个未列出，其中 {m} 个建议按流失关闭。",
+        "deal": "商机", "action": "建议",
     },
     "en": {
         "title": "{rep} · Personal development report", "meta": "{team} · data to {day} · period {start} to {end}",
-        "volume": "1. Development volume against target", "trend": "2. Trend and forecast",
-        "funnel": "3. My funnel against the team and the company", "board": "4. Team ranking",
-        "stalled": "5. My stalled open customers", "advice": "6. Coaching: what goes well, what to improve, next steps",
-        "change": "7. Is the latest change significant?",
+        "volume": "Development volume against target", "trend": "Trend and forecast",
+        "funnel": "My funnel against the team and the company", "board": "Team ranking",
+        "stalled": "My stalled open customers", "deals": "My deals: won, repeat and open",
+        "advice": "Coaching: what goes well, what to improve, next steps", "change": "Is the latest change significant?",
         "level": "Stage", "delta": "Change", "target": "Target", "attain": "Attainment",
         "mine": "Me", "team_rate": "Team", "company_rate": "Company", "step": "Step",
-        "win_rate": "Win rate (won ÷ won and lost)",
+        "win_rate": "Win rate (won ÷ won and lost)", "win_rate_customers": "Customer win rate (won ÷ won and lost, by customer)",
         "no_target": "No targets for this period (give a targets file with --targets).",
         "partial": "This period runs only to {day}, so it is lower than a whole one.",
         "steps_caption": "Table: step rates of the customers first contacted {span}, credited to whoever contacted "
@@ -73,6 +79,15 @@ TEXT = {
         "what": "new customers won",
         "won": "Won", "forecast": "Forecast", "stalled_n": "Stalled", "bottleneck_short": "Bottleneck",
         "none": "none",
+        "deals_intro": "This work log carries deal ids (from a CRM). Development volume counts customers, and a customer can have "
+                       "many deals; most figures in this section count deals, each row says its unit: never read a deal count "
+                       "as a customer count.",
+        "deals_caption": "Table: deals won and lost {span} (dated by their outcome, credited to the rep on the won or lost row), "
+                         "and the customer win rate of the same days; open and stalled deals on {day}.",
+        "stalled_deals_caption": "On {day}: my open deals (qualified or later, neither won nor lost) with no activity for {days}+ "
+                                 "days, the latest stage first, then the most recently active (still warm: call them first). {close}",
+        "none_stalled_deals": "No stalled open deals on {day}.", "more_deals": "{n} more not listed; {m} of them to close as lost.",
+        "deal": "Deal", "action": "Next step",
     },
 }[lang]
 
@@ -91,13 +106,28 @@ now_label, _ = dv.report.window_labels(figures.comparison, period=period, lang=l
 which = now_label if lang == "zh" else now_label.lower()  # "本期至今" / "this period so far"
 so_far = dv.Window(window.first, day)
 
+# Where the log has deals (商机, as a CRM export's does), the deal figures, each with its unit; None otherwise.
+deals = dv.report.deal_figures(company, period=period, stalled_days=stalled_days, rep=rep)
+if deals is not None:  # every win rate on the page says whether it counts customers or deals
+    TEXT["win_rate"] = TEXT["win_rate_customers"]
+numbers = iter("一二三四五六七八九十" if lang == "zh" else range(1, 11))
+
+
+def section(key: str) -> None:
+    """Show a numbered section heading (the deal section is there only on a log with deals)."""
+    number = next(numbers)
+    dv.viz.heading(f"{number}、{TEXT[key]}" if lang == "zh" else f"{number}. {TEXT[key]}")
+
+
 dv.viz.heading(TEXT["title"].format(rep=rep), 1)
 dv.viz.paragraph(TEXT["meta"].format(team=team, day=day, start=window.first, end=window.last))
 if company.skipped is not None:
     dv.report.notice(company.skipped.notice(lang))
+if company.imported is not None:  # a work log imported from a CRM export: the deals no figure counts
+    dv.report.notice(dv.report.import_text(company.imported, lang=lang))
 
 # %%
-dv.viz.heading(TEXT["volume"])
+section("volume")
 dv.viz.paragraph(dv.report.describe_comparison(figures.comparison, period=period, lang=lang))
 display(dv.report.volume_table(figures, text=TEXT, lang=lang))
 for level in dv.LEVELS:  # a level the data cover only in part before: what was compared instead
@@ -110,7 +140,7 @@ if money is not None:
     dv.viz.paragraph(money.text(lang))
 
 # %%
-dv.viz.heading(TEXT["trend"])
+section("trend")
 first_period = figures.volumes["period"].min().date()  # the data's first period, at most 12 back
 shown = dv.Window(max(dv.period_window(day, period, back=11).first, first_period), window.last)
 display(dv.report.trend_chart(figures.volumes, period=period, window=shown, lang=lang))
@@ -119,7 +149,7 @@ if figures.comparison.partial:
 dv.viz.paragraph(dv.report.outlook_text(figures, lang=lang))
 
 # %%
-dv.viz.heading(TEXT["funnel"])
+section("funnel")
 history = dv.Window(company.log["date"].min().date(), day)
 funnels = {
     TEXT["mine"]: dv.report.pick(company.result(dv.funnel, by="rep"), rep=rep),
@@ -136,7 +166,7 @@ dv.report.caption(TEXT["steps_caption"].format(span=dv.report.span_text(history,
 display(dv.report.step_table(funnels, win_rates, step=TEXT["step"], win_rate=TEXT["win_rate"], lang=lang))
 
 # %%
-dv.viz.heading(TEXT["board"])
+section("board")
 names = dv.report.anonymise(reps, keep=rep, lang=lang) if anonymise else {}
 won = company.result(dv.development_volume, level="won", period=period, by=["team", "rep"])
 credited = dv.report.pick(won, team=team, period=window.first)[["rep", "volume"]]
@@ -155,7 +185,7 @@ if "target" in board.columns:
     dv.report.caption(TEXT["board_caption"].format(which=which))
 
 # %%
-dv.viz.heading(TEXT["stalled"])
+section("stalled")
 stalled = dv.report.pick(company.result(dv.stalled_customers, as_of=day, idle_days=stalled_days), rep=rep)
 if stalled.empty:
     dv.viz.paragraph(TEXT["none_stalled"].format(day=day))
@@ -170,8 +200,30 @@ else:
         dv.viz.paragraph(TEXT["more"].format(n=len(stalled) - len(listed)))
 
 # %%
-dv.viz.heading(TEXT["advice"])
-evidence, coaching = dv.report.advise(company, figures, money=money, stalled_days=stalled_days, lang=lang, who_label=rep)
+if deals is not None:
+    section("deals")
+    dv.viz.paragraph(TEXT["deals_intro"])
+    columns = {TEXT["mine"]: deals,
+               TEXT["team_rate"]: dv.report.deal_figures(company, period=period, stalled_days=stalled_days, team=team),
+               TEXT["company_rate"]: dv.report.deal_figures(company, period=period, stalled_days=stalled_days)}
+    dv.report.caption(TEXT["deals_caption"].format(span=deals.mix.span(lang), day=day))
+    display(dv.report.deal_table(columns, lang=lang))
+    if rates := deals.rates_text(lang=lang):
+        dv.viz.paragraph(rates)
+    if deals.stalled.empty:
+        dv.viz.paragraph(TEXT["none_stalled_deals"].format(day=day))
+    else:
+        dv.report.caption(TEXT["stalled_deals_caption"].format(day=day, days=stalled_days, close=deals.close_rule(lang)))
+        listed = dv.report.stalled_deal_rows(deals, labels=TEXT, lang=lang, rep=False)
+        display(listed)
+        rest = deals.stalled.iloc[len(listed):]
+        if len(rest):
+            dv.viz.paragraph(TEXT["more_deals"].format(n=len(rest), m=int(rest["suggest_close"].sum())))
+
+# %%
+section("advice")
+evidence, coaching = dv.report.advise(company, figures, money=money, stalled_days=stalled_days, lang=lang, who_label=rep,
+                                     deals=deals)
 display(HTML(coaching.html(lang=lang)))
 dv.report.caption(TEXT["evidence_caption"].format(
     history=dv.report.span_text(evidence.history, lang=lang), days=dv.report.EVIDENCE_DAYS,
@@ -182,9 +234,9 @@ if not plotted.empty:
     display(dv.viz.funnel_plot_chart(plotted, lang=lang))
 
 # %%
-dv.viz.heading(TEXT["change"])
+section("change")
 dv.viz.paragraph(dv.report.describe_comparison(figures.comparison, period=period, lang=lang))
 dv.viz.paragraph(dv.report.change_text(figures, level="won", what=TEXT["what"], lang=lang))
 
 dv.report.publish_figures(figures, money=money, stalled=len(stalled), coaching=coaching, text=TEXT,
-                          evidence=evidence)
+                          evidence=evidence, deals=deals)

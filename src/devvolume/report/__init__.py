@@ -4,7 +4,9 @@
 ``pdf=True``, an A4 PDF beside it), an index page listing every report in the folder and a
 ``summary.csv``, with a warm-kernel papermill engine. The notebooks read the company up to the
 report day (:func:`load_company`), slice it, coach from tested evidence (:func:`gather`,
-:func:`coach`, both at once: :func:`advise`) and add the weekly meeting review.
+:func:`coach`, both at once: :func:`advise`) and add the weekly meeting review. Where the log
+has deals (商机, as a CRM export's does), :func:`deal_figures` gives the deal figures beside the
+customer ones, each with its unit.
 
 Every figure in a report is a slice of a company-wide core result, computed once on the whole
 company's log up to the report day (:func:`load_company`, :func:`devvolume.reached_levels`),
@@ -31,6 +33,14 @@ from devvolume.report._data import (
     load_company,
     load_source,
     report_day,
+)
+from devvolume.report._deals import (
+    MOSTLY_REPEAT,
+    DealFigures,
+    deal_figures,
+    deal_table,
+    import_text,
+    stalled_deal_rows,
 )
 from devvolume.report._engine import Interrupted
 from devvolume.report._evidence import EVIDENCE_DAYS, Evidence, evidence_rows, gather
@@ -66,6 +76,7 @@ __all__ = [
     "EVIDENCE_DAYS",
     "KINDS",
     "LANGS",
+    "MOSTLY_REPEAT",
     "STAGE_COLORS",
     "SUMMARY_COLUMNS",
     "SUMMARY_FIELDS",
@@ -74,6 +85,7 @@ __all__ = [
     "Coaching",
     "Company",
     "CourseBatch",
+    "DealFigures",
     "Evidence",
     "FolderBusyError",
     "Interrupted",
@@ -93,6 +105,8 @@ __all__ = [
     "coach",
     "coverage_note",
     "coverage_start",
+    "deal_figures",
+    "deal_table",
     "describe_comparison",
     "evidence_rows",
     "evidence_table",
@@ -100,6 +114,7 @@ __all__ = [
     "funnel_title",
     "gather",
     "home_team",
+    "import_text",
     "leaderboard_chart",
     "load_company",
     "load_source",
@@ -117,6 +132,7 @@ __all__ = [
     "roster",
     "safe_file_names",
     "span_text",
+    "stalled_deal_rows",
     "step_table",
     "trend_chart",
     "volume_table",

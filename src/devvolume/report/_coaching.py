@@ -33,6 +33,7 @@ import pandas as pd
 from devvolume.core import development_volume
 from devvolume.core._peers import LIMITS, PeerTest
 from devvolume.report._data import Company
+from devvolume.report._deals import DealFigures, context_note, development_advice, follow_up_advice
 from devvolume.report._evidence import Evidence, Stretch, gather, unit_values
 from devvolume.report._figures import PeriodFigures, pick
 from devvolume.report._money import Money
@@ -42,7 +43,8 @@ _T: dict[str, dict[str, Any]] = {
     "zh": {
         "team": "本团队", "company": "全公司", "team_peers": "个团队", "rep_peers": "人",
         "step:qualified": "首次接触 → 意向", "step:signed": "意向 → 签约", "step:won": "签约 → 成交",
-        "win_rate": "赢单率（成交 ÷ 成交与流失）", "contacts": "每人每周新接触客户（近 {days} 天，按在岗天数）",
+        "win_rate": "赢单率（成交 ÷ 成交与流失）", "win_rate_customers": "客户赢单率（成交 ÷ 成交与流失，按客户）",
+        "contacts": "每人每周新接触客户（近 {days} 天，按在岗天数）",
         "activities": "每人每周活动次数（近 {days} 天，按在岗天数）", "cycle_days": "首次接触到成交的天数（中位数）",
         "stalled_share": "在谈客户中停滞的比例", "channel_mix": "新客户来自“{channel}”的比例",
         "attainment": "本期目标达成率（成交 ÷ 目标）",
@@ -68,6 +70,9 @@ _T: dict[str, dict[str, Any]] = {
                    "关的环节。",
         "empty_contacted": "{who_sp}已连续 {n}（自 {since} 起）没有新接触的客户{last}。",
         "empty_won": "{who_sp}已连续 {n}（自 {since} 起）没有新成交的客户{last}。",
+        "never_contacted": "{who_sp}在数据里（自 {since} 数据开始起）一直没有新接触的客户。",
+        "never_won": "{who_sp}在数据里（自 {since} 数据开始起）一直没有新成交的客户。",
+        "for_count": "连续 {n}", "for_all": "数据里（自 {since} 起）一直",
         "last_new": "，上一个新客户在 {when}",
         "still_worked": "这段时间里仍有 {acts} 条活动记录，{latest}跟进了 {k} 个已有客户：精力都放在已有客户身上。",
         "others_found": "同一时间，全公司其他人找到了 {m} 个新客户。",
@@ -76,7 +81,7 @@ _T: dict[str, dict[str, Any]] = {
                      "，新的开发量只能来自新的客户名单。",
         "count_W": "{n} 周", "count_M": "{n} 个月", "count_Q": "{n} 个季度", "count_Y": "{n} 年",
         "latest_W": "最近一周", "latest_M": "最近一个月", "latest_Q": "最近一个季度", "latest_Y": "最近一年",
-        "a_stretch": ("精准定位", "连续 {n}没有新接触的客户，而全公司其他人这段时间找到了 {m} 个：每周留出固定时段"
+        "a_stretch": ("精准定位", "{n}没有新接触的客户，而全公司其他人这段时间找到了 {m} 个：每周留出固定时段"
                               "开发新客户{hint}，周会上检查新接触的数量。"),
         "a_saturated": ("精准定位", "现有客户名单已经用完。和团队一起列一份新的目标客户名单（新行业、新区域或新渠"
                                 "道），先给每人每周定一个新接触的数量，周会上检查。"),
@@ -111,6 +116,7 @@ _T: dict[str, dict[str, Any]] = {
         "team": "the team", "company": "the company", "team_peers": "teams", "rep_peers": "reps",
         "step:qualified": "contacted → qualified", "step:signed": "qualified → signed",
         "step:won": "signed → won", "win_rate": "win rate (won ÷ won and lost)",
+        "win_rate_customers": "customer win rate (won ÷ won and lost, by customer)",
         "contacts": "new customers contacted per rep per week (last {days} days, days at work)",
         "activities": "activities per rep per week (last {days} days, days at work)",
         "cycle_days": "days from first contact to won (median)",
@@ -144,6 +150,9 @@ _T: dict[str, dict[str, Any]] = {
         "empty_contacted": "{who_cap} has contacted no new customer for {n} in a row (since "
                            "{since}){last}.",
         "empty_won": "{who_cap} has won no new customer for {n} in a row (since {since}){last}.",
+        "never_contacted": "{who_cap} has contacted no new customer since the data begin ({since}).",
+        "never_won": "{who_cap} has won no new customer since the data begin ({since}).",
+        "for_count": "for {n}", "for_all": "since the data begin ({since})",
         "last_new": "; the last new one was in {when}",
         "still_worked": " Meanwhile there were {acts} activities, and {k} existing customers were "
                         "worked in the {latest}: the effort goes to customers already known.",
@@ -155,7 +164,7 @@ _T: dict[str, dict[str, Any]] = {
         "count_W": "{n} weeks", "count_M": "{n} months", "count_Q": "{n} quarters", "count_Y": "{n} years",
         "latest_W": "latest week", "latest_M": "latest month", "latest_Q": "latest quarter",
         "latest_Y": "latest year",
-        "a_stretch": ("Precise targeting", "No new contacts for {n}, while the rest of the company "
+        "a_stretch": ("Precise targeting", "No new contacts {n}, while the rest of the company "
                       "found {m} in that time: set fixed hours each week for new customers{hint}, "
                       "and count the new contacts in every weekly meeting."),
         "a_saturated": ("Precise targeting", "The customer list is used up. Draw a new list of "
@@ -244,12 +253,14 @@ class Coaching:
 
 
 def advise(company: Company, figures: PeriodFigures, *, money: Money | None, stalled_days: int,
-           lang: str = "zh", who_label: str = "") -> tuple[Evidence, Coaching]:  # fmt: skip
+           lang: str = "zh", who_label: str = "", deals: DealFigures | None = None
+           ) -> tuple[Evidence, Coaching]:  # fmt: skip
     """Coach the team or rep of ``figures``: gather the evidence, and :func:`coach` from it.
 
-    Targets missed across the whole company (this period so far) are said to be so. Returns the
-    evidence (the report's caption quotes its spans, ``evidence.csv`` its comparisons) and the
-    coaching.
+    Targets missed across the whole company (this period so far) are said to be so; ``deals``
+    (where the log has deals: :func:`~devvolume.report.deal_figures`) gives coaching the context
+    of the won deals. Returns the evidence (the report's caption quotes its spans,
+    ``evidence.csv`` its comparisons) and the coaching.
     """
     ((who, name),) = figures.where.items()
     evidence = gather(company, who=who, name=name, period=figures.period,  # type: ignore[arg-type]
@@ -259,19 +270,23 @@ def advise(company: Company, figures: PeriodFigures, *, money: Money | None, sta
                        period=figures.comparison.period.first)  # fmt: skip
     attainment = None if not (figures.target and company_target) else (
         figures.now["won"], figures.target, int(company_won["volume"].sum()), company_target)
-    coaching = coach(evidence, lang=lang, period=figures.period, money=money,
-                     stalled_days=stalled_days, attainment=attainment, who_label=who_label)  # fmt: skip
+    coaching = coach(evidence, lang=lang, period=figures.period, money=money, stalled_days=stalled_days,
+                     attainment=attainment, who_label=who_label, deals=deals)  # fmt: skip
     return evidence, coaching
 
 
 def coach(evidence: Evidence, *, lang: str = "zh", period: str = "M", money: Money | None = None,
           stalled_days: int = 14, who_label: str = "",
-          attainment: tuple[int, int, int, int] | None = None) -> Coaching:  # fmt: skip
+          attainment: tuple[int, int, int, int] | None = None,
+          deals: DealFigures | None = None) -> Coaching:  # fmt: skip
     """Turn the evidence about one team or rep into coaching (see the module docstring).
 
     ``who_label`` names the group in sentences (default "本团队" / "the team"; a rep's name).
     ``attainment`` is ``(won, target, company_won, company_target)`` for this period so far,
     when there are targets: targets missed across the whole company are said to be so.
+    ``deals`` (a log with deals) says how the won deals split between first and repeat deals; a
+    business of mostly repeat deals (:data:`~devvolume.report._deals.MOSTLY_REPEAT`) gets advice
+    on new customers that reads that context, and stalled deals a follow-up.
     """
     t = _T[lang]
     who = who_label or t["team"]
@@ -283,18 +298,27 @@ def coach(evidence: Evidence, *, lang: str = "zh", period: str = "M", money: Mon
     weaknesses: list[str] = []
     advice: list[tuple[str, str]] = []
     notes = _notes(evidence, t, words, period)
+    repeat = deals is not None and deals.history.mostly_repeat
+    if deals is not None:
+        notes = (*context_note(deals, lang=lang, who=who_label), *notes)
     if attainment is not None and _missed_everywhere(*attainment):
         notes = (*notes, t["targets_missed"].format(a=_pct(attainment[2] / attainment[3]),
                                                     won=attainment[2], target=attainment[3], **words))
     for stretch in evidence.empty:
         if stretch.level != "contacted":
             continue
-        if stretch.company_new == 0:
+        n = _stretch_span(stretch, t, period)
+        if repeat:
+            assert deals is not None
+            kind = "saturated" if stretch.company_new == 0 else "stretch"
+            advice.append(development_advice(deals, kind, lang=lang, hint=_channel_hint(evidence, t),
+                                             n=n, **words))  # fmt: skip
+        elif stretch.company_new == 0:
             advice.append(t["a_saturated"])
         else:
             strategy, action = t["a_stretch"]
-            advice.append((strategy, action.format(n=t[f"count_{period}"].format(n=stretch.periods),
-                                                   m=stretch.company_new, hint=_channel_hint(evidence, t))))
+            advice.append((strategy, action.format(n=n, m=stretch.company_new,
+                                                   hint=_channel_hint(evidence, t))))  # fmt: skip
     for measure, test in tests.items():
         shown = _shown(test, t, evidence)
         label = _measure(measure, t, evidence)
@@ -302,7 +326,8 @@ def coach(evidence: Evidence, *, lang: str = "zh", period: str = "M", money: Mon
             strengths.append(t["ahead"].format(measure=label, **shown, **words))
         elif test.code == "weaker" and measure != "activities":
             weaknesses.append(t["behind"].format(measure=label, **shown, **words))
-            advice.append(_action(measure, test, evidence, t, words, money, stalled_days))
+            advice.append(_action(measure, test, evidence, t, words, money, stalled_days,
+                                  deals if repeat else None))
     activities, contacts = tests.get("activities"), tests.get("contacts")
     compared = contacts is not None and contacts.code in ("similar", "small", "stronger")
     if activities is not None and activities.code == "weaker" and compared:
@@ -317,6 +342,8 @@ def coach(evidence: Evidence, *, lang: str = "zh", period: str = "M", money: Mon
             advice.append((t["a_keep"][0], t["a_keep"][1].format(**words)))
     if not strengths:
         notes = (*notes, t["none_ahead"].format(**words))
+    if deals is not None and (follow_up := follow_up_advice(deals, lang=lang)) is not None:
+        advice.append(follow_up)
     stalled = evidence.stalled_list
     if len(stalled) and "stalled_share" not in _weak(tests):
         names = "、".join(stalled["customer"].head(NAMED_STALLED).astype(str)) if lang == "zh" else \
@@ -369,7 +396,8 @@ def _measure(measure: str, t: dict[str, Any], evidence: Evidence) -> str:
     if not measure:
         return ""
     channel = evidence.channel.channel if evidence.channel else ""
-    return str(t[measure]).format(days=evidence.recent.days, channel=channel)
+    key = "win_rate_customers" if measure == "win_rate" and evidence.deals else measure
+    return str(t[key]).format(days=evidence.recent.days, channel=channel)
 
 
 def _share(x: float, n: float, lang: str) -> str:
@@ -405,14 +433,21 @@ def _shown(test: PeerTest, t: dict[str, Any], evidence: Evidence) -> dict[str, s
 
 
 def _action(measure: str, test: PeerTest, evidence: Evidence, t: dict[str, Any], words: dict[str, str],
-            money: Money | None, stalled_days: int) -> tuple[str, str]:  # fmt: skip
+            money: Money | None, stalled_days: int, repeat: DealFigures | None = None
+            ) -> tuple[str, str]:  # fmt: skip
+    """Advise on one weakness; ``repeat``: the won deals of a mostly-repeat business, read first."""
     shown = _shown(test, t, evidence)
     if measure == "contacts":
         activities = evidence.tests.get("activities")
         acts = _shown(activities, t, evidence) if activities is not None else {"g": "—", "r": "—"}
         hint = _channel_hint(evidence, t)
         busy = activities is not None and activities.code != "weaker"
-        strategy, action = t["a_contacts_focus" if busy else "a_contacts_effort"]
+        kind = "contacts_focus" if busy else "contacts_effort"
+        if repeat is not None:
+            lang = "zh" if t is _T["zh"] else "en"
+            return development_advice(repeat, kind, lang=lang, ag=acts["g"], ar=acts["r"], hint=hint,
+                                      **words)  # fmt: skip
+        strategy, action = t[f"a_{kind}"]
         return strategy, action.format(ag=acts["g"], ar=acts["r"], hint=hint, **words)
     strategy, action = t[_ADVICE[measure]]
     extra: dict[str, Any] = {}
@@ -462,13 +497,21 @@ def _when(day: Any, period: str, lang: str) -> str:
             "Y": f"{day.year}"}[period]  # fmt: skip
 
 
+def _stretch_span(stretch: Stretch, t: dict[str, Any], period: str) -> str:
+    """Say how long a stretch lasts: "连续 3 个月", or since the data begin when there never was one."""
+    if stretch.last_new is None:
+        return str(t["for_all"]).format(since=stretch.since)
+    return str(t["for_count"]).format(n=t[f"count_{period}"].format(n=stretch.periods))
+
+
 def _stretch_text(stretch: Stretch, t: dict[str, Any], words: dict[str, str], period: str,
                   evidence: Evidence) -> str:  # fmt: skip
     lang = "zh" if t is _T["zh"] else "en"
     last = ("" if stretch.last_new is None
             else t["last_new"].format(when=_when(stretch.last_new, period, lang)))  # fmt: skip
-    text = t[f"empty_{stretch.level}"].format(n=t[f"count_{period}"].format(n=stretch.periods),
-                                              since=stretch.since, last=last, **words)  # fmt: skip
+    key = f"empty_{stretch.level}" if stretch.last_new is not None else f"never_{stretch.level}"
+    text = t[key].format(n=t[f"count_{period}"].format(n=stretch.periods),
+                         since=stretch.since, last=last, **words)  # fmt: skip
     if stretch.level != "contacted":
         return text
     if stretch.activities:

@@ -26,12 +26,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import pandas as pd
 
 from devvolume.core import reached_levels
 from devvolume.report._shared import Key, Shared, fresh, read_store, result_name, traced
+
+if TYPE_CHECKING:
+    from devvolume.inputs import ImportSummary
 
 T = TypeVar("T")
 
@@ -169,6 +172,17 @@ class Company:
         depends on besides the company.
         """
         return self.shared.get(name, compute)
+
+    @property
+    def imported(self) -> ImportSummary | None:
+        """What the CRM import that wrote the source did (``None``: the source is no import).
+
+        Read from the summary saved beside an imported work log
+        (:func:`devvolume.inputs.read_import_summary`), as ``devvolume import`` and ``report
+        --from`` leave it; ``None`` too when the log was changed after the import. A page says
+        with :meth:`~devvolume.inputs.ImportSummary.notice` which deals no measure counts.
+        """
+        return self.once("import summary", lambda: _import_summary(self.source))
 
     @property
     def has_amounts(self) -> bool:
@@ -466,6 +480,12 @@ def _reached(log: pd.DataFrame) -> pd.DataFrame:
     if "amount" in log.columns and log["amount"].notna().any():
         return reached_levels(log, by="amount")
     return reached_levels(log)
+
+
+def _import_summary(source: str) -> ImportSummary | None:
+    from devvolume.inputs import read_import_summary
+
+    return read_import_summary(source) if Path(source).is_file() else None
 
 
 def _up_to(worklog: pd.DataFrame, day: dt.date) -> pd.DataFrame:

@@ -57,6 +57,7 @@ from devvolume.core._peers import (
     peer_test,
 )
 from devvolume.report._data import Company
+from devvolume.report._deals import has_deals
 
 #: Days of recent activity compared (new contacts and activities per active day), up to the report day.
 EVIDENCE_DAYS = 90
@@ -104,8 +105,8 @@ class Stretch:
 
     level: str
     periods: int
-    since: dt.date | None  # first day of the first empty period; None if never any
-    last_new: dt.date | None  # first day of the last period with a new customer
+    since: dt.date | None  # first day of the first empty period (or of the data, if later)
+    last_new: dt.date | None  # first day of the last period with a new customer; None if never any
     activities: int  # the group's activity rows in the stretch
     customers_worked: int  # distinct customers the group worked in the last period of it
     company_new: int  # new customers at this level the whole company found in the stretch
@@ -165,6 +166,7 @@ class Evidence:
     peers: int  # units of the same kind (teams, or reps) with activity up to the report day
     total_customers: int  # customers in the company's log
     cases: PeerCases = field(repr=False, compare=False)  # every unit's cases (for funnel plots)
+    deals: bool = False  # the log has deals: the win rate is named the customer win rate
 
 
 def gather(company: Company, *, who: Literal["team", "rep"], name: str, period: str,
@@ -187,7 +189,8 @@ def gather(company: Company, *, who: Literal["team", "rep"], name: str, period: 
     return Evidence(who, name, day, history, cases.recent, {t.measure: t for t in tests},
                     cases.recorded, _rows(stalled_now, {who: name}), cases.channel,
                     _stretches(company, who, name, period, volumes), int((mine["n"] > 0).sum()),
-                    int(units), total, cases)  # fmt: skip
+                    int(units), total, cases,
+                    company.once("has deals", lambda: has_deals(company.log)))  # fmt: skip
 
 
 def compare(cases: PeerCases, *, who: Literal["team", "rep"], name: str) -> list[PeerTest]:
@@ -424,6 +427,7 @@ def _stretches(company: Company, who: str, name: str, period: str, volumes: pd.D
 
     found = []
     work = _rows(company.result(activity_counts, on="log", period=period, by=who), {who: name})
+    first_day = company.once("first day", lambda: company.log["date"].min().date())
     for level in ("contacted", "won"):
         series = volumes[volumes["level"] == level].sort_values("period")
         values = series["volume"].tolist()
@@ -433,13 +437,13 @@ def _stretches(company: Company, who: str, name: str, period: str, volumes: pd.D
         if empty < 2:
             continue
         periods = series["period"].tolist()
-        since = periods[len(values) - empty].date()
+        start = periods[len(values) - empty]
         last_new = periods[len(values) - empty - 1].date() if empty < len(values) else None
-        inside = work[work["period"] >= pd.Timestamp(since)]
+        inside = work[work["period"] >= start]
         company_series = company.result(development_volume, level=level, period=period)
-        company_new = int(company_series.loc[company_series["period"] >= pd.Timestamp(since),
-                                              "volume"].sum())  # fmt: skip
+        company_new = int(company_series.loc[company_series["period"] >= start, "volume"].sum())
         last = inside.sort_values("period").tail(1)
+        since = max(start.date(), first_day)  # said on the page: never before the data begin
         found.append(Stretch(level, empty, since, last_new, int(inside["activities"].sum()),
                              int(last["active_customers"].sum()), company_new))  # fmt: skip
     return tuple(found)

@@ -32,9 +32,13 @@ from devvolume.core import (
 from devvolume.core._significance import p_text
 from devvolume.report._data import Company
 
+#: The deal columns of ``summary.csv``: deals (商机) won and lost this period, the deal win rate,
+#: open deals on the report day, won revenue and first-deal revenue (元); empty without deals.
+DEAL_FIELDS = ("deals_won", "deals_lost", "deal_win_rate", "open_deals", "won_revenue",
+               "first_deal_revenue")
 #: The fields of a report's row in ``summary.csv`` (besides name, kind and status).
 SUMMARY_FIELDS = ("period", "as_of", *LEVELS, "target", "attainment", "first_order_value",
-                  "open_signed_value")
+                  "open_signed_value", *DEAL_FIELDS)
 
 
 def pick(frame: pd.DataFrame, **where: Any) -> pd.DataFrame:

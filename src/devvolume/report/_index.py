@@ -27,6 +27,7 @@ from devvolume.report._figures import SUMMARY_FIELDS, PeriodFigures
 if TYPE_CHECKING:
     from devvolume.report._build import ReportResult
     from devvolume.report._coaching import Coaching
+    from devvolume.report._deals import DealFigures
     from devvolume.report._data import Skipped
     from devvolume.report._folder import Entry
     from devvolume.report._money import Money
@@ -360,11 +361,12 @@ def publish_summary(figures: Mapping[str, Any], /, *, evidence: Sequence[Mapping
 
 
 def publish_figures(figures: PeriodFigures, *, money: Money | None, stalled: int,
-                    coaching: Coaching, text: Mapping[str, str], evidence: Evidence | None = None
-                    ) -> None:  # fmt: skip
+                    coaching: Coaching, text: Mapping[str, str], evidence: Evidence | None = None,
+                    deals: DealFigures | None = None) -> None:  # fmt: skip
     """Give the batch a team or rep report's numbers (see :func:`publish_summary`).
 
-    ``summary.csv`` gets the period's figures and the money, ``evidence.csv`` the comparisons
+    ``summary.csv`` gets the period's figures, the money and, where the log has deals, the deal
+    figures the page shows (``deals``); ``evidence.csv`` the comparisons
     of ``evidence`` with their verdicts; the index shows won, target,
     attainment, forecast, stalled customers and the bottleneck under the report's own labels
     (``text``: keys ``won``, ``target``, ``attain``, ``forecast``, ``stalled_n``,
@@ -375,6 +377,7 @@ def publish_figures(figures: PeriodFigures, *, money: Money | None, stalled: int
         **figures.summary(),
         "first_order_value": None if money is None else round(money.first_order_total, 2),
         "open_signed_value": None if money is None else round(money.open_value, 2),
+        **(deals.summary() if deals is not None else {}),
     }, evidence=evidence_rows(evidence) if evidence is not None else (), **{
         text["won"]: figures.now["won"], text["target"]: figures.target,
         text["attain"]: None if attained is None else f"{attained:.0%}",
