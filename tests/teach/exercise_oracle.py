@@ -152,3 +152,47 @@ def monthly_actuals(log: pd.DataFrame, targets: pd.DataFrame, level: str = "won"
     counts = new.groupby(["rep", "period"]).size().rename("actual")
     table = targets.merge(counts.reset_index(), on=["rep", "period"], how="left")
     return table.assign(actual=table["actual"].fillna(0).astype(int))
+
+
+# --- a CRM export (exercise 06 q5): accounts and deals -------------------------------------------
+
+#: The order that decides which deal sets an account's outcome on one day (DESIGN.md's credit rule).
+DEAL_ORDER = ["close_date", "sales_agent", "team", "opportunity_id"]
+
+
+def crm_deals(export: pd.DataFrame, roster: pd.DataFrame) -> pd.DataFrame:
+    """The deals an import of a pipeline export writes, one row each, with the rep's team.
+
+    A deal with no date at all, or with no account, is left out (counted by the import, in no
+    measure); a rep's team is their manager in the roster (``sales_teams.csv``).
+    """
+    dated = export["engage_date"].notna() | export["close_date"].notna()
+    deals = export[dated & export["account"].notna()]
+    teams = dict(zip(roster["sales_agent"], roster["manager"], strict=True))
+    return deals.assign(team=deals["sales_agent"].map(teams),
+                        close_date=pd.to_datetime(deals["close_date"]))  # fmt: skip
+
+
+def crm_win_rates(deals: pd.DataFrame, team: str | None = None) -> dict[str, float]:
+    """The customer and the deal win rate, as ``{"客户": …, "商机": …}``.
+
+    An account is won when any of its deals is won, credited to the team of its first won deal;
+    lost when it has lost deals and none won, credited to the team of its first lost deal. A deal
+    is won or lost by its stage; open deals count in neither.
+    """
+    won_deals = deals[deals["deal_stage"] == "Won"]
+    lost_deals = deals[deals["deal_stage"] == "Lost"]
+    won = won_deals.sort_values(DEAL_ORDER).drop_duplicates("account")
+    lost = lost_deals[~lost_deals["account"].isin(won["account"])].sort_values(DEAL_ORDER)
+    lost = lost.drop_duplicates("account")
+    if team is not None:
+        won, lost = won[won["team"] == team], lost[lost["team"] == team]
+        won_deals, lost_deals = won_deals[won_deals["team"] == team], lost_deals[lost_deals["team"] == team]
+    return {"客户": len(won) / (len(won) + len(lost)),
+            "商机": len(won_deals) / (len(won_deals) + len(lost_deals))}
+
+
+def crm_deal_counts(deals: pd.DataFrame, team: str) -> tuple[int, int, int]:
+    """A team's deals won, lost and still open."""
+    mine = deals.loc[deals["team"] == team, "deal_stage"]
+    return int((mine == "Won").sum()), int((mine == "Lost").sum()), int((~mine.isin(["Won", "Lost"])).sum())

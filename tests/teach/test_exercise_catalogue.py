@@ -27,6 +27,9 @@ from exercise_oracle import (
     ANY_STAGE,
     active_in,
     cohort,
+    crm_deal_counts,
+    crm_deals,
+    crm_win_rates,
     firsts,
     inside,
     month_last,
@@ -562,6 +565,21 @@ def _quarter(first: str, team: str | None = QUARTER_TEAM, level: str = "won") ->
     return rows if team is None else rows[rows["team"] == team]
 
 
+@cache
+def crm() -> pd.DataFrame:
+    """The deals of the kit's example CRM export, read from the files themselves (exercise 06 q5)."""
+    export, roster = dv.teach.crm_example_files()
+    return crm_deals(pd.read_csv(export), pd.read_csv(roster))
+
+
+CRM_TEAM = lesson06.CRM_TEAM
+
+
+def _crm_rates(**changes: float) -> dict[str, float]:
+    """The team's right rates, with some changed (the wrong methods)."""
+    return {**crm_win_rates(crm(), CRM_TEAM), **changes}
+
+
 def _bonus(team: str, how: str = "right") -> float:
     months = _attainment_rows()
     months = months[months["team"] == team]
@@ -639,6 +657,31 @@ LESSON06 = {
         *(Wrong(f"team {team}", lambda team=team: _bonus(team), "wrong_group")
           for team in sorted(set(case().worklog["team"]) - {MEETING_TEAM})),
     ],
+    "q5": [
+        Wrong("the customer win rate for the deal one", lambda: _crm_rates(
+            商机=crm_win_rates(crm(), CRM_TEAM)["客户"]), "customer_for_deal"),
+        Wrong("the deal win rate for the customer one", lambda: _crm_rates(
+            客户=crm_win_rates(crm(), CRM_TEAM)["商机"]), "deal_for_customer"),
+        Wrong("the two swapped", lambda: {"客户": crm_win_rates(crm(), CRM_TEAM)["商机"],
+                                          "商机": crm_win_rates(crm(), CRM_TEAM)["客户"]},
+              "units_swapped"),
+        Wrong("customers' outcomes on the team's own deals", lambda: _crm_rates(
+            客户=crm_win_rates(crm()[crm()["team"] == CRM_TEAM])["客户"]), "filtered_first"),
+        Wrong("deals won ÷ lost", lambda: _crm_rates(
+            商机=crm_deal_counts(crm(), CRM_TEAM)[0] / crm_deal_counts(crm(), CRM_TEAM)[1]),
+            "won_over_lost"),
+        Wrong("open deals in the denominator", lambda: _crm_rates(
+            商机=crm_deal_counts(crm(), CRM_TEAM)[0] / sum(crm_deal_counts(crm(), CRM_TEAM))),
+            "open_included"),
+        Wrong("the whole company", lambda: crm_win_rates(crm()), "whole_company"),
+        *(Wrong(f"team {team}", lambda team=team: crm_win_rates(crm(), team), "wrong_group")
+          for team in sorted(set(crm()["team"]) - {CRM_TEAM})),
+        Wrong("a percent", lambda: {k: round(100 * v, 1) for k, v in _crm_rates().items()},
+              "format_percent"),
+        Wrong("deals won ÷ all deals, two decimals", lambda: _crm_rates(
+            商机=round(crm_deal_counts(crm(), CRM_TEAM)[0] / sum(crm_deal_counts(crm(), CRM_TEAM)), 2)),
+            "format_decimals"),
+    ],
 }
 
 CATALOGUE: dict[str, dict[str, list[Wrong]]] = {
@@ -650,12 +693,12 @@ MODULES = {"01": lesson01, "02": lesson02, "03": lesson03, "04": lesson04, "05":
 #: The methods of issue 22's list a question leaves out, and why.
 NOT_APPLICABLE = {
     "weekdays only": "every log but exercise 02 q1's has weekday rows only (checked below)",
-    "won ÷ lost": "only a win rate (03 q2) has won and lost parts",
+    "won ÷ lost": "only the win rates (03 q2, 06 q5) have won and lost parts",
     "period form for cohort form": "03 q1 and 04 q3 have it; over one whole year (03 q3, 04 q1) "
                                    "every customer won in the data was contacted in it, so the "
                                    "period form is the cohort itself",
     "another channel's log cut out first (04 q1)": "a customer keeps one channel on every row",
-    "percent for share": "only the shares (03, 04 q1 and q3, 05 q1, 06 q3) have it",
+    "percent for share": "only the shares (03, 04 q1 and q3, 05 q1, 06 q3 and q5) have it",
 }
 
 
@@ -676,9 +719,17 @@ def _ids(items: list[tuple[Any, ...]]) -> list[str]:
 
 
 def _share_forms(question: Question) -> list[Wrong]:
-    """A share's right answer as a percent and with two decimals: the format replies."""
+    """A share's right answer as a percent and with two decimals: the format replies.
+
+    For a table of shares, every value as a percent (its two-decimal form is left out where it
+    is the value itself, as in 06 q5).
+    """
     if not UNITS[question.unit].share:
         return []
+    if question.kind == "table":
+        table = _normalise(question.expected(), "table")
+        return [Wrong("a percent", lambda: {k: round(100 * v, 2) for k, v in table.items()},
+                      "format_percent")]
     value = float(question.expected())
     return [Wrong("a percent", lambda: round(100 * value, 2), "format_percent"),
             Wrong("two decimals", lambda: round(value, 2), "format_decimals")]
@@ -701,7 +752,18 @@ def written(value: float, places: int, least: int) -> set[float]:
 def _forms(answer: Any, question: Question) -> list[Any]:
     """The answer itself and, for a rounded unit, every way to write it down to its decimals."""
     unit = UNITS[question.unit]
-    if question.kind != "number" or unit.decimals is None:
+    if unit.decimals is None:
+        return [answer]
+    if question.kind == "table":  # each value written to the same decimals, rounded or cut
+        table = _normalise(answer, "table")
+        keys = list(table)
+        forms = [answer]
+        for places in range(unit.decimals, 7):
+            options = [sorted(written(table[k], places, unit.decimals) | ({table[k]} if
+                              decimals_shown(table[k]) < places else set())) for k in keys]  # fmt: skip
+            forms += [dict(zip(keys, values, strict=True)) for values in itertools.product(*options)]
+        return forms
+    if question.kind != "number":
         return [answer]
     return [answer, *sorted({f for places in range(unit.decimals, 7)
                              for f in written(float(answer), places, unit.decimals)})]

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from exercise_oracle import crm_deals, crm_win_rates
 from test_exercises_lessons_01_04 import LADDER, firsts, new_in
 
 import devvolume as dv
@@ -115,6 +116,8 @@ def _oracles() -> dict[str, Callable[[], Any]]:
             (stalled(exercise_log, as_of="2025-04-07")["team"] == "华东一组").sum()),
         "lesson06.team_attainment_q2": north_q2,
         "lesson06.team_bonus": lambda: team_payout(log, targets, "华东一组"),
+        "lesson06.win_rates_by_unit": lambda: crm_win_rates(crm_deals(
+            *(pd.read_csv(path) for path in dv.teach.crm_example_files())), "Sergio Blanco"),
     }
 
 
@@ -194,8 +197,10 @@ def test_mistake_is_diagnosed(name: str, question: Question, mistake: object) ->
     assert feedback.outcome is Outcome.INCORRECT, name
     assert feedback.mistake == mistake.name, name  # type: ignore[attr-defined]
     text = str(feedback)
-    for form in _shown(float(question.expected())):
-        assert form not in text, (name, form)
+    expected = _normalise(question.expected(), question.kind)
+    for value in expected.values() if isinstance(expected, dict) else [expected]:
+        for form in _shown(value):
+            assert form not in text, (name, form)
 
 
 @pytest.mark.parametrize(("name", "question"), QUESTIONS, ids=[n for n, _ in QUESTIONS])
@@ -206,7 +211,9 @@ def test_solution_code_computes_the_answer(name: str, question: Question) -> Non
                                               model=dv.sim.CASES["directsales"].model)
     if question.lesson == "06":     # exercise 06 loads the exercise edition of the case
         data = exercise_data()
-    scope = {"dv": dv, "data": data, "baseline": baseline}
+    export, roster = dv.teach.crm_example_files()   # and imports the kit's example CRM export
+    crm_log = dv.import_crm(export, roster=roster).worklog
+    scope = {"dv": dv, "data": data, "baseline": baseline, "crm_log": crm_log}
     exec(question.answer_code, scope)
     assert question.check(scope[question.variable]).outcome is Outcome.CORRECT, name
 

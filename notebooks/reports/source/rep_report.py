@@ -49,7 +49,7 @@ TEXT = {
         "deals_caption": "表：{span}成交与流失的商机（按结果那天归期，记在成交或流失那一行的销售员名下）和同期的客户赢单率；在谈与停滞按 {day} 当天算。",
         "stalled_deals_caption": "截至 {day}，我名下 {days} 天以上没有任何活动的在谈商机（意向或以后，尚未成交或流失）：阶段靠后的在前，同一阶段最近还有活动的在前（还热，先打电话）。{close}",
         "none_stalled_deals": "截至 {day} 没有停滞的在谈商机。", "more_deals": "另有 {n} 个未列出，其中 {m} 个建议按流失关闭。",
-        "deal": "商机", "action": "建议",
+        "deal": "商机", "action": "建议", "see_deals": "这里按客户算：一个客户只要有一个商机成交，就不再是在谈客户。在谈和停滞的商机见下面的“商机”一节。",
     },
     "en": {
         "title": "{rep} · Personal development report", "meta": "{team} · data to {day} · period {start} to {end}",
@@ -88,6 +88,8 @@ TEXT = {
                                  "days, the latest stage first, then the most recently active (still warm: call them first). {close}",
         "none_stalled_deals": "No stalled open deals on {day}.", "more_deals": "{n} more not listed; {m} of them to close as lost.",
         "deal": "Deal", "action": "Next step",
+        "see_deals": "This counts customers: once any of its deals is won, a customer is no longer open. Open and stalled "
+                     "deals are in the deals section below.",
     },
 }[lang]
 
@@ -189,6 +191,8 @@ section("stalled")
 stalled = dv.report.pick(company.result(dv.stalled_customers, as_of=day, idle_days=stalled_days), rep=rep)
 if stalled.empty:
     dv.viz.paragraph(TEXT["none_stalled"].format(day=day))
+    if deals is not None and not deals.stalled.empty:  # customers all won once: the deals may still stall
+        dv.viz.paragraph(TEXT["see_deals"])
 else:
     dv.report.caption(TEXT["stalled_caption"].format(day=day, days=stalled_days))
     listed = stalled.head(15)

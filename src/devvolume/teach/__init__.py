@@ -12,7 +12,7 @@ only reads its widgets and calls a view.
 from devvolume.teach._change import ChangeChecker, MonthChange, month_over_month
 from devvolume.teach._class_records import ClassProgress, ReadProblem, read_progress
 from devvolume.teach._classroom import ClassReport, ClassTables, build_class_report, class_tables
-from devvolume.teach._lessondata import LessonData, Note, lesson_data
+from devvolume.teach._lessondata import LessonData, Note, crm_example_files, lesson_data
 from devvolume.teach._mydata import (
     OWN_EVERYONE,
     OWN_VIEWS,
@@ -148,6 +148,7 @@ __all__ = [
     "class_tables",
     "conversion_explorer",
     "conversion_view",
+    "crm_example_files",
     "counting_chart",
     "counting_comparison",
     "counting_explorer",

@@ -40,6 +40,7 @@ from devvolume.inputs import (
     import_crm,
     read_import_summary,
 )
+from devvolume._kit import kit_path
 from devvolume.sim import CASES, SalesModel, list_datasets, load_dataset
 from devvolume.teach._ownlog import resolve_path
 from devvolume.teach._views import check_team
@@ -251,6 +252,37 @@ def lesson_data(dataset: str, team: str = "", *, crm: str | None = None, roster:
     problems = None if check.problems.empty else check.problems.copy()
     return LessonData(str(path), path.name, False, log, check_team(log, team),
                       rows_read=check.rows_read, problems=problems, imported=imported)  # fmt: skip
+
+
+#: The kit's example CRM exports (``examples/crm/``): each format's export and its roster.
+CRM_EXAMPLES: dict[str, tuple[str, str | None]] = {
+    "pipeline": ("sales_pipeline.csv", "sales_teams.csv"),
+    "salesforce": ("opportunities.csv", "roster.csv"),
+    "hubspot": ("deals.csv", "roster.csv"),
+    "odoo": ("crm_lead.csv", None),
+}
+
+
+def crm_example_files(crm: str = "pipeline") -> tuple[Path, Path | None]:
+    """Return the kit's example CRM export of one format and its roster (``None``: none needed).
+
+    The same 176 opportunities in each format (``examples/crm/``), for lessons and exercises to
+    import with :func:`devvolume.import_crm` as a manager imports their own export.
+
+    Examples
+    --------
+    >>> export, roster = crm_example_files()
+    >>> export.name, roster.name
+    ('sales_pipeline.csv', 'sales_teams.csv')
+    >>> crm_example_files("odoo")[1] is None
+    True
+    """
+    if crm not in CRM_EXAMPLES:
+        msg = f"没有 {crm!r} 格式的示例 / no example export for {crm!r}: use one of {', '.join(CRM_EXAMPLES)}."
+        raise ValueError(msg)
+    export, roster = CRM_EXAMPLES[crm]
+    return kit_path("examples", "crm", crm, export), (
+        None if roster is None else kit_path("examples", "crm", crm, roster))
 
 
 def _find(dataset: str) -> Path:

@@ -23,6 +23,7 @@ from functools import cache
 import pandas as pd
 
 from devvolume.core import compare_periods, reached_levels
+from devvolume.inputs import import_crm
 from devvolume.sim import Dataset, load_dataset
 
 #: The case dataset of the exercises.
@@ -146,6 +147,29 @@ def _calls(log: pd.DataFrame) -> pd.DataFrame:
                      "stage": "contacted", "channel": row.channel, "activity": "电话",
                      "note": _FOLLOW_UP})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+@cache
+def _crm_worklog() -> pd.DataFrame:
+    from devvolume.teach._lessondata import crm_example_files
+
+    export, roster = crm_example_files("pipeline")
+    return import_crm(export, roster=roster).worklog
+
+
+def crm_worklog() -> pd.DataFrame:
+    """Return the kit's example CRM export (pipeline format, with its roster) as a work log.
+
+    What ``dv.import_crm`` makes of ``examples/crm/pipeline/``: 144 deals of 85 accounts, one row
+    per dated stage event, the deal id in the ``deal`` column. A copy, as :func:`worklog`.
+
+    Examples
+    --------
+    >>> log = crm_worklog()
+    >>> log["customer"].nunique(), log["deal"].nunique()
+    (85, 144)
+    """
+    return _crm_worklog().copy()
 
 
 def worklog() -> pd.DataFrame:

@@ -436,6 +436,14 @@ TOO_FEW_DECIMALS = {
 def _generic_diagnosis(given: Any, expected: Any, unit: Unit) -> Feedback:
     """Diagnose what no known mistake matched: blanks, NaN, a form to write again, tables."""
     if isinstance(expected, dict):
+        if unit.share and given.keys() == expected.keys():  # a table of shares: each value as above
+            wrong = [k for k in expected if not _shows(given[k], expected[k], unit)]
+            if all(abs(given[k]) > 1 and _shows(_hundredth(given[k]), expected[k], Unit("any", 0))
+                   for k in wrong):  # fmt: skip
+                return Feedback(Outcome.FORMAT, PERCENT_FOR_SHARE, mistake=FORMAT_PERCENT)
+            if all(decimals_shown(given[k]) < unit.decimals and not float(given[k]).is_integer()  # type: ignore[operator]
+                   for k in wrong):  # fmt: skip
+                return Feedback(Outcome.FORMAT, TOO_FEW_DECIMALS[unit.name], mistake=FORMAT_DECIMALS)
         return Feedback(Outcome.INCORRECT, _table_difference(given, expected, unit), mistake=None)
     if math.isnan(given):
         return Feedback(Outcome.INCORRECT, NOT_A_NUMBER, mistake="not_a_number")

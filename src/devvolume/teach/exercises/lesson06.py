@@ -12,6 +12,13 @@ exercise edition of the case has customers that two teams worked on.
 
 The week of q1 and the meeting day of q2 are chosen so that every one of these gives its own
 number (with seven teams of similar size, on most days another team has the same count).
+
+Question 5 reads the kit's example CRM export as ``dv.import_crm`` makes it a work log
+(:func:`~devvolume.teach.exercises._cases.crm_worklog`): the customer win rate and the deal win
+rate of one team, both slices of the company's :func:`win_rate` (``unit="customer"`` and
+``unit="deal"``). One number given for the other, either way, is the mistake it asks about; a
+customer's outcome decided on the team's own rows is another (a customer another team won looks
+lost there).
 """
 
 from __future__ import annotations
@@ -29,14 +36,23 @@ from devvolume.core import (
     attainment,
     development_volume,
     incentive_payout,
+    open_deals,
     period_window,
     reached_levels,
     stalled_customers,
+    win_rate,
 )
-from devvolume.teach.exercises._cases import case, new_between, reached, value_of, worklog
+from devvolume.teach.exercises._cases import (
+    case,
+    crm_worklog,
+    new_between,
+    reached,
+    value_of,
+    worklog,
+)
 from devvolume.teach.exercises._question import Mistake, Question, numbered
 
-__all__ = ["QUESTIONS", "q1", "q2", "q3", "q4"]
+__all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5"]
 
 #: The team of questions 1, 2 and 4; the week of question 1 (a Monday: the week's first day) and
 #: the day of question 2's meeting.
@@ -348,4 +364,99 @@ q4 = Question(
     ],
 )
 
-QUESTIONS: tuple[Question, ...] = numbered("06", q1, q2, q3, q4)
+#: The team of question 5, in the kit's example CRM export; the keys of its answer.
+CRM_TEAM = "Sergio Blanco"
+CUSTOMER, DEAL = "客户", "商机"
+
+
+def _win_rates(team: str | None = CRM_TEAM) -> dict[str, float]:
+    """Return the customer and the deal win rate of a team (None: the company), company-wide slices."""
+    log = crm_worklog()
+    by = ["team"] if team else []
+    customers = win_rate(log, by=by)
+    deals = win_rate(log, by=by, unit="deal")
+    if team:
+        customers, deals = customers[customers["team"] == team], deals[deals["team"] == team]
+    return {CUSTOMER: float(customers["win_rate"].iloc[0]), DEAL: float(deals["deal_win_rate"].iloc[0])}
+
+
+def _team_rows_customer_rate() -> float:
+    """Return the mistaken customer win rate: outcomes decided on the team's own rows only."""
+    log = crm_worklog()
+    return float(win_rate(log[log["team"] == CRM_TEAM])["win_rate"].iloc[0])
+
+
+def _deal_counts() -> tuple[int, int, int]:
+    """Return the team's deals won, lost and still open (each credited as the core credits it)."""
+    deals = win_rate(crm_worklog(), by="team", unit="deal")
+    mine = deals[deals["team"] == CRM_TEAM]
+    still_open = open_deals(crm_worklog())
+    return (int(mine["deals_won"].iloc[0]), int(mine["deals_lost"].iloc[0]),
+            int((still_open["team"] == CRM_TEAM).sum()))
+
+
+def _deal_mistake(how: str) -> dict[str, float]:
+    won, lost, still_open = _deal_counts()
+    deal = won / lost if how == "won_over_lost" else won / (won + lost + still_open)
+    return {CUSTOMER: _win_rates()[CUSTOMER], DEAL: deal}
+
+
+CRM_TEAMS = ("Dana Whitfield", "Helen Oduya", "Marcus Ohlsen", "Priya Raman", "Sergio Blanco",
+             "Tomas Varga")
+
+q5 = Question(
+    variable="win_rates_by_unit",
+    prompt=(f"把课程自带的示例 CRM 导出（examples/crm/pipeline）导入成工作日志以后，{CRM_TEAM} 团队的"
+            "**客户赢单率**和**商机赢单率**各是多少？写成一个 dict："
+            f"{{'{CUSTOMER}': 客户赢单率, '{DEAL}': 商机赢单率}}，比率写成小数。"),
+    expected=_win_rates,
+    kind="table",
+    unit="share",
+    hints=[
+        "客户赢单率数的是客户：一个客户只要有一个商机成交，就算赢下了这个客户。商机赢单率数的是商机："
+        "成交的商机 ÷（成交的商机 + 流失的商机），还没有结果的商机不算。",
+        "两个数都是全公司结果里记在这个团队名下的那一份：在全公司的日志上按 by='team' 算，"
+        "不要先把日志筛成这个团队的行。",
+        "dv.win_rate(crm_log, by='team') 给客户赢单率（win_rate 列），"
+        "dv.win_rate(crm_log, by='team', unit='deal') 给商机赢单率（deal_win_rate 列）；"
+        f"各取 team 为 {CRM_TEAM} 的那一行。",
+    ],
+    answer_code=(
+        "customers = dv.win_rate(crm_log, by='team').set_index('team')\n"
+        "deals = dv.win_rate(crm_log, by='team', unit='deal').set_index('team')\n"
+        f"win_rates_by_unit = {{'{CUSTOMER}': customers.loc['{CRM_TEAM}', 'win_rate'],\n"
+        f"                     '{DEAL}': deals.loc['{CRM_TEAM}', 'deal_win_rate']}}"
+    ),
+    mistakes=[
+        Mistake("customer_for_deal",
+                f"“{DEAL}”那一项你填的是客户赢单率。一个客户有好几个商机，只要其中一个成交就算赢下这个客户，"
+                "所以按客户算的赢单率往往很高；商机赢单率要一个商机一个商机地数：成交的商机 ÷ 成交与流失的商机"
+                "（dv.win_rate 加 unit='deal'）。",
+                lambda: {CUSTOMER: _win_rates()[CUSTOMER], DEAL: _win_rates()[CUSTOMER]}),
+        Mistake("deal_for_customer",
+                f"“{CUSTOMER}”那一项你填的是商机赢单率。客户赢单率数的是客户：一个客户只要有一个商机成交就算"
+                "赢下，不管它还丢过几个商机（dv.win_rate 默认按客户算）。",
+                lambda: {CUSTOMER: _win_rates()[DEAL], DEAL: _win_rates()[DEAL]}),
+        Mistake("units_swapped",
+                "两个数填反了：按客户算的放进了“商机”，按商机算的放进了“客户”。",
+                lambda: {CUSTOMER: _win_rates()[DEAL], DEAL: _win_rates()[CUSTOMER]}),
+        Mistake("filtered_first",
+                "客户赢单率你是在这个团队自己的行里算的。别的团队赢下的客户，在这个团队的行里只剩下丢掉的"
+                "商机，看起来就像流失了。客户的结果要在全公司的日志上定下来，再取记在这个团队名下的那一份"
+                "（by='team'）。",
+                lambda: {CUSTOMER: _team_rows_customer_rate(), DEAL: _win_rates()[DEAL]}),
+        Mistake("won_over_lost",
+                "商机赢单率你算的是成交 ÷ 流失。赢单率的分母是成交加流失：成交 ÷（成交 + 流失）。",
+                lambda: _deal_mistake("won_over_lost")),
+        Mistake("open_included",
+                "商机赢单率你把还在谈、没有结果的商机也放进了分母。赢单率只看已经有结果（成交或流失）的商机。",
+                lambda: _deal_mistake("open_included")),
+        Mistake("whole_company",
+                f"你算的是全公司的赢单率，题目问的是 {CRM_TEAM} 团队：在按团队拆开的结果里取这个团队的那一行。",
+                lambda: _win_rates(None)),
+        *(Mistake("wrong_group", f"你算的是另一个团队的数，题目问的是 {CRM_TEAM}。检查筛选条件里的团队名。",
+                  partial(_win_rates, team)) for team in CRM_TEAMS if team != CRM_TEAM),
+    ],
+)
+
+QUESTIONS: tuple[Question, ...] = numbered("06", q1, q2, q3, q4, q5)
