@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 练习六：周会、目标与激励
 #
-# 这组练习用第六课的案例数据（`directsales`）的练习版。每道题把答案赋给指定的变量，再运行 `check()`。
+# 这组练习的前四题用第六课的案例数据（`directsales`）的练习版，第 5 题用课程自带的示例 CRM 导出。每道题把答案赋给指定的变量，再运行 `check()`。
 # 答错时会告诉你错在哪里，但不会告诉你正确的数字。`hint()` 一条一条给提示，`solution()` 显示参考答案。
 #
 # 检查的标准：客户个数要完全一样（差 1 也不对）；比率写成小数，保留至少三位（0.25 表示 25%）；金额精确到元。
@@ -22,7 +22,7 @@ sign_in()  # 第一次做练习时写上你的名字：进度只保存在本机�
 data = exercise_data()  # 案例公司 directsales 的练习版（见上）
 attained = dv.attainment(data.worklog, data.targets)   # 每人每月：target, actual, attainment
 reps_of = data.targets.groupby("team")["rep"].unique()  # 每个团队有哪些销售员
-q1, q2, q3, q4 = lesson06.QUESTIONS
+q1, q2, q3, q4, q5 = lesson06.QUESTIONS
 data.worklog.head()
 
 # %% [markdown]
@@ -107,3 +107,32 @@ q4.check()
 
 # %%
 # q4.solution()
+
+# %% [markdown]
+# ## 第 5 题　客户赢单率和商机赢单率
+#
+# 第 5 题换一份数据：课程自带的示例 CRM 导出（`examples/crm/pipeline`，一行一个商机），用 `dv.import_crm` 导入成工作日志，
+# 和第六课第 5 节的做法一样。导入后的日志多了一列 `deal`（商机编号）：同一个客户可以有好几个商机。
+#
+# Sergio Blanco 团队的**客户赢单率**和**商机赢单率**各是多少？写成一个 dict：`{'客户': 客户赢单率, '商机': 商机赢单率}`，
+# 比率写成小数。两个数都是全公司结果里记在这个团队名下的那一份。
+
+# %%
+crm_export, crm_roster = dv.teach.crm_example_files()   # 示例导出和它的销售员名单（销售员 → 团队）
+crm_log = dv.import_crm(crm_export, roster=crm_roster).worklog
+crm_log.head()
+
+# %% tags=["solution"]
+customers = dv.win_rate(crm_log, by="team").set_index("team")
+deals = dv.win_rate(crm_log, by="team", unit="deal").set_index("team")
+win_rates_by_unit = {"客户": customers.loc["Sergio Blanco", "win_rate"],
+                     "商机": deals.loc["Sergio Blanco", "deal_win_rate"]}
+
+# %%
+q5.check()
+
+# %%
+# q5.hint()
+
+# %%
+# q5.solution()

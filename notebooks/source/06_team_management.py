@@ -258,6 +258,103 @@ def my_meeting(my_log: pd.DataFrame, my_team: str) -> list:
 dv.teach.own_worklog(my_meeting)
 
 # %% [markdown]
+# ## 5. 从 CRM 导出到工作日志：客户和商机是两回事
+#
+# 不少团队的客户记录不在手填的工作日志表里，而在 CRM 系统里。CRM 导出来的通常是一张**商机表**：一行是一个商机，
+# 也就是一笔在谈或者已经谈完的生意，写着客户、负责的销售员、阶段、开始谈的日期、关单日期和金额。它和工作日志有两点不同：
+#
+# 1. 一行是一个商机，不是一次活动：一个商机的几个阶段挤在同一行里（哪天开始谈，哪天成交或丢单）。
+# 2. 同一个客户会有很多个商机：第一单成交以后，老客户还会一单接一单地买。
+#
+# 客户开发量数的是**客户**：一个客户第一次成交，开发量加一；它以后的每一单都不是“新客户”。
+# 下面用课程自带的一份示例导出走一遍，它的格式和公开的 “CRM Sales Opportunities” 数据集一样：
+# 商机表 `sales_pipeline.csv`，加一张销售员名单 `sales_teams.csv`（manager 一列就是团队）。
+
+# %%
+crm_export, crm_roster = dv.teach.crm_example_files()  # 课程自带的示例：商机表，和销售员名单
+crm_raw = pd.read_csv(crm_export)
+print(f"{crm_export.name}：{len(crm_raw)} 行，每行一个商机；涉及 {crm_raw['account'].nunique()} 个有名字的客户")
+show(crm_raw.head(6))
+show(pd.read_csv(crm_roster).head(3))
+
+# %% [markdown]
+# 商机表里只有销售员、没有团队，所以导入时要给名单（`--roster`）。在终端里是一条命令：
+#
+# ```
+# devvolume import sales_pipeline.csv --roster sales_teams.csv --out 工作日志.xlsx
+# ```
+#
+# 在 Python 里是 `dv.import_crm`。它把每个商机拆成带日期的几行：开始谈的那天记一行“首次接触”（还在谈的商机记它现在的阶段），
+# 成交或丢单的那天记一行“成交”或“流失”，成交那一行带上金额，商机编号留在“商机”一列。
+# 没有任何日期、没有客户名的商机不会被悄悄丢掉：导入把它们一个个数出来、写明原因，写入的加上没计入的，正好等于读入的。
+
+# %%
+crm = dv.import_crm(crm_export, roster=crm_roster)
+print(crm.text())
+crm_log = crm.worklog
+
+# %%
+crm_deals_per_customer = crm_log.groupby("customer")["deal"].nunique()
+crm_busiest = crm_deals_per_customer.idxmax()  # 商机最多的客户
+print(f"平均每个客户 {crm_deals_per_customer.mean():.1f} 个商机；{crm_busiest} 有 {crm_deals_per_customer.max()} 个，它在工作日志里是这些行：")
+dv.teach.chinese(crm_log[crm_log["customer"] == crm_busiest].drop(columns=["channel", "activity"]))
+
+# %% [markdown]
+# ### 5.1 客户赢单率和商机赢单率：两个数都对，回答的问题不同
+#
+# 赢单率 = 成交 ÷（成交 + 流失）。按客户算，一个客户只要有一个商机成交，就算赢下了这个客户，后来丢掉的单子不改变这一点；
+# 按商机算，每个有结果的商机各算一次。`dv.win_rate` 默认按客户算，加 `unit="deal"` 按商机算。
+
+# %%
+crm_by_customer = dv.win_rate(crm_log)  # 按客户
+crm_by_deal = dv.win_rate(crm_log, unit="deal")  # 按商机
+print(f"客户赢单率：{crm_by_customer['win_rate'].iloc[0]:.1%}"
+      f"（成交 {crm_by_customer['won'].iloc[0]} 个客户，流失 {crm_by_customer['lost'].iloc[0]} 个客户）")
+print(f"商机赢单率：{crm_by_deal['deal_win_rate'].iloc[0]:.1%}"
+      f"（成交 {crm_by_deal['deals_won'].iloc[0]} 个商机，流失 {crm_by_deal['deals_lost'].iloc[0]} 个商机）")
+
+# %% [markdown]
+# 在这份示例里，每一个客户都至少成交过一个商机，所以客户赢单率是 100%；而有结果的商机里，赢下来的只有六成多。两个数都没错：
+#
+# - **客户赢单率**回答“想拿下的客户，拿下了多少”，它和客户开发量是一回事；
+# - **商机赢单率**回答“销售员跟的单子，成了多少”，它看的是每一笔生意推进得怎么样。
+#
+# 把两个数混着用就会出错：拿商机赢单率去评价开发客户的本事，会把人看低；拿 100% 的客户赢单率说“我们几乎不丢单”，
+# 又看不见那些丢掉的商机。所以报告和课程里，每个数都写明单位：个商机、位客户、元。
+
+# %% [markdown]
+# ### 5.2 首单和复购：成交的商机里，有多少是开发来的？
+#
+# 让一个客户**第一次成交**的那个商机叫**首单**，它就是客户开发；同一个客户以后再成交的商机叫**复购**。
+# 上面的示例很小，每个客户恰好只成交过一单，看不出复购。下面用模拟器生成和公开数据集同样大小的导出（8,800 个商机），
+# 导入后用 `dv.won_deals` 把成交的商机和金额拆成首单和复购。
+
+# %%
+crm_full = dv.sim.crm_opportunities()  # 模拟的完整导出：8,800 个商机，85 个客户，6 个团队
+crm_full_log = dv.import_crm(dv.sim.pipeline_csv(crm_full), roster=crm_full.teams[["sales_agent", "manager"]]).worklog
+crm_split = dv.won_deals(crm_full_log, period="Y")
+dv.teach.chinese(crm_split)
+
+# %%
+crm_year = crm_split[crm_split["deals_won"] > 0].iloc[-1]  # 最后一个有成交的年份
+print(f"{crm_year['period'].year} 年成交的 {int(crm_year['deals_won']):,} 个商机里，{int(crm_year['first_deals'])} 个是首单，"
+      f"其余 {int(crm_year['repeat_deals']):,} 个是老客户的复购；"
+      f"首单金额只占成交金额的 {crm_year['first_deal_revenue'] / crm_year['won_revenue']:.1%}。")
+crm_full_customer = dv.win_rate(crm_full_log)["win_rate"].iloc[0]
+crm_full_deal = dv.win_rate(crm_full_log, unit="deal")["deal_win_rate"].iloc[0]
+print(f"客户赢单率 {crm_full_customer:.0%}，商机赢单率 {crm_full_deal:.0%}。")
+
+# %% [markdown]
+# 这样的团队，生意几乎全靠老客户：一年里新成交的客户，就是那几十个首单。对管理者来说，这有两层意思：
+#
+# - 客户开发量小，不等于团队没干活。时间花在老客户身上，生意也正是从老客户来的；周会上只盯着“新客户”，会冤枉人。
+# - 反过来，如果公司要的是更多客户，就要把开发新客户单独拿出来定一个小而明确的目标，和复购放在一起看，而不是泛泛地说“多去开发”。
+#
+# 用 `devvolume report` 给这样的数据做报告时，页面会多一节“商机”：商机赢单率、在谈和停滞的商机（最近还有动静的排在前面，
+# 停得太久的建议在 CRM 里按流失关闭）、成交金额，以及首单和复购的拆分，每个数都写着单位；教练建议也会先说明生意主要来自老客户。
+# 导出可以直接交给 `report`：`devvolume report sales_pipeline.csv --from pipeline --roster sales_teams.csv --by team --out 报告`。
+
+# %% [markdown]
 # ## 小结
 #
 # - 工作日志是客户开发量的唯一来源：每次活动一行，五个必填项，用 `devvolume validate` 按行号查错。
@@ -265,4 +362,4 @@ dv.teach.own_worklog(my_meeting)
 # - 团队和全年的达成率要“先加总、再相除”，不要平均个人达成率。
 # - 奖金方案按月结算，超额部分加速；加速越强，越要留意压单和目标是否公平。
 #
-# **动手练习**：打开 `exercises/06_team_management.ipynb`，做完四道题。答错时，检查器会告诉你错在哪一步。
+# **动手练习**：打开 `exercises/06_team_management.ipynb`，做完五道题（第 5 题是客户赢单率和商机赢单率）。答错时，检查器会告诉你错在哪一步。

@@ -23,7 +23,6 @@ customers (:func:`context_note`, :func:`development_advice`).
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -58,7 +57,7 @@ LISTED_DEALS = 15
 #: Stalled deals named in the follow-up advice.
 NAMED_DEALS = 3
 
-_T: dict[str, dict[str, str]] = {
+_T: dict[str, dict[str, Any]] = {
     "zh": {
         "measure": "指标", "unit": "单位",
         "deals_won": "成交的商机", "first_deals": "　其中首单（客户的第一单：客户开发）",
@@ -263,7 +262,7 @@ class DealMix:
                                            last=("" if same else f"{last.year} 年 ")
                                            + f"{last.month} 月 {last.day} 日")  # fmt: skip
             return t["days"].format(first=f"{first.day} {first:%b %Y}", last=f"{last.day} {last:%b %Y}")
-        whole: Mapping[str, str] = t["whole"]  # type: ignore[assignment]
+        whole: Mapping[str, str] = t["whole"]
         return whole[self.period].format(d=first.isoformat(), y=first.year, m=first.month,
                                          q=(first.month - 1) // 3 + 1, mon=f"{first:%B}")  # fmt: skip
 
@@ -483,8 +482,11 @@ def stalled_deal_rows(figures: DealFigures, *, labels: Mapping[str, str], lang: 
 
 
 def context_note(deals: DealFigures, *, lang: str = "zh", who: str = "") -> tuple[str, ...]:
-    """Say what the won deals of the whole data show: the first/repeat split, and whether the
-    business is mostly repeat deals."""
+    """Say what the won deals show (first day of the data to the report day), and mostly repeat.
+
+    The first sentence splits the won deals between first and repeat deals; the second, for a
+    business of mostly repeat deals (:data:`MOSTLY_REPEAT`), says so.
+    """
     history = deals.history
     notes = [history.text(lang=lang, who=who)]
     if history.mostly_repeat:
@@ -496,13 +498,16 @@ def context_note(deals: DealFigures, *, lang: str = "zh", who: str = "") -> tupl
 
 def development_advice(deals: DealFigures, kind: str, *, lang: str = "zh", **words: Any
                        ) -> tuple[str, str]:  # fmt: skip
-    """Advise on new customers for a mostly-repeat business (``kind``: ``stretch``, ``saturated``,
-    ``contacts_focus`` or ``contacts_effort``), quoting what the won deals show.
+    """Advise a mostly-repeat business on new customers, quoting what its won deals show.
 
-    ``words`` fills the advice (``n``, ``hint``, ``ag``, ``ar``, ``company``, ``who``).
+    ``kind`` is the finding: ``stretch`` (no new contacts for a while), ``saturated`` (nobody in
+    the company finds new ones), ``contacts_focus`` or ``contacts_effort`` (few new contacts, with
+    many or few activities). ``words`` fills the advice (``n``, ``hint``, ``ag``, ``ar``,
+    ``company``, ``who``).
     """
-    strategy, action = _T[lang][f"a_{kind}"]  # type: ignore[misc]
-    return strategy, action.format(short=deals.history.short(lang), **{"hint": "", **words, **_who(words.get("who", ""), lang)})
+    strategy, action = _T[lang][f"a_{kind}"]
+    filled = {"hint": "", **words, **_who(words.get("who", ""), lang)}
+    return strategy, action.format(short=deals.history.short(lang), **filled)
 
 
 def follow_up_advice(deals: DealFigures, *, lang: str = "zh") -> tuple[str, str] | None:
@@ -519,7 +524,7 @@ def follow_up_advice(deals: DealFigures, *, lang: str = "zh") -> tuple[str, str]
     close = t["no_close"]
     if deals.to_close and deals.close_after_days is not None:
         close = t["close"].format(after=deals.close_after_days, k=SUGGEST_CLOSE_CYCLES, m=f"{deals.to_close:,}")
-    strategy, action = t["a_follow_up"]  # type: ignore[misc]
+    strategy, action = t["a_follow_up"]
     return strategy, action.format(n=f"{len(deals.stalled):,}", days=deals.stalled_days, names=names,
                                    close=close)  # fmt: skip
 

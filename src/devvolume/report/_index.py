@@ -27,8 +27,8 @@ from devvolume.report._figures import SUMMARY_FIELDS, PeriodFigures
 if TYPE_CHECKING:
     from devvolume.report._build import ReportResult
     from devvolume.report._coaching import Coaching
-    from devvolume.report._deals import DealFigures
     from devvolume.report._data import Skipped
+    from devvolume.report._deals import DealFigures
     from devvolume.report._folder import Entry
     from devvolume.report._money import Money
 

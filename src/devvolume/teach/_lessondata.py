@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from devvolume._kit import kit_path
 from devvolume.inputs import (
     ImportSummary,
     WorklogCheck,
@@ -40,7 +41,6 @@ from devvolume.inputs import (
     import_crm,
     read_import_summary,
 )
-from devvolume._kit import kit_path
 from devvolume.sim import CASES, SalesModel, list_datasets, load_dataset
 from devvolume.teach._ownlog import resolve_path
 from devvolume.teach._views import check_team

@@ -375,6 +375,9 @@ HEADERS: dict[str, str] = {
     "actual": "实际", "attainment": "达成率", "start": "期初客户 S", "end": "期末客户 E",
     "visits": "拜访次数", "level_rows": "该阶段的行数", "active_customers": "活跃客户",
     "start_date": "开始日期", "end_date": "结束日期", "days": "天数", "payout": "奖金（元）",
+    "deal": "商机", "deals_won": "成交的商机", "deals_lost": "流失的商机", "deal_win_rate": "商机赢单率",
+    "first_deals": "首单（商机）", "repeat_deals": "复购（商机）", "won_revenue": "成交金额（元）",
+    "first_deal_revenue": "首单金额（元）", "repeat_deal_revenue": "复购金额（元）",
 }  # fmt: skip
 
 #: The three ways of counting, as shown in the comparison chart's legend.
