@@ -45,6 +45,7 @@ from devvolume.report._deals import (
 from devvolume.report._engine import Interrupted
 from devvolume.report._evidence import EVIDENCE_DAYS, Evidence, evidence_rows, gather
 from devvolume.report._figures import (
+    DEAL_FIELDS,
     SUMMARY_FIELDS,
     PeriodFigures,
     change_text,
@@ -73,6 +74,7 @@ from devvolume.report._tables import (
 )
 
 __all__ = [
+    "DEAL_FIELDS",
     "EVIDENCE_DAYS",
     "KINDS",
     "LANGS",

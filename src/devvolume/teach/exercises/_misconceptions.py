@@ -68,6 +68,7 @@ _S05_COMBINED = "3. 组合起来：四个滑块的模拟器"
 _S06_MEETING = "2. 周会：用日志做一页周会材料"
 _S06_POOLED = "3.1 团队达成率：先加总，再相除"
 _S06_BONUS = "3.2 激励方案：每个新客户的奖金，加上超额加速"
+_S06_DEALS = "5.1 客户赢单率和商机赢单率：两个数都对，回答的问题不同"
 
 _ALL = (
     Misconception("row_count", "数了行数，不是客户数", "01", _S01_RULES),
@@ -120,6 +121,10 @@ _ALL = (
     Misconception("no_accelerator", "超额部分忘了乘加速倍数", "06", _S06_BONUS),
     Misconception("all_accelerated", "超额月份把所有客户都按加速倍数算", "06", _S06_BONUS),
     Misconception("accelerator_swapped", "把加速倍数用反了", "06", _S06_BONUS),
+    Misconception("customer_for_deal", "把客户赢单率当成商机赢单率", "06", _S06_DEALS),
+    Misconception("deal_for_customer", "把商机赢单率当成客户赢单率", "06", _S06_DEALS),
+    Misconception("units_swapped", "客户赢单率和商机赢单率填反了", "06", _S06_DEALS),
+    Misconception("open_included", "赢单率的分母放进了还没有结果的（在谈的）商机或客户", "03", _S03_RATES),
     Misconception("wrong_type", "答案的格式不对（要数字却交了表，或反过来）"),
     Misconception("empty_table", "交了一张空表（筛选条件一行也没选中）"),
     Misconception("empty_selection", "答案是 0：筛选条件一行也没选中"),
