@@ -278,3 +278,59 @@ def test_english_pages_say_the_units_too(teams: dv.report.ReportBatch, export: t
     assert "Customer win rate (same days, for contrast) by customer" in text
     assert "The team's business comes mostly from existing customers" in text
     assert "set fixed hours each week for new customers" not in text
+
+
+# --- small cases, by hand ------------------------------------------------------------------------
+
+
+def _small_log() -> pd.DataFrame:
+    """C1: won D1 (its first deal) and D2 (a repeat deal), lost D3; C2: lost D4; C3: D5 open."""
+    return pd.DataFrame({
+        "date": pd.to_datetime(["2026-01-05", "2026-01-20", "2026-02-10", "2026-02-12", "2026-02-15",
+                                "2026-01-08", "2026-01-09"]),
+        "rep": ["A", "A", "A", "B", "B", "B", "A"], "team": ["T", "T", "T", "U", "U", "U", "T"],
+        "customer": ["C1", "C1", "C1", "C1", "C2", "C3", "C3"],
+        "deal": ["D1", "D1", "D2", "D3", "D4", "D5", "D5"],
+        "stage": ["contacted", "won", "won", "lost", "lost", "contacted", "qualified"]})
+
+
+def test_deal_figures_by_hand_without_amounts() -> None:
+    company = load_company(_small_log())
+    team = deal_figures(company, period="M", team="T")
+    assert team is not None
+    assert (team.mix.deals_won, team.mix.first_deals, team.mix.repeat_deals, team.deals_lost) == (1, 0, 1, 0)
+    assert (team.history.deals_won, team.history.first_deals) == (2, 1)
+    assert team.mix.won_revenue is None  # no 金额 column: no revenue, never a 0 that means nothing
+    assert team.open_deals == 1  # D5, qualified by A of T
+    assert team.summary()["won_revenue"] is None
+    table = dv.report.deal_table({"T": team})
+    assert table.loc["成交金额", "T"] == "无金额"
+    company_figures = deal_figures(company, period="M")
+    assert company_figures is not None
+    assert (company_figures.mix.deals_won, company_figures.deals_lost) == (1, 2)
+    assert company_figures.deal_win_rate == pytest.approx(1 / 3)
+    # C1 was won in January, C2 lost in February: the customer win rate of February has no won one
+    assert (company_figures.customers_won, company_figures.customers_lost) == (0, 1)
+    assert not company_figures.history.mostly_repeat  # 2 won deals say nothing about a mix
+
+
+def test_the_mix_in_words() -> None:
+    company = load_company(_small_log())
+    team = deal_figures(company, period="M", team="T")
+    assert team is not None
+    assert team.history.text() == ("2026 年 1 月 5 日至 2 月 15 日，本团队成交的 2 个商机里，1 个是首单（让一个"
+                                   "客户第一次成交的那一单，也就是客户开发），其余 1 个是老客户的复购；同一时期新接触"
+                                   "的客户 1 个。")
+    english = team.history.text(lang="en", who="Anna Moss")
+    assert english.startswith("Of the 2 deals Anna Moss won from 5 Jan 2026 to 15 Feb 2026, 1 was a "
+                              "first deal")
+    assert "1 a repeat deal" in english
+    mostly = dataclasses.replace(team.history, deals_won=MIN_DEALS_FOR_MIX + 1, first_deals=1)
+    assert mostly.mostly_repeat
+    assert not dataclasses.replace(mostly, first_deals=(MIN_DEALS_FOR_MIX + 1) // 2 + 1).mostly_repeat
+
+
+def test_no_deal_column_no_deal_figures() -> None:
+    assert deal_figures(load_company(_small_log().drop(columns="deal")), period="M") is None
+    empty = _small_log().assign(deal=None)
+    assert deal_figures(load_company(empty), period="M") is None
