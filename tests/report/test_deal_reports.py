@@ -334,3 +334,36 @@ def test_no_deal_column_no_deal_figures() -> None:
     assert deal_figures(load_company(_small_log().drop(columns="deal")), period="M") is None
     empty = _small_log().assign(deal=None)
     assert deal_figures(load_company(empty), period="M") is None
+
+
+def _repeat_business(deals_won: int = 200, first_deals: int = 10) -> dv.report.DealFigures:
+    """Deal figures of a business whose won deals are mostly repeat deals (made by hand)."""
+    import datetime as dt
+
+    window = dv.Window(dt.date(2026, 1, 1), dt.date(2026, 5, 31))
+    mix = dv.report.DealMix(window, None, deals_won, first_deals, None, None, 3)
+    return dv.report.DealFigures({}, mix, mix, 50, 3, 0, 0, 14, None,
+                                 pd.DataFrame(columns=["customer", "deal", "suggest_close"]))  # fmt: skip
+
+
+def test_few_new_contacts_in_a_repeat_business_are_advised_in_context() -> None:
+    """Few new contacts (with many or few activities): the advice quotes the won deals first."""
+    from report_helpers import funnel_company
+    from test_coaching import _teams
+
+    for visits, kind in ((1, "优化流程"), (40, "精准定位")):
+        log = funnel_company(_teams(少接触={"customers": 20, "visits": visits}))
+        company = load_company(log)
+        figures = dv.report.period_figures(company, period="M", team="少接触")
+        evidence = dv.report.gather(company, who="team", name="少接触", period="M", stalled_days=14,
+                                    volumes=figures.volumes)  # fmt: skip
+        assert evidence.tests["contacts"].code == "weaker"
+        usual = dv.report.coach(evidence, period="M")
+        repeat = dv.report.coach(evidence, period="M", deals=_repeat_business())
+        assert usual.advice[0][0] == repeat.advice[0][0] == kind
+        assert "200 个商机里 10 个是首单，其余 190 个是老客户的复购" in repeat.advice[0][1]
+        assert PROSPECTING_ADVICE not in repeat.advice[0][1]
+        assert repeat.weaknesses == usual.weaknesses  # the verdicts are the peer comparisons'
+        assert repeat.table.equals(usual.table)
+        development = dv.report.coach(evidence, period="M", deals=_repeat_business(200, 150))
+        assert development.advice[0] == usual.advice[0]  # mostly first deals: the usual advice

@@ -37,6 +37,7 @@ from devvolume.report._data import (
 from devvolume.report._deals import (
     MOSTLY_REPEAT,
     DealFigures,
+    DealMix,
     deal_figures,
     deal_table,
     import_text,
@@ -88,6 +89,7 @@ __all__ = [
     "Company",
     "CourseBatch",
     "DealFigures",
+    "DealMix",
     "Evidence",
     "FolderBusyError",
     "Interrupted",
