@@ -292,7 +292,7 @@ def _by_key(
 
 
 def _join_keys(credit: Sequence[str]) -> list[nw.Expr]:
-    """Join keys that match a missing value with a missing value (SQL joins never do).
+    """Make join keys that match a missing value with a missing value (SQL joins never do).
 
     Each credited value as text, missing as ``""``, beside whether it is missing.
     """
@@ -304,7 +304,7 @@ def _join_keys(credit: Sequence[str]) -> list[nw.Expr]:
 
 
 def _combos(rows: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
-    """Number the distinct combinations of credited values in the order of the tie rule.
+    """Give each distinct combination of credited values its place in the order of the tie rule.
 
     A combination with rep, team and channel all filled comes first; then, column by column, a
     filled value before an empty one and smaller values before larger (any sortable type: names,
