@@ -88,7 +88,19 @@ side = side[["period", "cohort", "converted", "conversion", "finished", "through
 dv.teach.chinese(side).round(3)
 
 # %% [markdown]
-# 注意最后几个批次：它们的队列转化率很低，并不是团队变差了，而是这些客户**还没来得及成交**。
+# 注意最后几个批次：接触得晚的客户**还没来得及成交**，它们的队列转化率往往偏低，这并不说明团队变差了。
+# 这份数据里是不是这样？
+
+# %%
+rates = cohort.loc[cohort["cohort"] > 0, "conversion"].tolist()
+if len(rates) >= 4:
+    latest, earlier = rates[-1], sorted(rates[:-2])[(len(rates) - 2) // 2]
+    print(f"最后一批的队列转化率 {latest:.1%}，更早各批居中的一批 {earlier:.1%}："
+          + ("最后一批明显偏低，它还没来得及成交。" if latest < 0.8 * earlier else "这份数据里最后一批并不低。"))
+else:
+    print("批次太少，看不出新老批次的差别。")
+
+# %% [markdown]
 # 比较新老批次时，要给每一批同样的时间，例如“接触后 90 天内成交”：
 
 # %%
@@ -227,5 +239,5 @@ dv.teach.problems_table(dv.teach.load_uploaded(name, content).problems)
 # - 新批次还没来得及转化，比较时给每批同样的天数（如 90 天）。
 # - 合并几个人、几个团队的比率：分子加总、分母加总，再相除；不要把比率平均。
 # - 保留率 = (E − N) ÷ S，流失率 = 1 − 保留率；先说清楚“多久不下单算流失”。
-# - 新客户的价值不止首单：保留得住，几个月内的复购就能让价值翻倍。
+# - 新客户的价值不止首单：保留得住，复购会让一个新客户的价值远超首单（第 4 节用订单表算过案例的账）。
 # - 下一课：是什么在影响开发量——市场、团队能力、营销策略和客户关系管理。

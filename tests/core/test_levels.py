@@ -168,11 +168,42 @@ def test_a_number_column_is_credited_like_a_text_one(backend, shared_log):
     )  # fmt: skip
 
 
-def test_a_date_past_the_year_4000_is_refused(shared_log):
+def test_a_tie_goes_to_the_row_with_every_credit_column_filled(backend):
+    """DESIGN.md's tie rule, whatever extra column is credited: filled beats empty, then names."""
+    log = pd.DataFrame({
+        "date": pd.to_datetime(["2026-03-02", "2026-03-02", "2026-03-02", "2026-03-02", "2026-03-03",
+                                "2026-03-03", "2026-03-04", "2026-03-04"]),
+        "rep": ["A", None, "Z", "B", "A", "A", None, None],
+        "team": [None, "T1", "T9", "T2", "T1", None, "T1", "T2"],
+        "customer": ["C1", "C1", "C1", "C1", "C2", "C2", "C3", "C3"],
+        "stage": ["contacted"] * 8,
+        "amount": [5.0, 1.0, None, 2.0, None, 3.0, None, 4.0],
+    })
+    expected = {"C1": ("B", "T2"),  # rep A and rep "" lose: a credit column is empty
+                "C2": ("A", "T1"),  # the same rep: the row with its team filled
+                "C3": (None, "T1")}  # no row filled: the filled columns in order, then names
+    for by in (None, "amount"):
+        table = dv.reached_levels(backend.make(log), by=by)
+        rows = {row[0]: (row[3], row[4]) for row in backend.rows(table) if row[1] == "contacted"}
+        assert rows == expected, by
+    amounts = {row[0]: row[5] for row in backend.rows(dv.reached_levels(backend.make(log), by="amount"))}
+    assert (amounts["C1"], amounts["C2"], amounts["C3"]) == (2.0, None, None)
+
+
+def test_the_key_limits_follow_from_the_levels():
+    from devvolume.core import _levels
+
+    per_year = _levels._SECONDS_PER_PACKED_YEAR * len(dv.LEVELS) * _levels._COMBOS
+    assert _levels._LAST_YEAR * per_year < 2**63  # every date before the last year fits
+    assert (_levels._LAST_YEAR + 1) * per_year >= 2**63  # and no later one would
+    assert _levels._LAST_YEAR >= 4000
+
+
+def test_a_date_past_the_key_limit_is_refused(shared_log):
     log = shared_log.copy()
     log["date"] = log["date"].astype("datetime64[us]")
-    log.loc[0, "date"] = pd.Timestamp("2026-03-02").to_pydatetime().replace(year=4026)
-    with pytest.raises(ValueError, match="4026"):
+    log.loc[0, "date"] = pd.Timestamp("2026-03-02").to_pydatetime().replace(year=4926)
+    with pytest.raises(ValueError, match="4926"):
         dv.reached_levels(log)
 
 

@@ -8,9 +8,10 @@ caller that needs several metrics computes it once; given a log, a metric builds
 Rules (DESIGN.md): a customer reaches level L on the earliest date of any of its rows whose stage
 is L or later; a ``lost`` row counts as a contact and never as a later level. The credit goes to
 the rep, team (and channel) on the row that set the date. When several rows share that date, the
-row with the higher stage sets it, then the smaller ``rep`` name, the smaller ``team`` name, the
-smaller ``channel`` and then any other credited column: the same row whatever is asked, so per-rep
-volumes add up to the team's and credit never depends on row order.
+row with the higher stage sets it, then a row whose rep, team and channel are all filled beats one
+with an empty one, then the smaller ``rep`` name (a filled one before an empty one), the smaller
+``team``, the smaller ``channel`` and then any other credited column: the same row whatever is
+asked, so per-rep volumes add up to the team's and credit never depends on row order.
 
 The table also holds, per customer, the first ``lost`` row (level ``"lost"``, an outcome, used by
 the win rate) and ``last_date``, the customer's last activity in the log (the log's date range,
@@ -52,9 +53,12 @@ RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
 #: The kind of a ``lost`` row (the stage ranks are 0 to 3) when rows are grouped by kind.
 _LOST_KIND = len(LEVELS)
 #: How many distinct combinations of credited names the tie-break key tells apart (2**24, about
-#: 16.8 million). Dates before _LAST_YEAR fit beside it in a 64-bit integer (prepare checks).
+#: 16.8 million; :func:`build` refuses a log with more).
 _COMBOS = 2**24
-_LAST_YEAR = 4000
+#: The largest second number :func:`_seconds` gives in a year (SQL engines pack the calendar).
+_SECONDS_PER_PACKED_YEAR = 12 * 31 * 24 * 60 * 60
+#: Dates before this year fit, beside the stage and the name combination, in a 64-bit key.
+_LAST_YEAR = (2**63 - 1) // (_COMBOS * len(LEVELS) * _SECONDS_PER_PACKED_YEAR)
 
 
 def reached_levels(log: IntoFrameT, *, by: By = None) -> IntoFrameT:
@@ -188,18 +192,16 @@ def _span(frame: nw.LazyFrame[Any], first: str, last: str) -> tuple[Any, Any]:
 def from_log(
     frame: nw.LazyFrame[Any], needed: Sequence[str] = CREDIT, *, extra: Sequence[str] = ()
 ) -> nw.LazyFrame[Any]:
-    """Build the reached-levels table of a checked log, crediting what is ``needed``.
+    """Build the reached-levels table of a checked log: every :data:`CREDIT` column, then ``extra``.
 
-    The credit columns are those of :data:`CREDIT` up to the last one needed (the earlier ones
-    break its ties), or all of them when an ``extra`` column is credited too (they break its
-    ties), then the extra columns: the credited values are the same as in the full table.
+    Every credit column the log has takes part in the tie-break (a row with all of them filled
+    wins a tie), so all are credited whatever is ``needed``: the credited values are the same in
+    every table built from one log.
     """
     schema = frame.collect_schema()
     present = [c for c in CREDIT if c in schema]
-    extras = [c for c in dict.fromkeys(extra) if c not in CREDIT and c in schema]
-    last = max((present.index(c) for c in needed if c in present), default=-1)
-    credit = present if extras else present[: last + 1]
-    return build(frame, [*credit, *extras])
+    extras = [c for c in dict.fromkeys([*needed, *extra]) if c not in CREDIT and c in schema]
+    return build(frame, [*present, *extras])
 
 
 def build(frame: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
@@ -208,8 +210,6 @@ def build(frame: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
     Each row gets its stage rank (a ``lost`` row ranks as a contact) and its kind (the rank, or
     :data:`_LOST_KIND`); :func:`_kinds` says which kinds can set each outcome.
     """
-    schema = frame.collect_schema()
-    text = [c for c in credit if schema[c] == nw.String or c in CREDIT]
     kind = nw.col("_kind")
     rows = frame.select(
         "customer",
@@ -217,11 +217,7 @@ def build(frame: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
         *(nw.col(c).cast(nw.String) if c in CREDIT else nw.col(c) for c in credit),
         recode("stage", {**RANK, LOST: _LOST_KIND}, nw.Int8).alias("_kind"),
     ).with_columns(nw.when(kind == _LOST_KIND).then(nw.lit(0)).otherwise(kind).alias("_rank"))
-    if len(text) < len(credit):
-        last = rows.group_by("customer").agg(nw.col("date").max().alias("last_date"))
-        table = _by_join(rows, credit).join(last, on="customer")
-    else:
-        table = _by_key(rows, credit, outcomes=frame)
+    table = _by_key(rows, credit, outcomes=frame)
     return table.select("customer", "level", "date", *credit, "last_date")
 
 
@@ -238,8 +234,9 @@ def _by_key(
     """Find each outcome's row by the ``min`` of an integer tie-break key that sorts like the rule.
 
     The key packs the date (to the second), the stage (higher first) and the rank of the row's
-    credited names among all the log's distinct name combinations (sorted, a missing name as
-    ``""``, first), so one ``min`` finds the row that sets a date. Two group-bys: per customer
+    credited values among all the log's distinct combinations of them (all of rep, team and
+    channel filled first, then each column in turn, a filled value before an empty one, then the
+    values in order), so one ``min`` finds the row that sets a date. Two group-bys: per customer
     and kind of row, then per customer over its few kinds (a wide row of every outcome's date
     and key, and the last date). A cross join with the five outcomes turns that wide row into
     one row per outcome reached. ``outcomes`` is any frame on the same backend (and
@@ -247,9 +244,11 @@ def _by_key(
     """
     filled = rows
     if credit:
-        filled = rows.with_columns(*(nw.col(c).fill_null("") for c in credit))
-        combos = distinct(filled, *credit).with_row_index("_combo", order_by=list(credit))
-        filled = filled.join(combos, on=list(credit))
+        combos = _combos(rows, credit)
+        keys = [name for c in credit for name in (f"_k_{c}", f"_e_{c}")]
+        filled = rows.with_columns(*_join_keys(credit)).join(
+            combos.with_columns(*_join_keys(credit)).drop(*credit), on=keys
+        )
         combo = nw.col("_combo").cast(nw.Int64)
     else:
         combo = nw.lit(0, dtype=nw.Int64)
@@ -287,11 +286,43 @@ def _by_key(
     )
     if not credit:
         return table
-    table = table.with_columns((nw.col("_key") % _COMBOS).alias("_combo")).join(
+    return table.with_columns((nw.col("_key") % _COMBOS).alias("_combo")).join(
         combos.with_columns(nw.col("_combo").cast(nw.Int64)), on="_combo"
     )
-    missing = [nw.when(nw.col(c) != "").then(nw.col(c)).alias(c) for c in credit]
-    return table.with_columns(*missing)
+
+
+def _join_keys(credit: Sequence[str]) -> list[nw.Expr]:
+    """Make join keys that match a missing value with a missing value (SQL joins never do).
+
+    Each credited value as text, missing as ``""``, beside whether it is missing.
+    """
+    keys = []
+    for c in credit:
+        keys.append(nw.col(c).cast(nw.String).fill_null("").alias(f"_k_{c}"))
+        keys.append(nw.col(c).is_null().alias(f"_e_{c}"))
+    return keys
+
+
+def _combos(rows: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
+    """Give each distinct combination of credited values its place in the order of the tie rule.
+
+    A combination with rep, team and channel all filled comes first; then, column by column, a
+    filled value before an empty one and smaller values before larger (any sortable type: names,
+    amounts, deal ids).
+    """
+    names = [c for c in credit if c in CREDIT]
+    empty = [nw.col(c).is_null().cast(nw.Int8).alias(f"_empty_{c}") for c in credit]
+    any_empty = nw.max_horizontal(*(nw.col(c).is_null().cast(nw.Int8) for c in names)) if names \
+        else nw.lit(0, dtype=nw.Int8)
+    order = ["_any_empty"]
+    for c in credit:
+        order += [f"_empty_{c}", c]
+    numbered = (
+        distinct(rows, *credit)
+        .with_columns(any_empty.alias("_any_empty"), *empty)
+        .with_row_index("_combo", order_by=order)
+    )
+    return numbered.select(*credit, "_combo")
 
 
 def _seconds(date: nw.Expr, implementation: nw.Implementation) -> nw.Expr:
@@ -316,27 +347,6 @@ def _pick(names: Sequence[str], prefix: str) -> nw.Expr:
     for name in names[1:]:
         expr = expr.when(nw.col("level") == name).then(nw.col(prefix + name))
     return expr
-
-
-def _by_join(rows: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]:
-    """Do what :func:`_by_key` does, for credit columns that are not text (slower: joins)."""
-    pieces = []
-    for name, kinds in _kinds().items():
-        candidates = rows.filter(nw.col("_kind").is_in(kinds))
-        earliest = candidates.group_by("customer").agg(nw.col("date").min())
-        first = candidates.join(earliest, on=["customer", "date"])
-        first = first.filter(nw.col("_rank") == nw.col("_rank").max().over("customer"))
-        for column in credit:
-            smallest = nw.col(column).min().over("customer")
-            first = first.filter(
-                (nw.col(column) == smallest) | (nw.col(column).is_null() & smallest.is_null())
-            )
-        pieces.append(
-            first.select("customer", "date", *credit)
-            .unique(["customer"])
-            .with_columns(nw.lit(name).alias("level"))
-        )
-    return nw.concat(pieces, how="vertical")
 
 
 def at(table: nw.LazyFrame[Any], level: str) -> nw.LazyFrame[Any]:
