@@ -245,6 +245,7 @@ class DealMix:
 
         Examples
         --------
+        >>> import datetime as dt
         >>> year = DealMix(Window(dt.date(2017, 1, 1), dt.date(2017, 12, 31)), "Y", 0, 0, None, None, 0)
         >>> year.span(), year.span("en")
         ('2017 年', 'in 2017')
@@ -427,6 +428,7 @@ def deal_table(columns: Mapping[str, DealFigures], *, lang: str = "zh") -> pd.Da
 
     Examples
     --------
+    >>> import datetime as dt
     >>> year = DealMix(Window(dt.date(2017, 1, 1), dt.date(2017, 12, 31)), "Y", 10, 2, 1000.0, 300.0, 0)
     >>> figures = DealFigures({}, year, year, 5, 2, 0, 4, 14, 90, pd.DataFrame({"suggest_close": [True, False]}))
     >>> table = deal_table({"全公司": figures})
