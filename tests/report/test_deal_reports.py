@@ -160,10 +160,13 @@ def test_the_team_page_shows_deals_with_their_units(teams: dv.report.ReportBatch
         assert units["商机赢单率（成交 ÷ 成交与流失）"] == "按商机"
         assert units["客户赢单率（同一时期，对照）"] == "按客户"
         assert units["成交金额"] == units["其中首单金额"] == "元"
+        assert units["新成交的客户（客户开发量）"] == "位客户"
         shown = {label: cells[1] for label, cells in rows.items()}
         assert shown["成交的商机"] == f"{int(expected['deals_won']):,}"
         assert shown["其中首单（客户的第一单：客户开发）"] == f"{int(expected['first_deals']):,}"
         assert shown["其中复购（已有客户的又一单）"] == f"{int(expected['deals_won'] - expected['first_deals']):,}"
+        # a first deal made its account a customer: the customers won are as many, in their own unit
+        assert shown["新成交的客户（客户开发量）"] == f"{int(expected['first_deals']):,}"
         assert shown["流失的商机"] == f"{int(expected['deals_lost']):,}"
         assert shown["成交金额"] == f"{expected['won_revenue']:,.0f}"
         assert shown["其中首单金额"] == f"{expected['first_deal_revenue']:,.0f}"
