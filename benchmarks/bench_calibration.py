@@ -102,7 +102,7 @@ def main() -> None:
     print(f"# Calibration of the coaching verdicts ({args.label})\n")
     print("| σ (rep spread) | team reports naming a clear difference | rep reports naming one |")
     print("|---:|---|---|")
-    for sigma in args.sigmas:
+    for sigma in args.sigmas if args.companies else ():
         teams: list[bool] = []
         reps: list[bool] = []
         for seed in range(args.companies):

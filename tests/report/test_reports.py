@@ -99,7 +99,7 @@ def test_hostile_names_are_confined_to_out(hostile: ReportBatch) -> None:
     assert sorted(result.name for result in hostile.results) == sorted(HOSTILE)
     written = {path.name for path in hostile.out.iterdir()}
     expected = {result.path.name for result in hostile.results if result.path}
-    assert written == {*expected, "index.html", "summary.csv", MARKER, LOCK, MANIFEST}
+    assert written == {*expected, "index.html", "summary.csv", "evidence.csv", MARKER, LOCK, MANIFEST}
     for result in hostile.results:
         assert result.path is not None
         assert result.path.resolve().parent == hostile.out.resolve()
