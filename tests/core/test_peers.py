@@ -153,3 +153,12 @@ def test_false_alarms_stay_under_the_nominal_rate_on_reps_drawn_from_one_spread(
             reports += 1
     # nominal 0.2 % per comparison; allow for an estimated spread, not for a naive test's 30 %
     assert flagged / reports < 0.006
+
+
+def test_units_all_at_the_same_end_are_alike_not_too_few() -> None:
+    everyone_won = estimate_spread("share", [20] * 24, [20] * 24)
+    test = peer_test("win", everyone_won, x=20, n=20, value=1.0, peer_values=[1.0] * 24)
+    assert test.code == "similar"
+    assert test.rank_text(noun="人") == "与全部 24 人相同"
+    nobody_new = estimate_spread("rate", [0] * 10, [90] * 10)
+    assert peer_test("new", nobody_new, x=0, n=90, value=0.0, peer_values=[0.0] * 10).code == "similar"

@@ -326,6 +326,8 @@ class PeerTest:
     #: cannot show.
     detectable: float = math.nan
     code: Code = "similar"
+    #: Units with the very same value (the unit included): a rank shared by several.
+    ties: int = 1
 
     @property
     def clear(self) -> bool:
@@ -347,14 +349,22 @@ class PeerTest:
         >>> test = peer_test("a", spread, x=10, n=100, value=0.1, peer_values=[0.1 * k for k in range(1, 10)])
         >>> test.rank_text(noun="人"), test.rank_text("en")
         ('第 1 低，共 9 人', 'lowest of 9')
+        >>> peer_test("a", spread, x=10, n=10, value=1.0, peer_values=[1.0] * 24).rank_text(noun="人")
+        '与全部 24 人相同'
+        >>> peer_test("a", spread, x=9, n=10, value=0.9, peer_values=[0.5, 0.9, 0.9]).rank_text(noun="人")
+        '并列第 1 高，共 3 人'
+
         """
         if not self.peers or self.code == "no_data":
             return ""
-        high = self.rank > (self.peers + 1) / 2
-        place = self.peers - self.rank + 1 if high else self.rank
+        if self.ties == self.peers > 1:
+            return f"与全部 {self.peers} {noun or '个'}相同" if lang == "zh" else f"the same as all {self.peers}"
+        high = self.rank + self.ties - 1 > (self.peers + 1) / 2
+        place = self.peers - (self.rank + self.ties - 1) + 1 if high else self.rank
+        joint = self.ties > 1
         if lang == "zh":
-            return f"第 {place} {'高' if high else '低'}，共 {self.peers} {noun or '个'}"
-        end = "highest" if high else "lowest"
+            return f"{'并列' if joint else ''}第 {place} {'高' if high else '低'}，共 {self.peers} {noun or '个'}"
+        end = ("joint " if joint else "") + ("highest" if high else "lowest")
         if place == 1:
             return f"{end} of {self.peers}"
         teen = place % 100 in (11, 12, 13)
@@ -381,22 +391,29 @@ def peer_test(measure: str, spread: Spread, *, x: float, n: float, value: float,
     """
     values = [v for v in peer_values if v == v]  # NaN: no data
     rank = 1 + sum(v < value for v in values) if value == value else 0
+    ties = sum(v == value for v in values) or 1
     nan_limits = ((math.nan, math.nan), (math.nan, math.nan))
     if n <= 0 or value != value:
         return PeerTest(measure, spread.kind, value, x, n, spread.target, 0, len(values), spread,
-                        math.nan, math.nan, nan_limits, False, higher_is_better, code="no_data")  # fmt: skip
+                        math.nan, math.nan, nan_limits, False, higher_is_better, code="no_data",
+                        ties=ties)  # fmt: skip
     material = _material(spread.kind, value, spread.target)
+    if spread.unit_variance == 0 and spread.units >= MIN_PEERS and value == spread.target:
+        # every unit at the same end (all won, none contacted): nothing differs, nothing to test
+        return PeerTest(measure, spread.kind, value, x, n, spread.target, rank, len(values), spread,
+                        math.nan, math.nan, nan_limits, False, higher_is_better, ties=ties)  # fmt: skip
     few = (spread.kind != "rate" and n < MIN_CASES) or not spread.estimable
     if few:
         return PeerTest(measure, spread.kind, value, x, n, spread.target, rank, len(values), spread,
-                        math.nan, math.nan, nan_limits, material, higher_is_better, code="too_few")  # fmt: skip
+                        math.nan, math.nan, nan_limits, material, higher_is_better, code="too_few",
+                        ties=ties)  # fmt: skip
     z = spread.z(scale(spread.kind, x, n), n, clustering)
     p_value = float(2 * stats.t.sf(abs(z), spread.degrees))
     bounds = tuple((float(low[0]), float(high[0])) for low, high in
                    (spread.limits([n], coverage, clustering) for coverage in LIMITS))  # fmt: skip
     return PeerTest(measure, spread.kind, value, x, n, spread.target, rank, len(values), spread, z,
                     p_value, bounds, material, higher_is_better,  # type: ignore[arg-type]
-                    spread.detectable(n, clustering, lower=higher_is_better))
+                    spread.detectable(n, clustering, lower=higher_is_better), ties=ties)
 
 
 def _material(kind: Kind, value: float, target: float) -> bool:
