@@ -68,8 +68,9 @@ def test_python_dash_m_end_to_end(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     result = subprocess.run([sys.executable, "-m", "devvolume", "validate", str(template)],
                             capture_output=True, text=True, check=False)
-    assert result.returncode == 0
-    assert "rows:         0" in result.stdout
+    assert result.returncode == 1  # a blank template has nothing to report on, as report says too
+    assert "没有数据行 / the work log has headers but no data rows" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 # --- devvolume report --as-of --------------------------------------------------------------------
@@ -195,3 +196,21 @@ def test_import_end_to_end(tmp_path: Path) -> None:
     assert "odoo" in result.stdout
     assert out.is_file()
     assert (tmp_path / "工作日志.xlsx.import.json").is_file()
+
+
+# --- a file with headers and no data rows: validate and report agree ---------------------------
+
+
+@pytest.mark.parametrize("body", ["", "\n,,,,\n"])
+def test_headers_only_is_no_data_rows_for_validate_and_report(
+        body: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    path = tmp_path / "empty.csv"
+    path.write_text("日期,销售员,团队,客户,阶段\n" + body.lstrip("\n"), encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    validate = capsys.readouterr().err
+    assert main(["report", str(path), "--out", str(tmp_path / "out"), "--no-progress"]) == 1
+    report = capsys.readouterr().err
+    assert validate.splitlines()[0] == report.splitlines()[0]
+    assert "没有数据行" in validate
+    assert "/ the work log has headers but no data rows" in validate
+    assert not (tmp_path / "out").exists()

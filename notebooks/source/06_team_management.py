@@ -274,8 +274,12 @@ dv.teach.own_worklog(my_meeting)
 crm_export, crm_roster = dv.teach.crm_example_files()  # 课程自带的示例：商机表，和销售员名单
 crm_raw = pd.read_csv(crm_export)
 print(f"{crm_export.name}：{len(crm_raw)} 行，每行一个商机；涉及 {crm_raw['account'].nunique()} 个有名字的客户")
-show(crm_raw.head(6))
-show(pd.read_csv(crm_roster).head(3))
+# 表头保留导出里的原样（导入时认的就是它），括号里是中文意思
+crm_headers = {"opportunity_id": "商机编号", "sales_agent": "销售员", "product": "产品", "account": "客户",
+               "deal_stage": "阶段", "engage_date": "开始谈的日期", "close_date": "关单日期",
+               "close_value": "金额", "manager": "经理（团队）", "regional_office": "区域"}
+show(crm_raw.head(6).rename(columns=lambda header: f"{header}（{crm_headers[header]}）"))
+show(pd.read_csv(crm_roster).head(3).rename(columns=lambda header: f"{header}（{crm_headers[header]}）"))
 
 # %% [markdown]
 # 商机表里只有销售员、没有团队，所以导入时要给名单（`--roster`）。在终端里是一条命令：

@@ -10,7 +10,13 @@ exercise progress files collected from a class; ``devvolume lessons DIR`` copies
 exercises into a learner's folder (never overwriting) and ``devvolume lab [DIR]`` opens
 JupyterLab there; ``devvolume course WORKLOG --by team --out DIR`` runs the lessons on a work
 log for every team. Exit status: 0 when all is well, 1 when the file has problems or the command
-(or any report) failed, 2 for a usage error.
+(or any report) failed, 2 for a usage error, 130 after Ctrl-C.
+
+Whatever the command, Ctrl-C stops it with one line on stderr and status 130 (the first Ctrl-C
+stops it; the cleanup that follows, such as marking unfinished reports in the index, is not cut
+short by another: :mod:`devvolume._interrupt`), and an operating-system error (no permission, a
+full disk, ``--out`` below a file, a path too long) is one bilingual message with a hint and
+status 1 (:mod:`devvolume._oserrors`), never a traceback.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from devvolume import __version__
+from devvolume._interrupt import INTERRUPTED, INTERRUPTED_STATUS, checkpoint, handled
+from devvolume._oserrors import os_error_message
 from devvolume.inputs import SOURCES, ImportSummary, import_crm, suggest_mapping, write_import
 from devvolume.inputs._errors import printable
 from devvolume.inputs._excel import sheet_option
@@ -35,9 +43,30 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    return int(args.run(args))
+    with handled():
+        try:
+            args = _parser().parse_args(argv)
+            checkpoint("command")
+            return int(args.run(args))
+        except KeyboardInterrupt as stop:
+            print(_interrupted(stop), file=sys.stderr)
+            return INTERRUPTED_STATUS
+        except OSError as error:
+            print(os_error_message(error), file=sys.stderr)
+            return 1
+
+
+def _interrupted(stop: KeyboardInterrupt) -> str:
+    """One line: interrupted, and, after a batch, how much did not finish and where it is marked."""
+    batch = getattr(stop, "batch", None)
+    if batch is None:
+        return INTERRUPTED
+    unfinished = sum(bool(getattr(result, "interrupted", False)) for result in batch.results)
+    index = batch.index.resolve().as_uri()
+    if not unfinished:
+        return f"{INTERRUPTED}: 都已完成，索引已写好 / everything had finished; the index: {index}"
+    return (f"{INTERRUPTED}: 未完成 {unfinished} 份，已在索引中标出 / {unfinished} not finished, "
+            f"marked in the index: {index}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -210,7 +239,7 @@ def _import(args: argparse.Namespace) -> int:
             result = write_import(args.export, args.out, crm=args.crm or "auto",
                                   roster=args.roster, mapping=args.mapping, sheet=sheet,
                                   force=args.force)  # fmt: skip
-    except (OSError, ValueError) as exc:  # WorklogError is a ValueError
+    except ValueError as exc:  # WorklogError is one; Ctrl-C and OSError: see main()
         print(exc, file=sys.stderr)
         return 1
     if args.suggest:
@@ -329,14 +358,14 @@ def _template(args: argparse.Namespace) -> int:
 
         try:
             path = write_targets_template(args.file, force=args.force)
-        except (OSError, ValueError) as exc:
+        except ValueError as exc:
             print(exc, file=sys.stderr)
             return 1
         print(f"已生成空白目标表 / wrote a blank targets workbook: {path}")
         return 0
     try:
         path = write_template(args.file, force=args.force)
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:
         print(exc, file=sys.stderr)
         return 1
     print(f"已生成空白工作日志表 / wrote a blank work log: {path}")
@@ -344,7 +373,7 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from devvolume.report import FolderBusyError, Interrupted
+    from devvolume.report import FolderBusyError
 
     try:
         batch = build_reports(args.source, by=args.by, kind=args.kind, only=args.only,
@@ -353,19 +382,7 @@ def _report(args: argparse.Namespace) -> int:
                               skip_invalid=args.skip_invalid, targets=args.targets,
                               stalled_days=args.stalled_days, pdf=args.pdf, crm=args.crm,
                               roster=args.roster, mapping=args.mapping)  # fmt: skip
-    except Interrupted as stop:
-        stopped = getattr(stop, "batch", None)
-        print("\n已中断 / interrupted (Ctrl-C).", file=sys.stderr)
-        if stopped is not None:
-            unfinished = sum(result.interrupted for result in stopped.results)
-            print(f"未完成 {unfinished} 份，已在索引中标出 / {unfinished} reports not finished, "
-                  f"marked in the index: {stopped.index.resolve().as_uri()}", file=sys.stderr)
-        return 130
-    except KeyboardInterrupt:
-        print("\n已中断，没有写入任何报告 / interrupted (Ctrl-C) before any report was written.",
-              file=sys.stderr)
-        return 130
-    except (FileExistsError, FileNotFoundError, ValueError, FolderBusyError, RuntimeError) as exc:
+    except (ValueError, FolderBusyError, RuntimeError) as exc:  # Ctrl-C and OSError: see main()
         print(exc, file=sys.stderr)
         return 1
     done = sum(result.ok and not result.unchanged for result in batch.results)
@@ -389,7 +406,7 @@ def _class(args: argparse.Namespace) -> int:
 
     try:
         report = build_class_report(args.folder, out=args.out, force=args.force)
-    except (FileExistsError, FileNotFoundError, ValueError) as exc:
+    except ValueError as exc:  # Ctrl-C and OSError (a missing folder, a foreign one): see main()
         print(exc, file=sys.stderr)
         return 1
     progress = report.progress
@@ -405,24 +422,14 @@ def _class(args: argparse.Namespace) -> int:
 
 
 def _course(args: argparse.Namespace) -> int:
-    from devvolume.report import FolderBusyError, Interrupted, build_course
+    from devvolume.report import FolderBusyError, build_course
 
     try:
         batch = build_course(args.source, out=args.out, by=args.by, lessons=args.lessons,
                              jobs=args.jobs, skip_invalid=args.skip_invalid, force=args.force,
                              progress=not args.no_progress, crm=args.crm, roster=args.roster,
                              mapping=args.mapping)  # fmt: skip
-    except Interrupted as stop:
-        stopped = getattr(stop, "batch", None)
-        print("\n已中断 / interrupted (Ctrl-C).", file=sys.stderr)
-        if stopped is not None:
-            print(f"未完成的课已在索引中标出 / unfinished lessons are marked in the index: "
-                  f"{stopped.index.resolve().as_uri()}", file=sys.stderr)
-        return 130
-    except KeyboardInterrupt:
-        print("\n已中断 / interrupted (Ctrl-C).", file=sys.stderr)
-        return 130
-    except (FileExistsError, FileNotFoundError, ValueError, FolderBusyError) as exc:
+    except (ValueError, FolderBusyError) as exc:  # Ctrl-C and OSError: see main()
         print(exc, file=sys.stderr)
         return 1
     done = sum(result.ok and not result.unchanged for result in batch.results)
@@ -440,11 +447,7 @@ def _course(args: argparse.Namespace) -> int:
 def _lessons(args: argparse.Namespace) -> int:
     from devvolume.teach._workspace import make_workspace
 
-    try:
-        workspace = make_workspace(args.folder)
-    except OSError as exc:
-        print(exc, file=sys.stderr)
-        return 1
+    workspace = make_workspace(args.folder)  # an OSError is worded by main()
     _workspace_summary(workspace)
     folder = f'"{args.folder}"' if any(ch.isspace() for ch in args.folder) else args.folder
     print(f"下一步 / next: devvolume lab {folder}")
@@ -470,8 +473,8 @@ def _lab(args: argparse.Namespace) -> int:
 
     try:
         lab_command(args.folder)  # JupyterLab is there, before anything is written
-        workspace = make_workspace(args.folder)
-    except (ModuleNotFoundError, OSError) as exc:
+        workspace = make_workspace(args.folder)  # an OSError is worded by main()
+    except ModuleNotFoundError as exc:
         print(exc, file=sys.stderr)
         return 1
     _workspace_summary(workspace)

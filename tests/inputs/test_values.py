@@ -15,6 +15,7 @@ from worklog_files import make_workbook
 
 import devvolume as dv
 from devvolume.cli import main
+from devvolume.core._schema import MAX_AMOUNT
 from devvolume.inputs._distinct import _read_cells, blank_flags, read_distinct
 from devvolume.inputs._errors import printable
 
@@ -171,3 +172,36 @@ def test_vectorised_reading_equals_cell_by_cell(values: list[str]) -> None:
         else:
             np.testing.assert_array_equal(fast.typed, slow.typed)
     np.testing.assert_array_equal(blank_flags(values, arrow), blank_flags(values))
+
+
+# --- implausible amounts and amounts with a unit (issue 23) -------------------------------------
+
+@pytest.mark.parametrize("cell", ["99999999999999999999999", "10000000001", 1e11, 2.0**60,
+                                  "１００００００００００１"])  # fmt: skip
+def test_an_amount_above_the_bound_is_a_row_problem(cell: object) -> None:
+    report = dv.check_worklog(one_row(amount=cell))
+    assert report.bad_rows == [2]
+    assert report.problems["problem"].iloc[0].startswith("金额超过 10,000,000,000（一百亿）")
+    assert "check for extra digits" in report.problems["problem"].iloc[0]
+    assert dv.read_worklog(one_row(amount=str(MAX_AMOUNT)))["amount"].iloc[0] == MAX_AMOUNT
+
+
+def test_the_bound_holds_on_the_vectorised_path() -> None:
+    amounts = [str(1000 + n) for n in range(80)] + ["99999999999999999999999"]
+    raw = pd.concat([one_row(customer=f"C{n}", amount=a) for n, a in enumerate(amounts)],
+                    ignore_index=True)  # fmt: skip
+    report = dv.check_worklog(raw)
+    assert report.bad_rows == [len(amounts) + 1]
+
+
+@pytest.mark.parametrize(("cell", "unit", "full"), [
+    ("1.2万", "万", "12000"), ("1.1万元", "万", "11000"), ("¥2万", "万", "20000"),
+    ("1.5亿", "亿", "150000000"), ("3k", "k", "3000"), ("3K", "K", "3000"), ("0.5w", "w", "5000"),
+    ("１．２万", "万", "12000"), ("12 千", "千", "12000"),
+])  # fmt: skip
+def test_an_amount_with_a_unit_says_which_number_to_write(cell: str, unit: str, full: str) -> None:
+    report = dv.check_worklog(one_row(amount=cell))
+    problem = report.problems["problem"].iloc[0]
+    assert problem == (f"金额里写了单位“{unit}”，请写完整的数字：{full} / the amount has the unit "
+                       f"{unit!r}: write the full number, {full}")
+    assert "ambiguous" not in problem

@@ -1,30 +1,25 @@
 """A batch that behaves: bad rows, colliding names, reruns, a lock, Ctrl-C.
 
 Real files throughout: a generated work log with damaged rows (an empty 客户, impossible dates,
-an unknown stage) written as a Chinese-header CSV, team names that collide once sanitised, a
-batch interrupted with SIGINT from outside, and two batches started into one folder.
+an unknown stage) written as a Chinese-header CSV, team names that collide once sanitised, and a
+second batch into a locked folder. Ctrl-C, at every moment of a batch: tests/test_interrupt.py.
 """
 
 from __future__ import annotations
 
 import csv
 import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import unquote
 
 import pandas as pd
-import psutil
 import pytest
 from report_helpers import bad_rows_csv, read_summary, shared_teams_rows, write_csv
 
 import devvolume as dv
 from devvolume.cli import _parser
 from devvolume.report import FolderBusyError, build_reports
-from devvolume.report._folder import LOCK, FolderLock
+from devvolume.report._folder import FolderLock
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Names that meet in one file once sanitised, on a case- or width-insensitive file system, or
@@ -171,58 +166,4 @@ def test_stalled_days_reaches_every_report(tmp_path: Path) -> None:
         build_reports(log, out=tmp_path / "out", stalled_days=0, progress=False)
 
 
-# --- Ctrl-C and two batches at once, from outside --------------------------------------------------
-
-
-def _start(out: Path, *extra: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "devvolume", "report", "directsales", "--by", "rep", "--out",
-               str(out), "--no-progress", *extra]  # fmt: skip
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            encoding="utf-8", cwd=ROOT, start_new_session=True)  # fmt: skip
-
-
-def _wait_for(condition, *, timeout: float = 240.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-
-
-def test_ctrl_c_stops_the_batch_and_a_second_run_is_refused_meanwhile(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    running = _start(out, "--jobs", "2")
-    _wait_for(lambda: any(out.glob("rep_*.html")))
-    # a second batch into the same folder, while the first one runs
-    second = subprocess.run([sys.executable, "-m", "devvolume", "report", "directsales", "--by", "rep",
-                             "--out", str(out), "--no-progress"], capture_output=True, text=True,
-                            encoding="utf-8", cwd=ROOT, timeout=120, check=False)  # fmt: skip
-    assert second.returncode == 1
-    assert f"another devvolume report run (process {running.pid}" in second.stderr
-    assert "Hint:" in second.stderr
-    # Ctrl-C in the terminal: SIGINT to the whole process group
-    family = psutil.Process(running.pid).children(recursive=True)
-    assert len(family) >= 4  # two workers and their kernels
-    os.killpg(running.pid, signal.SIGINT)
-    stdout, stderr = running.communicate(timeout=60)
-    assert running.returncode == 130, stderr
-    # (how fast it stops is measured by benchmarks/bench_reports.py, not asserted here)
-    assert "Traceback" not in stderr
-    assert "Traceback" not in stdout
-    assert "已中断 / interrupted" in stderr
-    _wait_for(lambda: not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in family),
-              timeout=30.0)
-    index = (out / "index.html").read_text(encoding="utf-8")
-    assert "未完成（已中断）" in index
-    rows = read_summary(out / "summary.csv")
-    statuses = {row["status"] for row in rows}
-    assert statuses == {"ok", "interrupted"}
-    done = [row for row in rows if row["status"] == "ok"]
-    assert all((out / row["file"]).is_file() for row in done)
-    assert not (out / LOCK).read_text(encoding="utf-8")  # released
-    # a rerun keeps what was done and makes what was not
-    unfinished = next(row["name"] for row in rows if row["status"] == "interrupted")
-    rerun = build_reports("directsales", by="rep", out=out, only=[*(row["name"] for row in done), unfinished],
-                          progress=False)  # fmt: skip
-    assert rerun.ok
-    assert sum(result.unchanged for result in rerun.results) == len(done)
-    assert {row["status"] for row in read_summary(out / "summary.csv") if row["name"] == unfinished} == {"ok"}
+# Ctrl-C at every moment, and a second batch refused while one runs: tests/test_interrupt.py.

@@ -9,7 +9,10 @@ from pathlib import Path
 import hypothesis.strategies as st
 from hypothesis import given, settings
 
+from devvolume.inputs._errors import HIDDEN_CHARACTERS
 from devvolume.report import safe_file_names
+from devvolume.report._folder import Entry
+from devvolume.report._index import write_index
 from devvolume.report._names import NAME_BYTES, TEMP_BYTES, key
 
 #: Names that collide once sanitised, by case, by width or by looking like another's hash.
@@ -70,3 +73,26 @@ def test_files_of_earlier_runs_are_kept_and_never_given_to_another_name() -> Non
 @given(st.lists(st.text(min_size=0, max_size=80), min_size=1, max_size=12, unique=True))
 def test_any_names_give_distinct_safe_files(names: list[str]) -> None:
     _check(safe_file_names(names, prefix="rep"))
+
+
+def test_control_and_bidi_characters_never_reach_a_file_name() -> None:
+    names = ["abc\u202etxt.exe", "a\u2066b", "a\u200fb", "a\x85b", "a\u2028b", "a\ufeffb"]
+    files = safe_file_names(names, prefix="team")
+    _check(files)
+    assert files["abc\u202etxt.exe"].startswith("team_abc_txt.exe-")
+    for file in files.values():
+        assert not re.search(f"[{HIDDEN_CHARACTERS}]", file), file
+
+
+def test_pages_and_csvs_show_them_escaped(tmp_path: Path) -> None:
+    name = "abc\u202etxt.exe"
+    entry = Entry(name, "team", safe_file_names([name], prefix="team")[name], "ok", "2026-02-05",
+                  "M", "log.csv", figures={"won": 1})  # fmt: skip
+    (tmp_path / entry.file).write_text("<html></html>", encoding="utf-8")
+    run = {"source": "log.csv", "by": "team", "kind": "team", "lang": "zh", "as_of": "2026-02-05",
+           "period": "M"}  # fmt: skip
+    index, summary = write_index(tmp_path, {"team:x": entry}, unknown=[], run=run)
+    for path in (index, summary):
+        text = path.read_text(encoding="utf-8-sig")
+        assert "\u202e" not in text
+        assert "abc\\u202etxt.exe" in text

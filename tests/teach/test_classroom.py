@@ -30,8 +30,8 @@ import pandas as pd
 import pytest
 
 from devvolume.cli import main
+from devvolume.inputs._excel_csv import csv_text
 from devvolume.teach import _progress
-from devvolume.teach._class_page import render_csv
 from devvolume.teach._class_records import ReadProblem, learner_key, read_progress
 from devvolume.teach._classroom import (
     CSV_FILES,
@@ -405,8 +405,8 @@ def test_the_page_is_offline_and_escapes_names(tmp_path: Path) -> None:
 
 
 def test_csv_cells_never_start_a_formula() -> None:
-    text = render_csv(pd.DataFrame({"learner": ["=1+1", "@A", "-2", "张三"], "n": [1, 2, 3, 4]}))
-    assert text.splitlines()[1:] == ["'=1+1,1", "'@A,2", "'-2,3", "张三,4"]
+    text = csv_text(pd.DataFrame({"learner": ["=1+1", "@A", "-2+1", "张三"], "n": [1, 2, 3, 4]}))
+    assert text.splitlines()[1:] == ["'=1+1,1", "'@A,2", "'-2+1,3", "张三,4"]
 
 
 def test_a_foreign_folder_needs_force(collected: Path, tmp_path: Path) -> None:

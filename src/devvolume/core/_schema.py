@@ -75,6 +75,11 @@ CHANNELS: tuple[str, ...] = ("转介绍", "陌拜", "线上", "展会", "老客�
 ACTIVITIES: tuple[str, ...] = ("电话", "拜访", "微信", "演示", "邮件", "会议", "其他")
 
 
+#: The largest amount (元) a work-log row may have: 100 亿. Above it a value is a typing slip or an
+#: overflow (``99999999999999999999999`` reads as ``1e23``), never a deal a sales team closed.
+MAX_AMOUNT = 10_000_000_000.0
+
+
 class WorklogSchema(pa.DataFrameModel):
     """The canonical work log after loading: one row per sales activity."""
 
@@ -85,7 +90,7 @@ class WorklogSchema(pa.DataFrameModel):
     stage: pa.typing.Series[str] = pa.Field(nullable=False, isin=list(STAGES))
     channel: pa.typing.Series[str] = pa.Field(nullable=True)
     activity: pa.typing.Series[str] = pa.Field(nullable=True)
-    amount: pa.typing.Series[float] = pa.Field(nullable=True, ge=0)
+    amount: pa.typing.Series[float] = pa.Field(nullable=True, ge=0, le=MAX_AMOUNT)
     note: pa.typing.Series[str] = pa.Field(nullable=True)
     # Optional[...] is how pandera declares a column that may be absent (X | None is not read).
     deal: Optional[pa.typing.Series[str]] = pa.Field(nullable=True)  # noqa: UP045

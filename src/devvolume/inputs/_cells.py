@@ -163,6 +163,22 @@ class AmbiguousAmount(ValueError):
     """An amount whose commas and points could be read two ways (12.800,50 or 12,80)."""
 
 
+class AmountWithUnit(ValueError):
+    """An amount written with a unit (``1.2万``, ``3k``): ``full`` is the number it stands for."""
+
+    def __init__(self, cell: Any, unit: str, full: str) -> None:
+        super().__init__(cell)
+        self.unit = unit
+        self.full = full
+
+
+#: Units people write after an amount, and what they multiply by (w is pinyin shorthand for 万).
+AMOUNT_UNITS = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百万": 1_000_000,
+                "千万": 10_000_000, "k": 1_000, "w": 10_000}
+_WITH_UNIT = re.compile(r"([+-]?(?:\d+(?:\.\d+)?|\.\d+))\s*(" + "|".join(
+    sorted(AMOUNT_UNITS, key=len, reverse=True)) + ")", re.IGNORECASE)
+
+
 def _to_amount(cell: Any) -> float:
     if isinstance(cell, bool | np.bool_ | Marker):
         raise ValueError(cell)
@@ -173,6 +189,9 @@ def _to_amount(cell: Any) -> float:
         if _PLAIN_NUMBER.fullmatch(text) is None:
             text = unicodedata.normalize("NFKC", text).strip()
             text = _CURRENCY.sub("", text).strip()
+            unit = _WITH_UNIT.fullmatch(text)
+            if unit is not None:
+                raise AmountWithUnit(cell, unit.group(2), _times(unit.group(1), unit.group(2)))
             if _AMOUNT.fullmatch(text) is None:
                 if any(ch.isdigit() for ch in text) and ("," in text or "." in text):
                     raise AmbiguousAmount(cell)
@@ -182,6 +201,14 @@ def _to_amount(cell: Any) -> float:
     if value != value or value in {float("inf"), float("-inf")}:
         raise ValueError(cell)
     return value
+
+
+def _times(number: str, unit: str) -> str:
+    """Write ``number`` × the unit in full, exactly (``1.2``, ``万`` -> ``12000``)."""
+    from decimal import Decimal
+
+    full = Decimal(number) * AMOUNT_UNITS[unit.lower()]
+    return f"{full.normalize():f}"
 
 
 def to_text(cell: Any) -> str:

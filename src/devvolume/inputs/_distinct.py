@@ -18,8 +18,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from devvolume.core import COLUMN_LABELS, STAGE_LABELS, STAGES, WorklogSchema
+from devvolume.core._schema import MAX_AMOUNT
 from devvolume.inputs._cells import (
     AmbiguousAmount,
+    AmountWithUnit,
     Marker,
     _to_amount,
     _to_date,
@@ -65,6 +67,12 @@ def date_problems(window: tuple[date, date]) -> tuple[str, str]:
 _AMBIGUOUS = ("金额的写法有歧义（逗号和小数点），请只写数字和小数点，如 12800.50 / ambiguous amount "
               "(commas and points): write digits and a decimal point only, e.g. 12800.50")
 _NOT_A_NUMBER = "金额不是数字，只填数字，如 12800 / amount is not a number"
+
+
+def _unit_problem(error: AmountWithUnit) -> str:
+    """Say that an amount carries a unit, and give the number to write instead."""
+    return (f"金额里写了单位“{error.unit}”，请写完整的数字：{error.full} / the amount has the unit "
+            f"{error.unit!r}: write the full number, {error.full}")
 
 
 def as_arrow(values: list[Any]) -> Any:
@@ -124,6 +132,8 @@ def _read_cells(name: str, values: list[Any], window: tuple[date, date]) -> Dist
         elif name == "amount":
             try:
                 value = _to_amount(cell)
+            except AmountWithUnit as error:
+                problems[position] = _unit_problem(error)
             except AmbiguousAmount:
                 problems[position] = _AMBIGUOUS
             except (ValueError, OverflowError, TypeError):
@@ -190,6 +200,8 @@ _RULE_MESSAGES = {
     ("isin", "stage"): "不认识的阶段，请填 " + "、".join(STAGE_LABELS.values())
     + " / unknown stage, use " + ", ".join(STAGES),
     ("greater_than_or_equal_to", "amount"): "金额不能为负数 / amount must not be negative",
+    ("less_than_or_equal_to", "amount"): f"金额超过 {MAX_AMOUNT:,.0f}（一百亿），不像一笔真实的成交：请检查是否"
+    f"多打了数字 / amount above {MAX_AMOUNT:,.0f}, more than any real deal: check for extra digits",
 }
 
 

@@ -16,11 +16,15 @@ import pandas as pd
 #: The columns of every problems table.
 PROBLEM_COLUMNS = ("row", "column", "header", "value", "problem")
 
-# Terminal escape sequences (CSI and OSC), C0/C1 controls, and invisible direction marks that
-# could reorder what a terminal shows.
+#: Characters never shown, or put in a file name, as they are (a regular-expression class): C0
+#: and C1 controls, and the invisible marks that reorder or hide text: bidirectional controls and
+#: overrides (``\u202e`` makes ``abc\u202etxt.exe`` look like it ends in ``.txt``), zero-width
+#: characters and line separators.
+HIDDEN_CHARACTERS = "\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+# Terminal escape sequences (CSI and OSC), and the hidden characters.
 _UNPRINTABLE = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
-    r"|[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+    rf"|[{HIDDEN_CHARACTERS}]"
 )
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -34,6 +38,17 @@ def printable(text: object) -> str:
     '恒达\\x1b[31m贸易\\n'
     """
     return _UNPRINTABLE.sub(_visible, str(text))
+
+
+def printable_lines(text: object) -> str:
+    r"""Return :func:`printable` text that keeps its line breaks (a message of several lines).
+
+    Examples
+    --------
+    >>> printable_lines("没有名为“abc\u202etxt”的团队\nHint: …")
+    '没有名为“abc\\u202etxt”的团队\nHint: …'
+    """
+    return "\n".join(printable(line) for line in str(text).split("\n"))
 
 
 def _visible(match: re.Match[str]) -> str:

@@ -158,8 +158,8 @@ def check_worklog(
     """Check a 工作日志表 cell by cell and return the valid rows and every problem.
 
     Takes the arguments of :func:`read_worklog`. Structural problems (an unreadable, damaged or
-    encrypted file, no sheet with the headers, missing or unknown columns) raise
-    :class:`WorklogError`, because no row can be trusted then.
+    encrypted file, no sheet with the headers, missing or unknown columns, no data rows at all)
+    raise :class:`WorklogError`, because no row can be trusted, or there is none to use.
 
     Examples
     --------
@@ -177,7 +177,14 @@ def check_worklog(
     header = find_header(table, known)
     check_header(table, header)
     assert header is not None
-    return _check_rows(table, header, window)
+    report = _check_rows(table, header, window)
+    if report.rows_read == 0:  # validate and report must give the same answer: nothing to use
+        blanks = len(report.blank_rows)
+        blank = f"（另有 {blanks} 行空行 / and {blanks} blank rows）" if blanks else ""
+        fail(name, f"工作日志表只有表头，没有数据行{blank} / the work log has headers but no data rows",
+             "在表头下面填写销售活动，一行一条，再检查一次。/ Fill in the sales activities below the "
+             "headers, one row each, and check again.", sheet=report.sheet)
+    return report
 
 
 def _window(name: str, date_window: tuple[Any, Any] | None) -> tuple[date, date]:

@@ -33,10 +33,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from devvolume._interrupt import checkpoint, deferred
 from devvolume._kit import kit_path
 from devvolume.inputs import ImportSummary, import_into
+from devvolume.inputs._errors import printable
 from devvolume.report._data import ReportData, company_key, company_shared, load_source, report_day
-from devvolume.report._engine import Finished, Interrupted, Task, run_tasks
+from devvolume.report._engine import INTERRUPTED, Finished, Interrupted, Outcome, Task, run_tasks
 from devvolume.report._folder import (
     MARKER,
     Entry,
@@ -47,7 +49,7 @@ from devvolume.report._folder import (
     read_manifest,
     write_manifest,
 )
-from devvolume.report._index import INDEX_TEXT, write_index, write_problems
+from devvolume.report._index import INDEX_TEXT, PROBLEMS_HTML, write_index, write_problems
 from devvolume.report._names import safe_file_names
 from devvolume.report._shared import STORE_ENV, batch_store, write_store
 
@@ -252,11 +254,12 @@ def build_reports(
                 continue
             html = out_dir / file
             tasks.append(Task(len(tasks), name, str(notebook), parameters_, str(html),
-                              f"{name} · {INDEX_TEXT[lang]['kinds'][kind]}",
+                              f"{printable(name)} · {INDEX_TEXT[lang]['kinds'][kind]}",
                               str(html.with_suffix(".pdf")) if pdf else "", mark))  # fmt: skip
-        problems = write_problems(out_dir, data.skipped, source=data.source, lang=lang)
         stop: Interrupted | None = None
+        outcomes: dict[int, Outcome] = {}
         try:
+            problems = write_problems(out_dir, data.skipped, source=data.source, lang=lang)
             with batch_store() as store:
                 if tasks:
                     _share_company(store, data.source, skip_invalid, targets, day)
@@ -264,42 +267,61 @@ def build_reports(
                                      env={STORE_ENV: str(store)})  # fmt: skip
         except Interrupted as interrupted:
             stop, outcomes = interrupted, interrupted.outcomes
-        missing = [_unknown_result(name, names, by, kind) for name in unknown]
-        for result in missing:
-            print(result.error, file=sys.stderr)
-        results = list(missing)
-        for task in tasks:
-            outcome = outcomes[task.index]
-            entry = Entry(task.name, kind, Path(task.html).name,
-                          "ok" if outcome.ok else "interrupted" if outcome.interrupted else "error",
-                          day.isoformat(), "W" if kind == "meeting" else period, data.source, lang,
-                          Path(task.pdf).name if task.pdf and outcome.ok else "",
-                          task.fingerprint if outcome.ok else "",
-                          run, dt.datetime.now().isoformat(timespec="seconds"),
-                          data.skipped.rows if data.skipped else 0, outcome.error,
-                          round(outcome.seconds, 2), outcome.summary, outcome.figures,
-                          outcome.evidence)  # fmt: skip
-            old = entries.get(_key(kind, task.name))
-            if not outcome.ok and old is not None:
-                entry.previous = _previous(old, out_dir)
-            entries[_key(kind, task.name)] = entry
-            results.append(_result(entry, out_dir, outcome.seconds, outcome.pdf_seconds))
-        results += [_result(entry, out_dir, 0.0, 0.0, unchanged=True) for entry in kept]
-        results.sort(key=lambda result: result.name)
-        write_manifest(out_dir, entries)
-        index, summary, evidence = write_index(
-            out_dir, entries, unknown=missing,
-            run={"source": data.source, "by": by, "kind": kind, "lang": lang, "as_of": day,
-                 "period": "W" if kind == "meeting" else period, "problems": problems,
-                 "skipped": data.skipped.rows if data.skipped else 0,
-                 "rows_read": data.skipped.rows_read if data.skipped else 0})  # fmt: skip
-        batch = ReportBatch(out_dir, index, tuple(results), summary, day,
-                            data.skipped.rows if data.skipped else 0, problems, evidence,
-                            imported)  # fmt: skip
+        except KeyboardInterrupt:  # before the workers started: no report was made
+            stop = Interrupted(outcomes, 0.0)
+            problems = out_dir / PROBLEMS_HTML if (out_dir / PROBLEMS_HTML).is_file() else None
+        with deferred() as held:  # the index is written whole, whenever Ctrl-C comes
+            batch = _finish(tasks, outcomes, kept, entries, unknown, names, out_dir, kind, by,
+                            day, period, data, lang, run, problems, imported)  # fmt: skip
+        if stop is None and held.interrupted:
+            stop = Interrupted(outcomes, 0.0)
     if stop is not None:
         stop.batch = batch  # type: ignore[attr-defined]
         raise stop
     return batch
+
+
+def _finish(tasks: list[Task], outcomes: dict[int, Outcome], kept: list[Entry],
+            entries: dict[str, Entry], unknown: list[str], names: list[str], out_dir: Path,
+            kind: str, by: str, day: dt.date, period: str, data: ReportData, lang: str, run: str,
+            problems: Path | None, imported: ImportSummary | None) -> ReportBatch:  # fmt: skip
+    """Record every report's outcome in the manifest; write the index, summary and evidence.
+
+    A task without an outcome did not finish (Ctrl-C came before it ran).
+    """
+    missing = [_unknown_result(name, names, by, kind) for name in unknown]
+    for result in missing:
+        print(result.error, file=sys.stderr)
+    results = list(missing)
+    for task in tasks:
+        outcome = outcomes.get(task.index) or Outcome(False, 0.0, INTERRUPTED, interrupted=True)
+        entry = Entry(task.name, kind, Path(task.html).name,
+                      "ok" if outcome.ok else "interrupted" if outcome.interrupted else "error",
+                      day.isoformat(), "W" if kind == "meeting" else period, data.source, lang,
+                      Path(task.pdf).name if task.pdf and outcome.ok else "",
+                      task.fingerprint if outcome.ok else "",
+                      run, dt.datetime.now().isoformat(timespec="seconds"),
+                      data.skipped.rows if data.skipped else 0, outcome.error,
+                      round(outcome.seconds, 2), outcome.summary, outcome.figures,
+                      outcome.evidence)  # fmt: skip
+        old = entries.get(_key(kind, task.name))
+        if not outcome.ok and old is not None:
+            entry.previous = _previous(old, out_dir)
+        entries[_key(kind, task.name)] = entry
+        results.append(_result(entry, out_dir, outcome.seconds, outcome.pdf_seconds))
+    results += [_result(entry, out_dir, 0.0, 0.0, unchanged=True) for entry in kept]
+    results.sort(key=lambda result: result.name)
+    write_manifest(out_dir, entries)
+    checkpoint("index")  # a test's Ctrl-C while the index is written
+    index, summary, evidence = write_index(
+        out_dir, entries, unknown=missing,
+        run={"source": data.source, "by": by, "kind": kind, "lang": lang, "as_of": day,
+             "period": "W" if kind == "meeting" else period, "problems": problems,
+             "skipped": data.skipped.rows if data.skipped else 0,
+             "rows_read": data.skipped.rows_read if data.skipped else 0})  # fmt: skip
+    return ReportBatch(out_dir, index, tuple(results), summary, day,
+                       data.skipped.rows if data.skipped else 0, problems, evidence,
+                       imported)  # fmt: skip
 
 
 def _share_company(store: Path, source: str, skip_invalid: bool,
@@ -411,8 +433,8 @@ def _select(names: list[str], only: Sequence[str] | None) -> tuple[list[str], li
 
 def _unknown_result(name: str, names: list[str], by: str, kind: str) -> ReportResult:
     zh, en = _WHO[by]
-    error = (f"没有名为“{name}”的{zh} / no {en} named {name!r}. "
-             f"现有{zh} / existing {en}s: {'、'.join(names)}.\n"
+    error = (f"没有名为“{printable(name)}”的{zh} / no {en} named {printable(repr(name))}. "
+             f"现有{zh} / existing {en}s: {printable('、'.join(names))}.\n"
              f"Hint: 检查 --only 的拼写（与工作日志表“{zh}”列一致）/ check the spelling in --only.")  # fmt: skip
     return ReportResult(name, kind, None, False, error)
 

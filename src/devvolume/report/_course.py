@@ -33,11 +33,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devvolume import _kit
+from devvolume._interrupt import checkpoint, deferred
 from devvolume.inputs import ImportSummary, import_into
+from devvolume.inputs._errors import printable
 from devvolume.report._course_index import write_course_index
 from devvolume.report._course_run import LessonTask, run_lessons
 from devvolume.report._data import SKIP_HINT, ReportData, load_source
-from devvolume.report._engine import Finished, Interrupted
+from devvolume.report._engine import INTERRUPTED, Finished, Interrupted, Outcome
 from devvolume.report._folder import (
     Entry,
     FolderLock,
@@ -244,39 +246,59 @@ def build_course(
                 page = out_dir / folders[team] / f"{name}.html"
                 page.parent.mkdir(exist_ok=True)
                 tasks.append(LessonTask(len(tasks), f"{team} · {name}", str(available[name]),
-                                        parameters, str(page), f"{team} · {titles[name]}",
+                                        parameters, str(page), f"{printable(team)} · {titles[name]}",
                                         fingerprint=mark, ipynb=str(page.with_suffix(".ipynb"))))  # fmt: skip
-        problems = write_problems(out_dir, data.skipped, source=data.source, lang="zh")
         stop: Interrupted | None = None
+        outcomes: dict[int, Outcome] = {}
+        problems: Path | None = None
         try:
+            problems = write_problems(out_dir, data.skipped, source=data.source, lang="zh")
             outcomes = run_lessons(tasks, jobs=jobs, progress=progress)
         except Interrupted as interrupted:
             stop, outcomes = interrupted, interrupted.outcomes
-        results = []
-        skipped = data.skipped.rows if data.skipped else 0
-        for task in tasks:
-            outcome = outcomes[task.index]
-            team, name = task.parameters["team"], Path(task.notebook).stem
-            status = "ok" if outcome.ok else "interrupted" if outcome.interrupted else "error"
-            entry = Entry(team, name, Path(task.html).relative_to(out_dir).as_posix(), status,
-                          source=data.source, lang="zh",
-                          fingerprint=task.fingerprint if outcome.ok else "", run=run,
-                          written=dt.datetime.now().isoformat(timespec="seconds"),
-                          skipped_rows=skipped, error=outcome.error,
-                          seconds=round(outcome.seconds, 2),
-                          summary={"title": titles[name]})  # fmt: skip
-            entries[_key(name, team)] = entry
-            results.append(_result(entry, out_dir, outcome.seconds))
-        results += [_result(entry, out_dir, 0.0, unchanged=True) for entry in kept]
-        results.sort(key=lambda result: (result.team, result.lesson))
-        write_manifest(out_dir, entries)
-        index = write_course_index(out_dir, entries, source=data.source, teams=teams,
-                                   skipped=data.skipped, problems=problems)  # fmt: skip
-        batch = CourseBatch(out_dir, index, tuple(results), skipped, problems, imported)
+        except KeyboardInterrupt:  # before the workers started: no lesson was run
+            stop = Interrupted(outcomes, 0.0)
+        with deferred() as held:  # the index is written whole, whenever Ctrl-C comes
+            batch = _finish(tasks, outcomes, kept, entries, out_dir, data, titles, run, teams,
+                            problems, imported)  # fmt: skip
+        if stop is None and held.interrupted:
+            stop = Interrupted(outcomes, 0.0)
     if stop is not None:
         stop.batch = batch  # type: ignore[attr-defined]
         raise stop
     return batch
+
+
+def _finish(tasks: list[LessonTask], outcomes: dict[int, Outcome], kept: list[Entry],
+            entries: dict[str, Entry], out_dir: Path, data: ReportData, titles: dict[str, str],
+            run: str, teams: list[str], problems: Path | None,
+            imported: ImportSummary | None) -> CourseBatch:  # fmt: skip
+    """Record every lesson's outcome in the manifest; write the index.
+
+    A task without an outcome did not finish (Ctrl-C came before it ran).
+    """
+    results = []
+    skipped = data.skipped.rows if data.skipped else 0
+    for task in tasks:
+        outcome = outcomes.get(task.index) or Outcome(False, 0.0, INTERRUPTED, interrupted=True)
+        team, name = task.parameters["team"], Path(task.notebook).stem
+        status = "ok" if outcome.ok else "interrupted" if outcome.interrupted else "error"
+        entry = Entry(team, name, Path(task.html).relative_to(out_dir).as_posix(), status,
+                      source=data.source, lang="zh",
+                      fingerprint=task.fingerprint if outcome.ok else "", run=run,
+                      written=dt.datetime.now().isoformat(timespec="seconds"),
+                      skipped_rows=skipped, error=outcome.error,
+                      seconds=round(outcome.seconds, 2),
+                      summary={"title": titles[name]})  # fmt: skip
+        entries[_key(name, team)] = entry
+        results.append(_result(entry, out_dir, outcome.seconds))
+    results += [_result(entry, out_dir, 0.0, unchanged=True) for entry in kept]
+    results.sort(key=lambda result: (result.team, result.lesson))
+    write_manifest(out_dir, entries)
+    checkpoint("index")  # a test's Ctrl-C while the index is written
+    index = write_course_index(out_dir, entries, source=data.source, teams=teams,
+                               skipped=data.skipped, problems=problems)  # fmt: skip
+    return CourseBatch(out_dir, index, tuple(results), skipped, problems, imported)
 
 
 def lesson_title(notebook: Path) -> str:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from devvolume.report._engine import write_atomic
 from devvolume.report._folder import Entry
-from devvolume.report._index import PROBLEMS_HTML
+from devvolume.report._index import PROBLEMS_HTML, page_text
 
 _STYLE = """
 body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif;
@@ -39,7 +39,7 @@ def render_course_index(out: Path, entries: Sequence[Entry], *, source: str,
                         teams: Sequence[str], skipped: Any = None,
                         problems: Path | None = None) -> str:  # fmt: skip
     """Return the index page of a course folder (every name, title and error escaped)."""
-    esc = html.escape
+    esc = page_text
     shown = [entry for entry in entries
              if entry.status != "ok" or (out / entry.file).is_file()]  # fmt: skip
     lessons = sorted({entry.kind for entry in shown})
@@ -102,4 +102,4 @@ def _short(title: str, lesson: str) -> str:
 
 
 def _link(file: str, label: str) -> str:
-    return f'<a href="{html.escape(quote(file))}">{html.escape(label)}</a>'
+    return f'<a href="{html.escape(quote(file))}">{page_text(label)}</a>'

@@ -16,6 +16,7 @@ others, and report ``("start" | "done", worker, task, outcome)`` on another.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
 import multiprocessing
@@ -29,11 +30,14 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, TypeVarTuple
 
+from devvolume._interrupt import checkpoint, deferred
+from devvolume._oserrors import os_error_message
 from devvolume.report._kernel_state import defer_rfc3987_syntax
 
 R = TypeVar("R")
+_Ts = TypeVarTuple("_Ts")
 
 #: Name under which the warm-kernel engine is registered with papermill.
 ENGINE_NAME = "devvolume"
@@ -42,8 +46,9 @@ KERNEL_NAME = "python3"
 CELL_TIMEOUT = 600
 #: Seconds to wait for a kernel to start.
 START_TIMEOUT = 60
-#: Extra kernel arguments: only quieten the kernel's own start-up log (the TCP warning).
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+#: Extra kernel arguments: quieten the kernel's own start-up log (the TCP warning), and keep its
+#: history in memory (as nbclient does for the kernels it starts).
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
 #: Mimetype of the summary a report notebook publishes for the index (see ``publish_summary``).
 SUMMARY_MIMETYPE = "application/vnd.devvolume.summary+json"
 
@@ -203,13 +208,16 @@ def register_engine() -> None:
 class WarmWorker:
     """One warm kernel and the code to run report notebooks in it and export them."""
 
-    def __init__(self, *, cwd: str | None = None, warm_modules: tuple[str, ...] = WARM_MODULES):
+    def __init__(self, *, cwd: str | None = None, warm_modules: tuple[str, ...] = WARM_MODULES,
+                 on_kernel: Callable[[int | None], None] | None = None) -> None:  # fmt: skip
         defer_rfc3987_syntax()
         import papermill  # noqa: F401  (imported here, once, while the kernel starts)
 
         register_engine()
         self._cwd = cwd or str(Path.cwd())
         self._warm_modules = warm_modules
+        #: Told each new kernel's process id, as soon as the process exists.
+        self._on_kernel = on_kernel or (lambda pid: None)
         self._notebooks: dict[str, Any] = {}
         self.km: Any = None
         self.kc: Any = None
@@ -219,24 +227,37 @@ class WarmWorker:
     def _start_kernel(self) -> None:
         import nbformat
         from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
         from nbclient import NotebookClient
 
         self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
         warm = nbformat.v4.new_notebook(
             cells=[nbformat.v4.new_code_cell(_WARM_CODE.format(modules=self._warm_modules))]
         )
-        # nbclient starts the kernel with the same arguments papermill would use.
         client = NotebookClient(warm, km=self.km, kernel_name=KERNEL_NAME, timeout=CELL_TIMEOUT,
-                                startup_timeout=START_TIMEOUT, extra_arguments=KERNEL_ARGUMENTS,
-                                resources={"metadata": {"path": self._cwd}})  # fmt: skip
+                                startup_timeout=START_TIMEOUT)  # fmt: skip
         try:
+            # Started here, not by nbclient, so that its process id is known (and passed on)
+            # before anything can interrupt the start-up.
+            run_sync(self.km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=self._cwd)
+            self._on_kernel(self.kernel_pid)
+            checkpoint("kernel", hold=True)  # a test's Ctrl-C while the kernels start
             client.execute()
-        except BaseException:
+        except BaseException:  # also SystemExit: the command stops this worker mid-start
             if client.kc is not None:
                 client.kc.stop_channels()
+            self._kill_kernel()
             raise
         # The client stays open for every report: starting one costs 0.2 s.
         self.kc = client.kc
+
+    def _kill_kernel(self) -> None:
+        """End a kernel that did not start properly; it is of no use, so no shutdown request."""
+        pid = self.kernel_pid
+        if pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        self.km = None
 
     @property
     def kernel_pid(self) -> int | None:
@@ -264,6 +285,7 @@ class WarmWorker:
                 self._notebook(task.notebook), None, parameters=task.parameters,
                 engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False, km=self.km,
                 kc=self.kc, execution_timeout=CELL_TIMEOUT, start_timeout=START_TIMEOUT,
+                on_cell_complete=_cell_sent,
             )  # fmt: skip
         except PapermillExecutionError as exc:  # the notebook raised: the kernel is fine
             return Outcome(False, time.perf_counter() - started,
@@ -275,6 +297,9 @@ class WarmWorker:
         try:
             published = take_summary(executed)
             write_atomic(Path(task.html), export(executed, title=task.title))
+        except OSError as exc:  # a full disk, no permission: the person's problem, not a bug
+            return Outcome(False, time.perf_counter() - started,
+                           os_error_message(exc).replace("\n", " "))  # fmt: skip
         except Exception as exc:  # e.g. a page that would load from the network
             return Outcome(False, time.perf_counter() - started,
                            f"{type(exc).__name__}: {exc}", traceback.format_exc())  # fmt: skip
@@ -320,6 +345,11 @@ class WarmWorker:
             run_sync(self.km.shutdown_kernel)(now=True)
         finally:
             self.km = None
+
+
+def _cell_sent(**_: Any) -> None:
+    """Give a test its Ctrl-C while a cell runs in the kernel (nbclient calls this once it is sent)."""
+    checkpoint("cell", hold=True)
 
 
 def take_summary(notebook: Any) -> dict[str, Any]:
@@ -381,28 +411,82 @@ def worker_main(worker_id: int, tasks: Any, results: Any, cwd: str,
     ``exporter`` gives, for a task, the function that turns its executed notebook into a page
     (default: the report page); it must be a module-level function (workers are spawned).
     The worker ignores Ctrl-C (the parent decides what an interrupt means and stops it), and
-    on ``SIGTERM`` shuts its kernel down before it exits.
+    on ``SIGTERM`` shuts its kernel down before it exits. Each kernel's process id is reported
+    (``"kernel"``) as soon as the kernel exists, so that the parent can end it even if this
+    worker is killed before it could.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # started with Ctrl-C blocked: see run_tasks
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     signal.signal(signal.SIGTERM, _exit_on_term)
+    if os.name == "posix":
+        asyncio.set_event_loop_policy(_WorkerLoopPolicy())
     worker: WarmWorker | None = None
+    stopped: list[asyncio.Task[Any]] = []
     try:
         try:
-            worker = WarmWorker(cwd=cwd)
+            worker = WarmWorker(cwd=cwd, on_kernel=lambda pid: results.put(
+                ("kernel", worker_id, -1, pid)))  # fmt: skip
             export = _exporter()
+        except SystemExit:
+            raise
         except BaseException:
             results.put(("failed", worker_id, -1, traceback.format_exc()))
             return
         results.put(("ready", worker_id, -1, worker.kernel_pid))
         while (task := tasks.get()) is not None:
             results.put(("start", worker_id, task.index, worker.kernel_pid))
+            checkpoint("report", hold=True)  # a test's Ctrl-C while this report runs
             task_export = exporter(task) if exporter is not None else export
             results.put(("done", worker_id, task.index, worker.run(task, task_export)))
     except SystemExit:
-        pass
+        stopped = _unfinished_tasks()
     finally:
         if worker is not None:
             worker.close()
+        _forget(stopped)
+
+
+def _unfinished_tasks() -> list[asyncio.Task[Any]]:
+    """List the tasks a stopped report left in the event loop (its cell's execution, polls)."""
+    with contextlib.suppress(Exception):
+        return list(asyncio.all_tasks(asyncio.get_event_loop_policy().get_event_loop()))
+    return []
+
+
+def _forget(tasks: list[asyncio.Task[Any]]) -> None:
+    """Take the errors of a stopped report's tasks, once its kernel is shut down.
+
+    Shutting the kernel down runs the event loop again: the cell's execution wakes to a dead
+    kernel and ends with ``DeadKernelError`` (nbclient turns even a cancellation into one), and
+    asyncio would print "Task exception was never retrieved" with its traceback. The kernel was
+    shut down on purpose; the list keeps the tasks still running until the worker exits.
+    """
+    for task in tasks:
+        if task.done() and not task.cancelled():
+            task.exception()
+
+
+class _WorkerLoop(asyncio.SelectorEventLoop):
+    """An event loop that refuses signal handlers, so a worker's own handlers stay in place.
+
+    nbclient sets loop handlers for SIGINT and SIGTERM while it runs a notebook: on either it
+    shuts the kernel down (a warm kernel it does not own), and afterwards it leaves SIGINT to
+    raise ``KeyboardInterrupt`` and SIGTERM to kill the worker outright. A terminal's Ctrl-C,
+    which reaches every worker, then killed the kernel of the report being run, and that report
+    failed with ``DeadKernelError`` before the command could stop the batch. It gives up its
+    handlers, as it does in any thread but the main one, when this refuses them.
+    """
+
+    def add_signal_handler(self, sig: int, callback: Callable[[*_Ts], object],
+                           *args: *_Ts) -> None:  # fmt: skip
+        msg = "signals are handled by the report worker"
+        raise RuntimeError(msg)
+
+
+class _WorkerLoopPolicy(asyncio.DefaultEventLoopPolicy):
+    def new_event_loop(self) -> asyncio.AbstractEventLoop:
+        return _WorkerLoop()
 
 
 def _exit_on_term(signum: int, frame: Any) -> None:
@@ -455,31 +539,43 @@ def run_tasks(tasks: list[Task], *, jobs: int, progress: bool, label: str,
     for _ in workers:
         todo.put(None)
     kernels: dict[int, int] = {}
-    # The workers start with Ctrl-C ignored (the parent handles it), and with ``env`` (a spawned
-    # process copies the environment of the moment it starts; its kernel inherits it).
-    with _sigint_ignored(), _environment(env or {}):
-        for worker in workers:
-            worker.start()
     names = {task.index: task.name for task in tasks}
     running: dict[int, int] = {}
     gone: dict[int, str] = {}
     bar = tqdm(total=len(tasks), desc=label, unit="report", disable=not progress,
                file=sys.stderr, dynamic_ncols=True)  # fmt: skip
     try:
+        # The workers start with Ctrl-C blocked (the parent handles it; a worker unblocks it once
+        # it ignores it), and with ``env`` (a spawned process copies the environment of the
+        # moment it starts; its kernel inherits it). A Ctrl-C meanwhile waits, blocked, and
+        # arrives as soon as they are started: it leads to the cleanup below.
+        with _sigint_blocked(), _environment(env or {}):
+            for worker in workers:
+                worker.start()
         while len(outcomes) < len(tasks):
-            try:
-                event, number, index, payload = done.get(timeout=1.0)
-            except queue.Empty:
+            # Ctrl-C waits while a message is read: raised in the middle of a read, it would
+            # lose the message (a report written, then counted as not finished).
+            with deferred() as held:
+                try:
+                    message = done.get(timeout=POLL_SECONDS)
+                except queue.Empty:
+                    message = None
+            if held.interrupted:
+                if message is not None:
+                    _drain_one(message, outcomes, kernels)
+                raise KeyboardInterrupt
+            if message is None:
                 _check_workers(workers, running, gone, outcomes)
                 if len(gone) == len(workers):
                     reason = "; ".join(sorted(set(gone.values())))
                     for task in tasks:
                         outcomes.setdefault(task.index, Outcome(False, 0.0, reason))
                 continue
+            event, number, index, payload = message
             if event == "failed":
                 gone[number] = f"report worker could not start: {payload.strip().splitlines()[-1]}"
                 print(payload, file=sys.stderr)
-            elif event in ("ready", "start"):
+            elif event in ("kernel", "ready", "start"):
                 if payload:
                     kernels[number] = payload
                 if event == "start":
@@ -497,14 +593,17 @@ def run_tasks(tasks: list[Task], *, jobs: int, progress: bool, label: str,
         started = time.perf_counter()
         with _sigint_ignored():
             bar.close()
-            _stop(workers, kernels)
-            _drain(done, outcomes)
+            _stop(workers)
+            _drain(done, outcomes, kernels)
+            _kill(kernels)
             for task in tasks:
                 outcomes.setdefault(task.index, Outcome(False, 0.0, INTERRUPTED, interrupted=True))
         raise Interrupted(outcomes, time.perf_counter() - started) from None
     finally:
         bar.close()
         for worker in workers:
+            if worker.pid is None:  # never started
+                continue
             worker.join(timeout=30)
             if worker.is_alive():
                 worker.terminate()
@@ -515,6 +614,9 @@ def run_tasks(tasks: list[Task], *, jobs: int, progress: bool, label: str,
 INTERRUPTED = "已中断，未完成 / interrupted before it was written"
 #: Seconds a worker gets to shut its kernel down after ``SIGTERM`` before it is killed.
 STOP_SECONDS = 1.0
+#: Seconds between looks at the workers while waiting for a message (and the longest a Ctrl-C
+#: waits to be taken, see run_tasks).
+POLL_SECONDS = 0.2
 
 
 @contextlib.contextmanager
@@ -533,6 +635,25 @@ def _environment(env: dict[str, str]) -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Hold Ctrl-C back inside the block, in this thread and in the processes it starts.
+
+    A Ctrl-C that comes meanwhile is delivered when the block ends. A process started inside
+    inherits the blocked signal, so it cannot be interrupted while it starts up. Where signals
+    cannot be blocked (Windows), Ctrl-C is ignored inside the block instead.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        with _sigint_ignored():
+            yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextlib.contextmanager
 def _sigint_ignored() -> Iterator[None]:
     """Ignore Ctrl-C inside the block (main thread only; elsewhere a no-op)."""
     if threading.current_thread() is not threading.main_thread():
@@ -545,32 +666,52 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _stop(workers: list[Any], kernels: dict[int, int]) -> None:
+def _stop(workers: list[Any]) -> None:
     """Stop every worker (``SIGTERM``: it shuts its kernel down), then kill what is left."""
     for worker in workers:
         if worker.is_alive():
             worker.terminate()
     deadline = time.monotonic() + STOP_SECONDS
     for worker in workers:
-        worker.join(timeout=max(0.0, deadline - time.monotonic()))
+        if worker.pid is not None:
+            worker.join(timeout=max(0.0, deadline - time.monotonic()))
     for worker in workers:
         if worker.is_alive():
             worker.kill()
             worker.join(timeout=1.0)
-    for pid in kernels.values():  # a kernel whose worker was killed before it could shut it down
+
+
+def _kill(kernels: dict[int, int]) -> None:
+    """Kill the kernels whose worker was killed before it could shut them down."""
+    for pid in kernels.values():
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
 
 
-def _drain(done: Any, outcomes: dict[int, Outcome]) -> None:
-    """Keep the reports that finished while the workers were being stopped."""
+def _drain(done: Any, outcomes: dict[int, Outcome], kernels: dict[int, int]) -> None:
+    """Read what the workers said while they were being stopped (see :func:`_drain_one`)."""
     while True:
         try:
-            event, _, index, payload = done.get_nowait()
+            message = done.get_nowait()
         except Exception:  # empty, or a message cut short by the stop
             return
-        if event == "done":
-            outcomes[index] = payload
+        _drain_one(message, outcomes, kernels)
+
+
+def _drain_one(message: tuple[str, int, int, Any], outcomes: dict[int, Outcome],
+               kernels: dict[int, int]) -> None:  # fmt: skip
+    """Take one message that came after Ctrl-C.
+
+    A report that finished is kept. One that failed then failed because of the interrupt (its
+    worker was stopped, its kernel shut down or killed): it did not finish, it is not a
+    failure. A kernel started meanwhile is noted, to be killed.
+    """
+    event, number, index, payload = message
+    if event in ("kernel", "ready", "start") and payload:
+        kernels[number] = payload
+    elif event == "done":
+        outcomes[index] = payload if payload.ok else Outcome(
+            False, payload.seconds, INTERRUPTED, interrupted=True)  # fmt: skip
 
 
 def _check_workers(workers: list[Any], running: dict[int, int], gone: dict[int, str],

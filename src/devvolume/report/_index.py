@@ -12,14 +12,14 @@ comparison of a report with its peers and its verdict. With ``--skip-invalid``,
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from devvolume.inputs._errors import printable_lines
+from devvolume.inputs._excel_csv import csv_text, write_csv
 from devvolume.report._engine import SUMMARY_MIMETYPE, write_atomic
 from devvolume.report._evidence import EVIDENCE_FIELDS, Evidence, evidence_rows
 from devvolume.report._figures import SUMMARY_FIELDS, PeriodFigures
@@ -104,10 +104,8 @@ def write_index(out: Path, entries: Mapping[str, Entry], *, unknown: Sequence[Re
              if entry.status != "ok" or (out / entry.file).is_file()]  # fmt: skip
     index = out / "index.html"
     write_atomic(index, render_index(shown, unknown, out=out, run=run))
-    summary = out / SUMMARY_FILE
-    write_atomic(summary, render_summary(shown, unknown, run=run))
-    evidence = out / EVIDENCE_FILE
-    write_atomic(evidence, render_evidence(shown))
+    summary = write_csv(out / SUMMARY_FILE, summary_rows(shown, unknown, run=run), SUMMARY_COLUMNS)
+    evidence = write_csv(out / EVIDENCE_FILE, evidence_table(shown), EVIDENCE_COLUMNS)
     return index, summary, evidence
 
 
@@ -119,7 +117,7 @@ def render_index(entries: Sequence[Entry], unknown: Sequence[ReportResult], *, o
     """
     lang = run["lang"]
     text = INDEX_TEXT[lang]
-    esc = html.escape
+    esc = page_text
     kinds = [kind for kind in KIND_ORDER
              if kind == run["kind"] or any(entry.kind == kind for entry in entries)]  # fmt: skip
     if len(kinds) > 1:  # this run's kind first
@@ -165,7 +163,7 @@ def render_index(entries: Sequence[Entry], unknown: Sequence[ReportResult], *, o
 
 def _section(kind: str, rows: Sequence[Entry], unknown: Sequence[ReportResult], *, out: Path,
              text: dict[str, Any], single: bool) -> str:  # fmt: skip
-    esc = html.escape
+    esc = page_text
     columns = list(dict.fromkeys(label for entry in rows for label in entry.summary))
     skipped = any(entry.skipped_rows for entry in rows)
     pdfs = any(entry.pdf for entry in rows)
@@ -211,8 +209,17 @@ def _status(entry: Entry) -> str:
     return "interrupted" if entry.status == "interrupted" else "failed"
 
 
+def page_text(value: object) -> str:
+    r"""Escape text for a page: HTML, and control and bidi characters shown as ``\u202e``.
+
+    Names come from people's files; an invisible override could make a name (or a file name)
+    read backwards on the page.
+    """
+    return html.escape(printable_lines(value))
+
+
 def _link(file: str, label: str) -> str:
-    return f'<a href="{html.escape(quote(file))}">{html.escape(label)}</a>'
+    return f'<a href="{html.escape(quote(file))}">{page_text(label)}</a>'
 
 
 def _cell(value: Any) -> str:
@@ -222,21 +229,28 @@ def _cell(value: Any) -> str:
         return f'<td class="num">{value:,.1f}</td>'
     if isinstance(value, int):
         return f'<td class="num">{value:,}</td>'
-    return f"<td>{html.escape(str(value))}</td>"
+    return f"<td>{page_text(value)}</td>"
 
 
 def render_summary(entries: Sequence[Entry], unknown: Sequence[ReportResult], *,
                    run: Mapping[str, Any]) -> str:  # fmt: skip
     """Return ``summary.csv``: a BOM, then one row per report in :data:`SUMMARY_COLUMNS` order.
 
+    Written by :func:`~devvolume.inputs._excel_csv.write_csv`: no cell starts a formula, numbers
+    stay numbers. See :func:`summary_rows` for the rows.
+    """
+    return csv_text(summary_rows(entries, unknown, run=run), SUMMARY_COLUMNS)
+
+
+def summary_rows(entries: Sequence[Entry], unknown: Sequence[ReportResult], *,
+                 run: Mapping[str, Any]) -> list[dict[str, Any]]:  # fmt: skip
+    """Give the rows of ``summary.csv``, one per report, by column name.
+
     A report that was written gives the figures it published; one that failed (or did not
     finish) gives its name, kind, period and report day, empty numbers and ``status`` ``error``
     (``interrupted``). Empty cells are values the report does not have (a target where there is
     none).
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(SUMMARY_COLUMNS)
     rows: list[dict[str, Any]] = []
     for entry in sorted(entries, key=lambda e: (KIND_ORDER.index(e.kind), e.name)):
         row: dict[str, Any] = {"period": _first_day(entry.as_of, entry.period), "as_of": entry.as_of}
@@ -249,30 +263,22 @@ def render_summary(entries: Sequence[Entry], unknown: Sequence[ReportResult], *,
         rows.append({"name": result.name, "kind": result.kind, "status": "error",
                      "period": _first_day(str(run["as_of"]), run.get("period", "")),
                      "as_of": str(run["as_of"])})  # fmt: skip
-    for row in rows:
-        writer.writerow(["" if row.get(column) is None else row[column]
-                         for column in SUMMARY_COLUMNS])  # fmt: skip
-    return "\ufeff" + buffer.getvalue()
+    return rows
 
 
-def render_evidence(entries: Sequence[Entry]) -> str:
-    """Return ``evidence.csv``: a BOM, then one row per report written and measure compared.
+def evidence_table(entries: Sequence[Entry]) -> list[dict[str, Any]]:
+    """Give the rows of ``evidence.csv``: one per report written and measure compared.
 
     The columns are :data:`EVIDENCE_COLUMNS`: the report's name and kind, then what its page
     judged (see :func:`devvolume.report.evidence_rows`), so an instructor can sort the class by
-    any measure and a script can check the verdicts' calibration.
+    any measure and a script can check the verdicts' calibration. Written, like ``summary.csv``,
+    by :func:`~devvolume.inputs._excel_csv.write_csv`.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EVIDENCE_COLUMNS)
+    rows = []
     for entry in sorted(entries, key=lambda e: (KIND_ORDER.index(e.kind), e.name)):
-        if entry.status != "ok":
-            continue
-        for row in entry.evidence:
-            cells = {"name": entry.name, "kind": entry.kind, **row}
-            writer.writerow(["" if cells.get(column) is None else cells[column]
-                             for column in EVIDENCE_COLUMNS])  # fmt: skip
-    return "\ufeff" + buffer.getvalue()
+        if entry.status == "ok":
+            rows += [{"name": entry.name, "kind": entry.kind, **row} for row in entry.evidence]
+    return rows
 
 
 def _first_day(as_of: str, period: str) -> str:
@@ -290,19 +296,17 @@ def write_problems(out: Path, skipped: Skipped | None, *, source: str, lang: str
     if skipped is None:
         return None
     text = INDEX_TEXT[lang]
-    esc = html.escape
+    esc = page_text
     columns = ("row", "column", "header", "value", "problem")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
+    rows = []
     lines = []
     for problem in skipped.problems.itertuples(index=False):
         values = {column: getattr(problem, column, "") for column in columns}
-        writer.writerow(["" if values[c] is None else values[c] for c in columns])
+        rows.append(values)
         where = values["header"] or values["column"]
         lines.append(f'<tr><td class="num">{esc(str(values["row"]))}</td><td>{esc(str(where))}</td>'
                      f"<td>{esc(str(values['value']))}</td><td>{esc(str(values['problem']))}</td></tr>")  # fmt: skip
-    write_atomic(out / PROBLEMS_CSV, "\ufeff" + buffer.getvalue())
+    write_csv(out / PROBLEMS_CSV, rows, columns)
     meta = text["problems_meta"].format(source=Path(source).name, rows_read=skipped.rows_read,
                                         n=skipped.rows)  # fmt: skip
     page = "\n".join([

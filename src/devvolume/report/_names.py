@@ -4,8 +4,11 @@ A team or rep name becomes part of a file name (``team_华东一组.html``), so 
 the output folder, never be a name a system reserves, and never meet another name in the same
 file, on any file system the folder may be copied to:
 
-- path separators, the characters Windows reserves (``\ / : * ? " < > |``), control characters
-  and ``..`` become ``_``; leading and trailing dots and spaces go;
+- path separators, the characters Windows reserves (``\ / : * ? " < > |``), control characters,
+  the invisible characters that reorder or hide text (a bidirectional override would make
+  ``team_abc\u202etxt.exe.html`` look like it ends in ``.txt``: see
+  :data:`~devvolume.inputs._errors.HIDDEN_CHARACTERS`) and ``..`` become ``_``; leading and
+  trailing dots and spaces go;
 - two names are the same file when they are equal after Unicode compatibility folding and case
   folding (``Ａ`` and ``a``, ``ﬁ`` and ``fi``, NFC and NFD): Windows and macOS ignore case, and
   macOS and some network shares fold widths and normalisation forms;
@@ -25,6 +28,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from devvolume.inputs._errors import HIDDEN_CHARACTERS
+
 #: The most bytes (UTF-8) a file name may have on ext4, APFS and NTFS (255 UTF-16 units there).
 NAME_BYTES = 255
 #: Bytes kept free for the temporary name used while a file is written (``.<name>.<pid>.tmp``).
@@ -37,7 +42,7 @@ HASH_CHARS = 8
 MAX_STEM_BYTES = 120
 
 _SHA1_DIGITS = 40
-_UNSAFE = re.compile(r'(?:[\\/:*?"<>|\x00-\x1f\x7f]|\.\.)+')
+_UNSAFE = re.compile(rf'(?:[\\/:*?"<>|{HIDDEN_CHARACTERS}]|\.\.)+')
 
 
 def safe_file_names(names: Iterable[str], *, prefix: str,

@@ -2,20 +2,17 @@
 
 The page is one HTML file that works offline: inline CSS, no script, no font or image to fetch.
 Every name, question and file name on it is HTML-escaped (learners type their own names). The
-CSV files start with a BOM and end lines with CRLF so that Excel opens the Chinese text, and a
-text cell that Excel would read as a formula (``=``, ``+``, ``-``, ``@``) gets a leading ``'``.
+CSV files beside it are written by :func:`devvolume.inputs._excel_csv.write_csv`, like every CSV
+file an instructor opens (a BOM, no cell that starts a formula).
 """
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import math
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from devvolume.inputs._errors import printable
 from devvolume.teach.exercises._misconceptions import misconception
 
 if TYPE_CHECKING:
@@ -48,7 +45,8 @@ footer { margin-top: 2.5rem; color: #555; font-size: .9em; }
 
 
 def _esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+    # control and bidi characters shown as \u202e…: an override could make a name read backwards
+    return html.escape(printable(value), quote=True)
 
 
 def _number(value: Any) -> str:
@@ -205,31 +203,3 @@ def render_class_page(progress: ClassProgress, tables: ClassTables, *, source: s
         "所有数据只在本机，这个页面不连网。</p></footer>",
         "</body></html>", "",
     ])  # fmt: skip
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def render_csv(frame: pd.DataFrame) -> str:
-    r"""Return a table as CSV text for Excel: a BOM, a header row, CRLF line ends.
-
-    Examples
-    --------
-    >>> text = render_csv(pd.DataFrame({"learner": ["=SUM(A1)", "张三"], "solved": [1, 2]}))
-    >>> text.startswith("\ufeff"), text.lstrip("\ufeff").splitlines()
-    (True, ['learner,solved', "'=SUM(A1),1", '张三,2'])
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(frame.columns)
-    for row in frame.itertuples(index=False):
-        writer.writerow([_csv_cell(value) for value in row])
-    return "\ufeff" + buffer.getvalue()

@@ -20,7 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from devvolume.teach._class_page import render_class_page, render_csv
+from devvolume._interrupt import checkpoint, deferred
+from devvolume.inputs._excel_csv import write_csv
+from devvolume.teach._class_page import render_class_page
 from devvolume.teach._class_records import ClassProgress, read_progress
 from devvolume.teach.exercises._misconceptions import UNDIAGNOSED, misconception
 
@@ -340,15 +342,19 @@ def build_class_report(folder: str | Path, *, out: str | Path, force: bool = Fal
     source = Path(folder)
     progress = read_progress(source)
     tables = class_tables(progress)
-    out_dir = _prepare_out(Path(out), force=force)
     frames = {"learners": tables.learners, "questions": tables.questions,
               "mistakes": tables.mistakes, "misconceptions": tables.misconceptions}
+    page_text = render_class_page(progress, tables, source=source.name or str(source))
     written = {}
-    for name, file_name in CSV_FILES.items():
-        written[name] = out_dir / file_name
-        _write_atomic(written[name], render_csv(frames[name]))
-    page = out_dir / PAGE_FILE
-    _write_atomic(page, render_class_page(progress, tables, source=source.name or str(source)))
+    with deferred() as held:  # a Ctrl-C waits until the page and all its tables are written
+        out_dir = _prepare_out(Path(out), force=force)
+        for name, file_name in CSV_FILES.items():
+            written[name] = write_csv(out_dir / file_name, frames[name])
+            checkpoint("class-write")  # a test's Ctrl-C while the files are written
+        page = out_dir / PAGE_FILE
+        _write_atomic(page, page_text)
+    if held.interrupted:
+        raise KeyboardInterrupt
     return ClassReport(page=page, csv=written, progress=progress, tables=tables)
 
 
