@@ -97,7 +97,8 @@ def test_a_batch_computes_the_company_and_each_company_wide_table_once(
     tables = [name for pid, name in computed if pid != os.getpid()]
     assert len(tables) == len(computed) - 1
     for expected in ("funnel(reached, by='rep'", "funnel(reached, by='team'",
-                     "win_rate(reached, period=None, by='rep')", "stalled_customers(reached",
+                     "win_rate(reached, period=None, by='rep', unit='customer')",
+                     "stalled_customers(reached", "peer cases",
                      "sales_cycle(reached", "activity_counts(log", "roster", "home teams"):  # fmt: skip
         assert any(expected in name for name in tables), expected
     # the store is gone with the batch
