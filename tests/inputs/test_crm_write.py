@@ -50,8 +50,50 @@ def test_the_csv_is_what_a_manager_reads(files: tuple[Path, Path], tmp_path: Pat
     out = tmp_path / "工作日志.csv"
     write_import(export, out, roster=roster)
     text = out.read_bytes()
-    assert text.startswith("\ufeff日期,销售员,团队,客户,阶段,渠道,活动类型,金额,备注,商机\n".encode())
+    assert text.startswith("\ufeff日期,销售员,团队,客户,阶段,渠道,活动类型,金额,备注,商机\r\n".encode())
     assert "首次接触" in text.decode("utf-8-sig")
+
+
+FORMULA_ACCOUNT = '=HYPERLINK("http://example.com/","点我")'
+
+
+@pytest.fixture
+def formula_export(data: Opportunities, tmp_path: Path) -> tuple[Path, Path]:
+    """The export with one account named like a spreadsheet formula (all its deals)."""
+    export, roster = tmp_path / "export.csv", tmp_path / "roster.csv"
+    pipeline = pipeline_csv(data)
+    first = pipeline["account"].dropna().iloc[0]
+    pipeline.loc[pipeline["account"] == first, "account"] = FORMULA_ACCOUNT
+    pipeline.to_csv(export, index=False)
+    data.teams.to_csv(roster, index=False)
+    return export, roster
+
+
+def test_a_formula_in_the_export_stays_text_in_the_workbook(
+        formula_export: tuple[Path, Path], tmp_path: Path) -> None:  # fmt: skip
+    from openpyxl import load_workbook
+
+    export, roster = formula_export
+    out = tmp_path / "工作日志.xlsx"
+    result = write_import(export, out, roster=roster)
+    sheet = load_workbook(out)["工作日志"]
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    assert any(cell.value == FORMULA_ACCOUNT and cell.data_type == "s" for cell in cells)
+    pd.testing.assert_frame_equal(dv.read_worklog(out), result.worklog)
+
+
+def test_a_formula_in_the_export_is_neutralised_in_the_csv(
+        formula_export: tuple[Path, Path], tmp_path: Path) -> None:  # fmt: skip
+    export, roster = formula_export
+    out = tmp_path / "工作日志.csv"
+    result = write_import(export, out, roster=roster)
+    text = out.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert ",=HYPERLINK" not in text
+    loaded = dv.read_worklog(out)
+    assert loaded["customer"].nunique() == result.worklog["customer"].nunique()
+    assert len(loaded) == len(result.worklog)
 
 
 def test_the_workbook_says_what_the_import_did(files: tuple[Path, Path], tmp_path: Path) -> None:

@@ -3,10 +3,13 @@
 The work log is written with the headers and stage labels a manager knows (日期, 销售员 …,
 首次接触 …, and 商机), so it opens in Excel and loads back with
 :func:`~devvolume.read_worklog`. An ``.xlsx`` also gets a second sheet, 导入说明, with the
-import's summary. A sheet holds at most :data:`EXCEL_MAX_ROWS` rows: a larger log is refused as
-``.xlsx`` with the advice to write ``.csv`` or ``.parquet``. A file is never overwritten without
-``force``, the export itself never, and each file is written beside its target and renamed, so
-a failure never leaves half a file under the name.
+import's summary. A name from the export that would start a formula (an account called
+``=HYPERLINK(…)``) stays text: an ``.xlsx`` cell of type text, a ``.csv`` cell with a leading
+``'`` as in every CSV devvolume writes (:mod:`devvolume.inputs._excel_csv`). A sheet holds at
+most :data:`EXCEL_MAX_ROWS` rows: a larger log is refused as ``.xlsx`` with the advice to write
+``.csv`` or ``.parquet``. A file is never overwritten without ``force``, the export itself never,
+and each file is written beside its target and renamed, so a failure never leaves half a file
+under the name.
 
 Beside the log goes ``<file name>.import.json`` (:func:`summary_path`; the whole name, so a
 ``.csv`` and an ``.xlsx`` of the same name keep their own): the
@@ -25,12 +28,14 @@ import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from devvolume.core import COLUMN_LABELS, STAGE_LABELS
 from devvolume.inputs._crm import import_crm
 from devvolume.inputs._crm_summary import CrmImport, ImportSummary
+from devvolume.inputs._excel_csv import csv_text
 from devvolume.inputs._mapping import CrmMapping
 
 #: Rows an Excel sheet holds, the header row included.
@@ -130,9 +135,8 @@ def save_worklog(result: CrmImport, path: str | Path) -> Path:
     shown = _shown(result.worklog)
     writers: dict[str, Callable[[Path], object]] = {
         ".xlsx": lambda temp: _write_xlsx(shown, result.summary, temp),
-        ".csv": lambda temp: shown.to_csv(temp, index=False, encoding="utf-8-sig",
-                                          date_format="%Y-%m-%d", lineterminator="\n"),
-        ".parquet": lambda temp: _parquet(shown).to_parquet(temp, index=False),
+        ".csv": lambda temp: temp.write_bytes(csv_text(_dated(shown)).encode("utf-8")),
+        ".parquet": lambda temp: _dated(shown).to_parquet(temp, index=False),
     }
     write_atomic(target, writers[suffix])
     digest = hashlib.sha256(target.read_bytes()).hexdigest()
@@ -187,8 +191,26 @@ def _shown(log: pd.DataFrame) -> pd.DataFrame:
     return shown.rename(columns=COLUMN_LABELS)
 
 
-def _parquet(shown: pd.DataFrame) -> pd.DataFrame:
+def _dated(shown: pd.DataFrame) -> pd.DataFrame:
+    """Return the log with its dates as days (a CSV cell ``2017-01-05``, a Parquet date column)."""
     return shown.assign(**{COLUMN_LABELS["date"]: shown[COLUMN_LABELS["date"]].dt.date})
+
+
+def _text_cell(sheet: Any, value: object) -> object:
+    """Return a cell value for openpyxl: text that starts with ``=`` is kept as text, never a formula.
+
+    openpyxl stores any string starting with ``=`` as a formula, so an account named
+    ``=HYPERLINK(…)`` in a CRM export would become a live link in the work log.
+    """
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _write_xlsx(shown: pd.DataFrame, summary: ImportSummary, path: Path) -> None:
@@ -210,7 +232,7 @@ def _write_xlsx(shown: pd.DataFrame, summary: ImportSummary, path: Path) -> None
     sheet.append(header)
     date_column = shown.columns.get_loc(COLUMN_LABELS["date"])
     for values in shown.itertuples(index=False, name=None):
-        row: list[object] = [None if pd.isna(v) else v for v in values]
+        row: list[object] = [_text_cell(sheet, v) for v in values]
         day = WriteOnlyCell(sheet, value=values[date_column].to_pydatetime())
         day.number_format = "yyyy-mm-dd"
         row[date_column] = day
