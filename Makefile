@@ -12,10 +12,10 @@ STAMP  := $(VENV)/.installed
 # The Spark backend's tests run in their own environment: PySpark 4 needs pandas < 3.
 SPARK_VENV  := .venv-spark
 SPARK_STAMP := $(SPARK_VENV)/.installed
-# Debian packages the tests need: CJK and emoji fonts (charts, feedback), Chromium for browser tests,
-# LibreOffice and poppler for the office-suite test of the Excel template, Java for Spark.
-DEBIAN_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji chromium libreoffice-calc poppler-utils \
-                   default-jre-headless
+# Debian packages. Reports need only the CJK and emoji fonts (charts, feedback); the tests also need
+# Chromium for browser tests, LibreOffice and poppler for the office-suite tests, Java for Spark.
+FONT_PACKAGES   := fonts-noto-cjk fonts-noto-color-emoji
+DEBIAN_PACKAGES := $(FONT_PACKAGES) chromium libreoffice-calc poppler-utils default-jre-headless
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # The wheel (with the course kit: datasets, lessons, exercises, report notebooks) and its sdist.
@@ -23,7 +23,7 @@ DIST := build/dist
 
 NOTEBOOKS := $(wildcard notebooks/*.ipynb notebooks/reports/*.ipynb exercises/*.ipynb exercises/solutions/*.ipynb)
 
-.PHONY: help venv system lint typecheck test spark nbval wheel wheel-test notebooks reports lab clean
+.PHONY: help venv system fonts lint typecheck test spark nbval wheel wheel-test notebooks reports lab clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -43,8 +43,9 @@ $(SPARK_STAMP): pyproject.toml
 	$(SPARK_VENV)/bin/python -m pip install -q -e '.[spark]' 'pytest>=8.3' 'hypothesis>=6.100' 'nbval>=0.11'
 	touch $@
 
-system: ## Install the Debian packages the tests need (skips those already installed)
-	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
+# $(call apt-install,PACKAGES): install those of PACKAGES not installed yet.
+define apt-install
+	@missing=$$(for p in $(1); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
 	  done); \
 	if [ -n "$$missing" ]; then \
@@ -52,6 +53,13 @@ system: ## Install the Debian packages the tests need (skips those already insta
 	  $(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+endef
+
+system: ## Install the Debian packages the tests need (skips those already installed)
+	$(call apt-install,$(DEBIAN_PACKAGES))
+
+fonts: ## Install the fonts reports and charts need (skips those already installed)
+	$(call apt-install,$(FONT_PACKAGES))
 
 lint: $(STAMP) ## Ruff over the package, tests and benchmarks; the import contracts (layers)
 	$(BIN)/ruff check src tests benchmarks tools setup.py
@@ -94,7 +102,7 @@ wheel-test: wheel ## Install the wheel in a fresh venv outside the checkout; use
 notebooks: $(STAMP) ## Rebuild all notebooks from their sources and store outputs (deterministic)
 	$(BIN)/python tools/build_notebooks.py
 
-reports: $(STAMP) system ## Build the team reports and index for the directsales case into build/reports/
+reports: $(STAMP) fonts ## Build the team reports and index for the directsales case into build/reports/
 	$(BIN)/python -m devvolume report directsales --by team --out build/reports --jobs 2
 
 lab: $(STAMP) ## Open the lessons (notebooks/) and exercises (exercises/) in JupyterLab, lesson 01 first

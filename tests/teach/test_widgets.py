@@ -8,7 +8,6 @@ plain-pandas recounts written here (the oracles below share no code with the cor
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -444,26 +443,21 @@ def test_explorer_shows_errors_instead_of_raising() -> None:
     assert "必须在" in explorer.shown_html
 
 
-def test_callbacks_are_fast_on_the_case(case_log: pd.DataFrame) -> None:
-    # The issue asks for < 100 ms per callback; allow slack for a loaded CI machine. A control
-    # passes the reached table it computed once, as here.
+def test_callbacks_take_the_reached_table_computed_once(case_log: pd.DataFrame) -> None:
+    # A control passes the reached table it computed once; the callbacks give the same result
+    # with it as without. How fast they are is measured in benchmarks/bench_widgets.py (target
+    # 100 ms), never asserted here.
     reached = dv.reached_levels(case_log)
-    timings = {}
     for name, call in {
-        "counting": lambda: widgets.counting_comparison(case_log, level="contacted", period="M",
-                                                        reached=reached),
-        "volume": lambda: widgets.volume_view(case_log, level="won", period="W", by="rep",
-                                              reached=reached),
-        "funnel": lambda: widgets.funnel_view(case_log, team="华东一组", reached=reached),
-        "conversion": lambda: widgets.conversion_view(case_log, period="M", within_days=90,
-                                                      reached=reached),
-        "factor": lambda: widgets.factor_view(case_log, factor="rep", reached=reached),
+        "counting": lambda **kw: widgets.counting_comparison(case_log, level="contacted", period="M", **kw),
+        "volume": lambda **kw: widgets.volume_view(case_log, level="won", period="W", by="rep", **kw),
+        "funnel": lambda **kw: widgets.funnel_view(case_log, team="华东一组", **kw),
+        "conversion": lambda **kw: widgets.conversion_view(case_log, period="M", within_days=90, **kw),
+        "factor": lambda **kw: widgets.factor_view(case_log, factor="rep", **kw),
     }.items():
-        call()
-        start = time.perf_counter()
-        call()
-        timings[name] = time.perf_counter() - start
-    assert max(timings.values()) < 1.0, timings
+        shared, fresh = call(reached=reached), call()
+        assert len(shared) > 0, name
+        pd.testing.assert_frame_equal(shared, fresh, obj=name)
 
 
 # --- properties on random small logs -----------------------------------------------------------
