@@ -169,12 +169,13 @@ class Evidence:
     deals: bool = False  # the log has deals: the win rate is named the customer win rate
 
 
-def gather(company: Company, *, who: Literal["team", "rep"], name: str, period: str,
-           stalled_days: int, volumes: pd.DataFrame) -> Evidence:  # fmt: skip
+def gather(company: Company, *, who: Literal["team", "rep"], name: str, period: str = "M",
+           stalled_days: int = 14, volumes: pd.DataFrame | None = None) -> Evidence:  # fmt: skip
     """Compare one team or rep with its peers on every measure coaching uses, and judge it.
 
     ``volumes`` is the group's volume series (``period, level, volume``) from
-    :func:`~devvolume.report.period_figures`, used for empty stretches.
+    :func:`~devvolume.report.period_figures`, used for empty stretches (none looked for
+    without it: a lesson that only compares with peers leaves it out).
     """
     day = company.day
     cases = company.once(f"peer cases, {stalled_days} days idle, period {period}",
@@ -188,7 +189,8 @@ def gather(company: Company, *, who: Literal["team", "rep"], name: str, period: 
     total = int(company.once("customers", lambda: company.log["customer"].nunique()))
     return Evidence(who, name, day, history, cases.recent, {t.measure: t for t in tests},
                     cases.recorded, _rows(stalled_now, {who: name}), cases.channel,
-                    _stretches(company, who, name, period, volumes), int((mine["n"] > 0).sum()),
+                    () if volumes is None else _stretches(company, who, name, period, volumes),
+                    int((mine["n"] > 0).sum()),
                     int(units), total, cases,
                     company.once("has deals", lambda: has_deals(company.log)))  # fmt: skip
 
