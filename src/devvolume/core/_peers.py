@@ -277,10 +277,11 @@ def _dispersion(ys: np.ndarray, variances: np.ndarray, centres: np.ndarray, labe
     phi = float(np.mean(np.clip(z, low, high) ** 2)) / _CONSISTENCY
     weights = 1 / variances
     denominator = 0.0
-    for label in set(labels):
+    groups = np.unique(labels)  # sorted: the sum's order, so its last digits, never vary by process
+    for label in groups:
         mask = labels == label
         denominator += float(weights[mask].sum() - (weights[mask] ** 2).sum() / weights[mask].sum())
-    free = len(ys) - len(set(labels))
+    free = len(ys) - len(groups)
     tau2 = max(0.0, (len(ys) * phi - free) / denominator) if denominator > 0 else 0.0
     return tau2, phi
 
