@@ -42,9 +42,9 @@
 dataset: str = "directsales"  # 案例数据集 directsales / fmcg / software，或你自己的工作日志表的路径（.xlsx / .csv / .parquet）
 team: str = ""  # 团队名称，空字符串表示全公司
 period: str = "M"  # 现状图表的统计周期：W 周 / M 月 / Q 季 / Y 年
-customer_value: float = 10500.0  # 假设：一个新客户值多少钱（元）；默认只算首单的毛利（模型的平均首单 30,000 元 × 毛利 35%）
-ramp_months: float = 3.0  # 假设：策略要几个月才完全见效（这段时间里效果逐月增加，成本从第一天就开始花）
-effect_size: float = 1.0  # 假设：模型设定的效果能实现几成（1 表示和模型设定一样，0.5 表示只有一半）
+customer_value: int = 10500  # 假设：一个新客户值多少钱（元）；默认只算首单的毛利（模型的平均首单 30,000 元 × 毛利 35%）
+ramp_months: int = 3  # 假设：策略要几个月才完全见效（这段时间里效果逐月增加，成本从第一天就开始花）
+effect_percent: int = 100  # 假设：模型设定的效果能实现百分之几（100 表示和模型设定一样，50 表示只有一半）
 
 # %%
 from IPython.display import display as show
@@ -92,8 +92,9 @@ dv.viz.volume_trend(won, period=period, mark="bar", title=f"{scope}：新成交�
 # %%
 import pandas as pd
 
-assumptions = {"value_per_customer": customer_value, "ramp_months": ramp_months, "effect": effect_size}
-print(f"假设：每个新客户 {customer_value:,.0f} 元，{ramp_months:.0f} 个月完全见效，效果按模型设定的 {effect_size:.0%}。"
+assumptions = {"value_per_customer": customer_value, "ramp_months": ramp_months,
+               "effect": effect_percent / 100}
+print(f"假设：每个新客户 {customer_value:,.0f} 元，{ramp_months:.0f} 个月完全见效，效果按模型设定的 {effect_percent}%。"
       f"（模型自己按合作期的全部毛利估的是每个新客户 "
       f"{dv.teach.project_strategies(baseline).value_per_customer:,.0f} 元。）")
 rows = []

@@ -79,7 +79,7 @@ def expected_headline(**levels: float) -> str:
     defaults = papermill.inspect_notebook(str(LESSON))
     assumptions = {"value_per_customer": float(defaults["customer_value"]["default"]),
                    "ramp_months": float(defaults["ramp_months"]["default"]),
-                   "effect": float(defaults["effect_size"]["default"])}
+                   "effect": float(defaults["effect_percent"]["default"]) / 100}
     return dv.teach.project_strategies(baseline, **levels, **assumptions).headline
 
 
