@@ -158,3 +158,13 @@ def test_lesson_07_shows_the_spread_over_seeds_and_how_the_seed_was_chosen() -> 
     for case in ("fmcg", "software"):
         assert f"案例用的是第 {dv.sim.CASES[case].model.seed} 号种子（从 0 号往上找" in shown
     assert shown.count("是日历、季节和市场带来的") == 2
+
+
+def test_lesson_05_box_quotes_the_levers_as_the_model_sets_them() -> None:
+    levers = dv.sim.LEVERS
+    box = source("05_strategies").split(BOX, 1)[1].split("# %%", 1)[0]
+    assert f"{levers['training'].training_hours:g} 个培训小时" in box
+    assert f"线索少 {-levers['targeting'].extra_leads:.0%}" in box
+    assert f"线上线索多 {levers['digital'].extra_leads:.0%}" in box
+    assert f"等待 × {levers['process'].cycle:g}" in box
+    assert f"活动 × {levers['process'].capacity:g}" in box
