@@ -240,6 +240,10 @@ print(spread_text(software_growth, "从 0 号往上找，第一个季度之比�
 spread_table(software_growth)
 
 # %% [markdown]
+# 20 多个种子只够看个大概：种子越多，“日历占多少”算得越准，所以这里的份额和数据卡
+# （`datasets/software/README.md`，用更多种子算的）可能不完全一样。两者说的是同一件事：增长里有相当一块不是改革的。
+
+# %% [markdown]
 # 向上级汇报时，把“涨了多少”“有多大把握”和“有多少是改革的功劳”一起说。下面这段汇报是从上面的检验结果拼出来的：
 
 # %%
