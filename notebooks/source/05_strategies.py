@@ -27,10 +27,24 @@
 # 3. 用“净收益 = 新增客户价值 − 成本”给几种方案排序；
 # 4. 把自己团队的工作日志表放进模拟器，得到一个有依据的起点。
 
+# %% [markdown]
+# > **这是模拟数据，也是假设。** 这一课的模拟器不是从哪家公司的经验里量出来的，而是课程的一个模型：
+# >
+# > - **每种策略的效果是设定的**：例如培训在模型里等于给每人加 48 个培训小时，精准定位让线索少 8%、
+# >   但每一步更容易通过，数字营销让线上线索多 35%，优化流程让每一步的等待 × 0.7、每天能做的活动 × 1.15。
+# > - **成本是设定的**：一次性投入和每人每月的费用都是参考值。
+# > - **一个新客户值多少钱、多久见效**，也都是假设。
+# >
+# > 所以模拟器算出的“多几个客户、赚多少钱”，只是把这些假设乘了出来，不是证据。下面第 3 节把这几个假设做成了
+# > 可以拖动的滑块：改一改，看结论会不会变——**结论随假设一起变的地方，就是你需要自己的数据去核实的地方。**
+
 # %% tags=["parameters"]
 dataset: str = "directsales"  # 案例数据集 directsales / fmcg / software，或你自己的工作日志表的路径（.xlsx / .csv / .parquet）
 team: str = ""  # 团队名称，空字符串表示全公司
 period: str = "M"  # 现状图表的统计周期：W 周 / M 月 / Q 季 / Y 年
+customer_value: int = 10500  # 假设：一个新客户值多少钱（元）；默认只算首单的毛利（模型的平均首单 30,000 元 × 毛利 35%）
+ramp_months: int = 3  # 假设：策略要几个月才完全见效（这段时间里效果逐月增加，成本从第一天就开始花）
+effect_percent: int = 100  # 假设：模型设定的效果能实现百分之几（100 表示和模型设定一样，50 表示只有一半）
 
 # %%
 from IPython.display import display as show
@@ -73,13 +87,19 @@ dv.viz.volume_trend(won, period=period, mark="bar", title=f"{scope}：新成交�
 #
 # 下面把每种策略**单独**开到 100%，其他保持不动，比较每月能多出几个新成交客户、每月要花多少钱、
 # 净收益是多少。成本里的一次性投入（例如系统建设、课程开发）按 12 个月摊销。
+# 表里的数字用的是参数单元格里的三个假设（每个新客户的价值、几个月见效、效果实现几成），数字都是头一年的月平均：
 
 # %%
 import pandas as pd
 
+assumptions = {"value_per_customer": customer_value, "ramp_months": ramp_months,
+               "effect": effect_percent / 100}
+print(f"假设：每个新客户 {customer_value:,.0f} 元，{ramp_months:.0f} 个月完全见效，效果按模型设定的 {effect_percent}%。"
+      f"（模型自己按合作期的全部毛利估的是每个新客户 "
+      f"{dv.teach.project_strategies(baseline).value_per_customer:,.0f} 元。）")
 rows = []
 for code, label in dv.teach.STRATEGIES.items():
-    result = dv.teach.project_strategies(baseline, **{code: 1.0})
+    result = dv.teach.project_strategies(baseline, **{code: 1.0}, **assumptions)
     rows.append({
         "策略": label,
         "每月新接触客户": round(result.contacted, 1),
@@ -92,10 +112,21 @@ for code, label in dv.teach.STRATEGIES.items():
 one_at_a_time = pd.DataFrame(rows).sort_values("净收益（元/月）", ascending=False, ignore_index=True)
 one_at_a_time
 
+# %%
+by_customers = one_at_a_time.sort_values("比现状多", ascending=False)["策略"].tolist()
+by_value = one_at_a_time["策略"].tolist()  # 表已按净收益排好
+if by_customers == by_value:
+    print(f"在这组假设下，按多出来的客户数排和按净收益排，顺序一样：{' > '.join(by_value)}。"
+          "把“每个新客户值多少钱”调低，或者把见效时间拉长，再看顺序会不会变。")
+else:
+    cost = one_at_a_time.set_index("策略")["每月成本（元）"]
+    print(f"按多出来的客户数排：{' > '.join(by_customers)}；按净收益排：{' > '.join(by_value)}。"
+          f"带来客户最多的“{by_customers[0]}”每月成本 {cost[by_customers[0]]:,} 元，净收益最高的"
+          f"“{by_value[0]}”每月成本 {cost[by_value[0]]:,} 元。值不值，取决于上面的假设。")
+
 # %% [markdown]
-# 读这张表时注意三点：
+# 读这张表时还要注意两点：
 #
-# - **多出来的客户数**和**净收益**的排序不一定相同：一种策略可能带来很多客户，但它本身也很贵。
 # - 精准定位会让新接触的客户**变少**（因为主动放弃了不合适的客户），但成交的反而更多。只盯着“接触了多少人”
 #   的管理者会误以为它失败了。
 # - 优化流程的好处一部分体现在“更快”：周期缩短后，同样的时间里能走完更多单子。
@@ -105,23 +136,26 @@ one_at_a_time
 #
 # 现实中的方案往往是组合拳。拖动下面四个滑块（0% 表示不做，100% 表示全力投入），
 # 滑块下方的大字会显示**预计每月新成交客户**，表格和图表对比现状与方案。
+# 再下面三个滑块是**假设**：效果能实现几成、一个新客户值多少钱、几个月见效。起点是参数单元格里的值。
 #
 # 试着回答：
 #
 # - 四种策略都开到 50%，和只把最划算的一种开到 100%，哪个净收益更高？
+# - 把“每个新客户值”拖高或拖低，最划算的策略会不会换人？“几个月见效”拉长呢？
 # - 为什么四种策略同时开到 100% 的效果，不等于每种单独效果的简单相加？
 
 # %%
-simulator = dv.teach.StrategySimulator(baseline, title=f"{scope}：每月新成交客户，方案与现状对比")
+simulator = dv.teach.StrategySimulator(baseline, title=f"{scope}：每月新成交客户，方案与现状对比",
+                                       **assumptions)
 simulator
 
 # %% [markdown]
-# 滑块背后是一个纯函数 `dv.teach.project_strategies`，也可以直接调用它，结果完全相同。
-# 例如“四种策略各做一半”：
+# 滑块背后是 `dv.teach.project_strategies` 这个计算，也可以直接调用它，结果完全相同。
+# 例如“四种策略各做一半”（假设和上面一样）：
 
 # %%
 half = dv.teach.project_strategies(baseline, targeting=0.5, process=0.5, training=0.5,
-                                  digital=0.5)
+                                  digital=0.5, **assumptions)
 print(half.headline)
 half.table.round(2)
 
@@ -138,14 +172,16 @@ dv.teach.money_chart(half, title="四种策略各投入 50%：每月成本与新
 #   第七课会教你判断一次增长到底是真的还是运气。
 # - **效果会互相影响，不能简单相加。** 线索多了，更高的转化率就作用在更多的线索上，两者会互相放大；
 #   反过来，精准定位主动减少了线索，又会让“多拉线索”的策略打些折扣。下一个单元格把两种算法放在一起比较。
-# - **成本是假设。** 模型里的成本是一个参考值，你公司的培训费、系统费可能完全不同。
-#   用它来比较方案的相对高低，而不是当成预算。
-# - **新增客户价值**按一个新客户在合作期内带来的毛利估算（首单加上后续复购），不是首单金额。
+# - **效果和成本都是假设。** 模型里每种策略的效果和成本是设定的参考值，你公司的培训费、系统费可能完全不同。
+#   用它来比较方案的相对高低，而不是当成预算；先看结论会不会随假设变。
+# - **新增客户价值**也是假设：模型自己按一个新客户在合作期内带来的毛利估算（首单加上后续复购），
+#   本课默认更保守，只算首单的毛利。你知道自己客户的复购情况，就把这个数改成你的。
 
 # %%
-singles = sum(dv.teach.project_strategies(baseline, **{code: 1.0}).won - baseline.won_per_month
-              for code in dv.teach.STRATEGIES)
-together = dv.teach.project_strategies(baseline, **dict.fromkeys(dv.teach.STRATEGIES, 1.0))
+singles = sum(dv.teach.project_strategies(baseline, **{code: 1.0}, **assumptions).won
+              - baseline.won_per_month for code in dv.teach.STRATEGIES)
+together = dv.teach.project_strategies(baseline, **dict.fromkeys(dv.teach.STRATEGIES, 1.0),
+                                       **assumptions)
 print(f"四种策略各自单独做到 100%，多出的新成交客户加起来：每月 {singles:.1f} 个")
 print(f"四种策略同时做到 100%，一起算：每月多 {together.won - baseline.won_per_month:.1f} 个")
 

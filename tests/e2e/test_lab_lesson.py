@@ -16,6 +16,8 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import papermill
+
 import devvolume as dv
 from devvolume.teach import PROJECTED_VOLUME_CLASS, PROJECTED_VOLUME_TEXT, STRATEGIES
 
@@ -73,7 +75,12 @@ def expected_headline(**levels: float) -> str:
     data = dv.load_dataset(DATASET)
     baseline = dv.teach.baseline_from_worklog(data.worklog, targets=data.targets, team=TEAM,
                                               model=dv.sim.CASES[DATASET].model)
-    return dv.teach.project_strategies(baseline, **levels).headline
+    # the lesson's assumption parameters are the simulator's starting values
+    defaults = papermill.inspect_notebook(str(LESSON))
+    assumptions = {"value_per_customer": float(defaults["customer_value"]["default"]),
+                   "ramp_months": float(defaults["ramp_months"]["default"]),
+                   "effect": float(defaults["effect_percent"]["default"]) / 100}
+    return dv.teach.project_strategies(baseline, **levels, **assumptions).headline
 
 
 def svg_text(src: str) -> str:

@@ -238,3 +238,17 @@ def test_conversion_around_is_a_slice(shared_log: pd.DataFrame) -> None:
     # before: 甲 (won by 李 within 90 days); after: 丙 and 丁, neither won. A recount on 张's own
     # rows would add 乙 to the after cohort (张's first row for 乙 is the won row on 04-06).
     assert (change.before, change.after) == ((1, 1), (0, 2))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_card_lists_the_built_in_effects(name: str) -> None:
+    card = datasets.load_dataset(name).card
+    effects = card.split("## Built-in effects: what the model assumed", 1)[1].split("## Files")[0]
+    assert "drawn uniformly at random" in effects  # the lost reasons
+    assert "Channel gaps" in effects
+    assert "Seed" in effects  # how the seed was chosen
+    for channel in dv.sim.CASES[name].model.channels:
+        assert f"{channel.name} {channel.propensity:+.2f}" in effects
+    if name == "directsales":
+        assert all(rep in effects for rep in ("陈静", "张伟", "刘洋"))
+        assert "training_added_hours=120" in effects

@@ -192,3 +192,47 @@ def test_incentive_planner_follows_its_controls() -> None:
     (output,) = planner.charts.live.outputs
     assert output["data"][display.LIVE_MIMETYPE]["title"] == "每位销售员的奖金"
     assert planner.charts.static.layout.display == "none"
+
+
+def test_the_assumptions_are_parameters() -> None:
+    full = whatif.project_strategies(BASE, training=1.0)
+    half = whatif.project_strategies(BASE, training=1.0, effect=0.5)
+    slow = whatif.project_strategies(BASE, training=1.0, ramp_months=12)
+    assert half.won - 80.0 == pytest.approx((full.won - 80.0) * 0.5)
+    assert slow.won - 80.0 == pytest.approx((full.won - 80.0) * 0.5)   # half a year's worth
+    assert slow.monthly_cost == full.monthly_cost                        # costs run at once
+    cheap = whatif.project_strategies(BASE, training=1.0, value_per_customer=1000.0)
+    assert cheap.value_per_customer == 1000.0
+    assert cheap.extra_value_per_month == pytest.approx((full.won - 80.0) * 1000.0)
+    assert whatif.project_strategies(BASE, training=1.0, effect=0.0).won == pytest.approx(80.0)
+    with pytest.raises(ValueError, match="Effect size"):
+        whatif.project_strategies(BASE, effect=3.0)
+    with pytest.raises(ValueError, match="negative"):
+        whatif.project_strategies(BASE, ramp_months=-1.0)
+
+
+def test_ramp_share_is_the_first_years_average() -> None:
+    assert whatif.ramp_share(0) == 1.0
+    assert whatif.ramp_share(6) == pytest.approx(0.75)
+    assert whatif.ramp_share(36) == pytest.approx(12 / 72)
+
+
+def test_a_cheap_customer_makes_the_rankings_differ() -> None:
+    """At the lesson's defaults the most customers is not the best net value: 值不值 is real."""
+    def ranking(key: str) -> list[str]:
+        plans = {code: whatif.project_strategies(BASE, **{code: 1.0}, value_per_customer=10_500,
+                                                 ramp_months=3) for code in whatif.STRATEGIES}
+        return sorted(plans, key=lambda code: -getattr(plans[code], key))
+
+    assert ranking("won") != ranking("net_value_per_month")
+
+
+def test_strategy_simulator_shows_its_assumptions() -> None:
+    simulator = whatif.StrategySimulator(BASE, value_per_customer=5000.0, ramp_months=2.0)
+    assert set(simulator.assumptions) == {"effect", "value_per_customer", "ramp_months"}
+    assert "dv-assumption-effect" in simulator.assumptions["effect"]._dom_classes
+    simulator.sliders["digital"].value = 1.0
+    before = simulator.projection.net_value_per_month
+    simulator.assumptions["value_per_customer"].value = 20_000.0
+    assert simulator.projection.net_value_per_month > before
+    assert "每个新客户 20,000 元" in simulator.details.value

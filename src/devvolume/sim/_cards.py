@@ -23,8 +23,15 @@ from devvolume.core import (
     funnel,
     reached_levels,
 )
+from devvolume.sim._calendar import (
+    FESTIVAL_AFTER_DAYS,
+    FESTIVAL_AFTER_FACTOR,
+    FESTIVAL_BEFORE_DAYS,
+    FESTIVAL_BEFORE_FACTOR,
+)
 from devvolume.sim._cases import CASES, DTYPES, FRAMES, Case
 from devvolume.sim._model import SalesModel
+from devvolume.sim._simulate import LOST_REASONS
 
 #: Days a contacted customer has to be won to count as converted in the cards' conversions.
 CONVERSION_DAYS = 90
@@ -245,6 +252,36 @@ def conversion_around(
     )
 
 
+def built_in_effects(case: Case) -> str:
+    """List every effect the model builds in: the case's own, then those every case shares.
+
+    A finding about one of these is the model's assumption read back, not evidence; the
+    lessons' "这是模拟数据" boxes point here. The shared lines are written from the model's
+    parameters and the simulator's constants, so they follow any change to them.
+    """
+    model = case.model
+    channels = sorted(model.channels, key=lambda c: -c.propensity)
+    gaps = ", ".join(f"{c.name} {c.propensity:+.2f}" for c in channels)
+    reasons = "、".join(LOST_REASONS)
+    shared = [
+        f"- Channel gaps: each channel's propensity is a fixed logit shift ({gaps}; full on "
+        "qualifying, half on signing), so the channels' conversion order is set in advance.",
+        f"- Lost reasons: each `lost` row's 备注 is drawn uniformly at random from {reasons}, "
+        "independent of the customer, channel and rep, so every reason is about a fifth of "
+        "the lost customers and the reasons can say nothing about why customers are lost.",
+        f"- Calendar: no work at weekends and statutory holidays; leads × "
+        f"{FESTIVAL_BEFORE_FACTOR} in the {FESTIVAL_BEFORE_DAYS} days before the Spring "
+        f"Festival and × {FESTIVAL_AFTER_FACTOR} in the {FESTIVAL_AFTER_DAYS} days after it.",
+        f"- Market index: trend {model.market_trend:+.0%} a year, a seasonal wave of "
+        f"± {model.market_amplitude:.0%} (highest around June), day-to-day noise of "
+        f"{model.market_volatility:.0%}; it scales leads and shifts every step's logit.",
+        f"- Team market potential: drawn log-normal (sd {model.team_potential_sd}); reps' "
+        f"skill drawn normal (sd {model.skill_sd}); skilled reps need fewer repeat contacts.",
+        "- Activity types (电话, 拜访, …) are drawn by channel and stage; they cause nothing.",
+    ]
+    return "\n".join([case.assumed, *shared] if case.assumed else shared)
+
+
 def data_card(name: str, frames: dict[str, pd.DataFrame]) -> str:
     """Write the Markdown data card of dataset ``name`` from its frames.
 
@@ -277,6 +314,13 @@ def data_card(name: str, frames: dict[str, pd.DataFrame]) -> str:
         _figures(name, worklog, reached),
         "",
         *_named_reps(case, worklog, reached),
+        "## Built-in effects: what the model assumed",
+        "",
+        "These effects were put into the simulator, so the data can only show them back. "
+        "A lesson that finds one of them has found an assumption, not evidence.",
+        "",
+        built_in_effects(case),
+        "",
         "## Files",
     ]
     for frame in FRAMES:

@@ -46,6 +46,29 @@ PROJECTED_VOLUME_CLASS = "dv-projected-volume"
 PROJECTED_VOLUME_TEXT = "预计每月新成交客户："
 #: A setup cost is spread over this many months when it is set against monthly value.
 SETUP_PAYBACK_MONTHS = 12
+#: Bounds of the assumption controls: effect size (share of the model's effect) and ramp-up.
+EFFECT_RANGE = (0.0, 2.0)
+RAMP_MAX_MONTHS = 12
+
+
+def ramp_share(ramp_months: float, horizon: float = SETUP_PAYBACK_MONTHS) -> float:
+    """Average share of the full effect over the first ``horizon`` months of a linear ramp-up.
+
+    A plan whose effect grows evenly from nothing to full over ``ramp_months`` gives, on
+    average over the first year, ``1 - ramp / 24`` of its full effect (``6 / ramp`` past a
+    year). Its costs run from the first day.
+
+    Examples
+    --------
+    >>> ramp_share(0), ramp_share(3), ramp_share(12), ramp_share(24)
+    (1.0, 0.875, 0.5, 0.25)
+    """
+    if ramp_months < 0:
+        msg = f"Ramp-up {ramp_months!r} months is negative. Hint: 0 means full effect at once."
+        raise ValueError(msg)
+    if ramp_months <= horizon:
+        return 1.0 - ramp_months / (2.0 * horizon)
+    return horizon / (2.0 * ramp_months)
 
 _MEASURES: tuple[str, ...] = (
     "每月新接触客户",
@@ -173,6 +196,8 @@ class StrategyProjection:
     value_per_customer: float
     extra_value_per_month: float
     net_value_per_month: float
+    effect: float = 1.0
+    ramp_months: float = 0.0
 
     @property
     def headline(self) -> str:
@@ -217,6 +242,9 @@ def project_strategies(
     digital: float = 0.0,
     *,
     database: float = 0.0,
+    effect: float = 1.0,
+    value_per_customer: float | None = None,
+    ramp_months: float = 0.0,
 ) -> StrategyProjection:
     """Project a team's month under a mix of the four strategies.
 
@@ -224,6 +252,9 @@ def project_strategies(
     and new wins; the lifts are applied to the observed ``baseline``. Costs are the model's,
     scaled to the team's head count; the setup cost is spread over
     :data:`SETUP_PAYBACK_MONTHS` months in the net value.
+
+    The lifts, the value of a customer and the time to take effect are the model's
+    assumptions, so they are parameters: a learner can ask how the answer moves with them.
 
     Parameters
     ----------
@@ -233,6 +264,13 @@ def project_strategies(
         Effort on 精准定位, 优化流程, 培训 and 数字营销, from 0 (none) to 1 (full).
     database : float
         Effort on the customer-development database (客户开发数据库), 0 to 1.
+    effect : float
+        Share of the model's assumed lifts that comes true (1: as assumed, 0.5: half).
+    value_per_customer : float, optional
+        Value of one new customer (元); None uses the model's lifetime gross margin.
+    ramp_months : float
+        Months for the effect to grow from nothing to full; the volumes are the first year's
+        average (see :func:`ramp_share`), the costs run from the first day.
 
     Returns
     -------
@@ -249,6 +287,9 @@ def project_strategies(
     True
     >>> trained.headline.startswith("预计每月新成交客户：")
     True
+    >>> slow = project_strategies(base, training=1.0, ramp_months=12, effect=0.5)
+    >>> round(slow.won - 80, 6) == round((trained.won - 80) * 0.5 * 0.5, 6)
+    True
     """
     levels = {"targeting": targeting, "process": process, "training": training,
               "digital": digital, "database": database}  # fmt: skip
@@ -257,21 +298,32 @@ def project_strategies(
             msg = (f"Strategy level {code}={level!r} is outside 0–1. "
                    "Hint: 1 means full effort; give 0.5 for 50 %.")  # fmt: skip
             raise ValueError(msg)
+    low, high = EFFECT_RANGE
+    if not low <= effect <= high:
+        msg = f"Effect size {effect!r} is outside {low}–{high}. Hint: 1 means as the model assumes."
+        raise ValueError(msg)
+    if value_per_customer is not None and value_per_customer < 0:
+        msg = f"Value per customer {value_per_customer!r} is negative. Hint: give 元, e.g. 10000."
+        raise ValueError(msg)
     model = baseline.model
     p: Projection = project(model, **levels)
-    won = baseline.won_per_month * p.won / p.baseline_won
-    contacted = baseline.contacted_per_month * p.contacted / p.baseline_contacted
+    realised = effect * ramp_share(ramp_months)
+    won = baseline.won_per_month * (1.0 + realised * (p.won / p.baseline_won - 1.0))
+    contacted = baseline.contacted_per_month * (
+        1.0 + realised * (p.contacted / p.baseline_contacted - 1.0))
     scale = baseline.reps / (model.teams * model.reps_per_team)
     setup, monthly = p.setup_cost * scale, p.monthly_cost * scale
-    extra = (won - baseline.won_per_month) * p.value_per_customer
+    value = p.value_per_customer if value_per_customer is None else float(value_per_customer)
+    extra = (won - baseline.won_per_month) * value
     target = baseline.target_per_month
     return StrategyProjection(
         levels=levels, baseline=baseline, contacted=contacted, won=won,
         attainment=won / target if target else float("nan"),
         baseline_attainment=baseline.won_per_month / target if target else float("nan"),
-        setup_cost=setup, monthly_cost=monthly, value_per_customer=p.value_per_customer,
+        setup_cost=setup, monthly_cost=monthly, value_per_customer=value,
         extra_value_per_month=extra,
         net_value_per_month=extra - monthly - setup / SETUP_PAYBACK_MONTHS,
+        effect=effect, ramp_months=ramp_months,
     )  # fmt: skip
 
 
@@ -286,9 +338,29 @@ class StrategySimulator(Described, widgets.VBox):
 
     what = "策略模拟器"
 
-    def __init__(self, baseline: Baseline, *, title: str = "方案与现状对比") -> None:
+    def __init__(self, baseline: Baseline, *, title: str = "方案与现状对比", effect: float = 1.0,
+                 value_per_customer: float | None = None, ramp_months: float = 0.0) -> None:
         self.baseline = baseline
         self.title = title
+        model_value = project(baseline.model).value_per_customer
+        style = {"description_width": "8em"}
+        layout = widgets.Layout(width="460px")
+        # the model's assumptions, as controls: the answer moves with them
+        self.assumptions = {
+            "effect": widgets.FloatSlider(
+                value=effect, min=EFFECT_RANGE[0], max=EFFECT_RANGE[1], step=0.05,
+                description="效果打几折", readout_format=".0%", continuous_update=False,
+                style=style, layout=layout),
+            "value_per_customer": widgets.FloatSlider(
+                value=model_value if value_per_customer is None else value_per_customer,
+                min=0.0, max=max(50_000.0, 2 * model_value), step=500.0,
+                description="每个新客户值（元）", readout_format=",.0f",
+                continuous_update=False, style=style, layout=layout),
+            "ramp_months": widgets.FloatSlider(
+                value=ramp_months, min=0.0, max=RAMP_MAX_MONTHS, step=1.0,
+                description="几个月见效", readout_format=".0f", continuous_update=False,
+                style=style, layout=layout),
+        }  # fmt: skip
         self.sliders = {
             code: widgets.FloatSlider(
                 value=0.0, min=0.0, max=1.0, step=0.05, description=label,
@@ -303,13 +375,19 @@ class StrategySimulator(Described, widgets.VBox):
         for code, slider in self.sliders.items():
             slider.add_class(f"dv-strategy-{code}")
             slider.observe(self._on_change, names="value")
-        super().__init__([*self.sliders.values(), self.headline, self.details, self.charts])
+        for code, control in self.assumptions.items():
+            control.add_class(f"dv-assumption-{code}")
+            control.observe(self._on_change, names="value")
+        heading = widgets.HTML("<b>假设（可以改）：</b>")
+        super().__init__([*self.sliders.values(), heading, *self.assumptions.values(),
+                          self.headline, self.details, self.charts])  # fmt: skip
         self.refresh()
 
     @property
     def projection(self) -> StrategyProjection:
-        """The projection at the sliders' current levels."""
-        return project_strategies(self.baseline, **{c: s.value for c, s in self.sliders.items()})
+        """The projection at the sliders' current levels and the assumption controls' values."""
+        return project_strategies(self.baseline, **{c: s.value for c, s in self.sliders.items()},
+                                  **{c: s.value for c, s in self.assumptions.items()})
 
     def refresh(self, *, redraw: bool = True, live: bool = False) -> StrategyProjection:
         """Recompute, update the labels, then redraw the charts; returns the projection.
@@ -339,7 +417,9 @@ def _details(result: StrategyProjection) -> str:
     return (f"现状 {base.won_per_month:.1f}，目标 {base.target_per_month:.1f}；"
             f"目标达成率 {result.baseline_attainment:.0%} → {result.attainment:.0%}；"
             f"每月成本 {cost:,.0f} 元，新增客户价值 {result.extra_value_per_month:,.0f} 元/月，"
-            f"净收益 {result.net_value_per_month:,.0f} 元/月")
+            f"净收益 {result.net_value_per_month:,.0f} 元/月（假设：效果按模型的 {result.effect:.0%}，"
+            f"每个新客户 {result.value_per_customer:,.0f} 元，{result.ramp_months:.0f} 个月见效；"
+            f"数字是头一年的月平均）")
 
 
 def strategy_chart(result: StrategyProjection, *, title: str = "方案与现状对比") -> Any:
