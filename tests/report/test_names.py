@@ -87,12 +87,13 @@ def test_control_and_bidi_characters_never_reach_a_file_name() -> None:
 def test_pages_and_csvs_show_them_escaped(tmp_path: Path) -> None:
     name = "abc\u202etxt.exe"
     entry = Entry(name, "team", safe_file_names([name], prefix="team")[name], "ok", "2026-02-05",
-                  "M", "log.csv", figures={"won": 1})  # fmt: skip
+                  "M", "log.csv", figures={"won": 1},
+                  evidence=[{"measure": "contacts", "value": 0.5, "verdict": "similar"}])  # fmt: skip
     (tmp_path / entry.file).write_text("<html></html>", encoding="utf-8")
     run = {"source": "log.csv", "by": "team", "kind": "team", "lang": "zh", "as_of": "2026-02-05",
            "period": "M"}  # fmt: skip
-    index, summary = write_index(tmp_path, {"team:x": entry}, unknown=[], run=run)
-    for path in (index, summary):
+    index, summary, evidence = write_index(tmp_path, {"team:x": entry}, unknown=[], run=run)
+    for path in (index, summary, evidence):
         text = path.read_text(encoding="utf-8-sig")
         assert "\u202e" not in text
         assert "abc\\u202etxt.exe" in text
