@@ -78,6 +78,7 @@ from devvolume.report._meeting import (
     rep_changes,
     rep_points,
     review_chart,
+    week_summary,
     weekly_review,
 )
 from devvolume.report._money import Money, money_figures
@@ -175,6 +176,7 @@ __all__ = [
     "ticked",
     "trend_chart",
     "volume_table",
+    "week_summary",
     "weekly_review",
     "window_labels",
 ]

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from devvolume.core import (
+    LEVELS,
     Comparison,
     Window,
     activity_counts,
@@ -31,6 +32,7 @@ from devvolume.core import (
 from devvolume.core._periods import day_of
 from devvolume.core._significance import p_text
 from devvolume.report._data import Company
+from devvolume.report._figures import pick
 
 #: The label of the totals row of :func:`weekly_review`.
 TOTAL = "合计"
@@ -96,6 +98,19 @@ def meeting_weeks(day: Any) -> MeetingWeeks:
     running = None if review.current.last == today else Window(review.current.last
                                                                + dt.timedelta(days=1), today)  # fmt: skip
     return MeetingWeeks(today, review, running)
+
+
+def week_summary(company: Company, week: Window, **where: str) -> dict[str, Any]:
+    """Give a pack's row of ``summary.csv``: a whole week's new customers at every level.
+
+    Each count is the week's row of ``dv.development_volume(company.reached, by=[*where])``
+    (computed once for every pack of the company), for one team (``team=``).
+    """
+    row: dict[str, Any] = {"period": week.first.isoformat(), "as_of": week.last.isoformat()}
+    for level in LEVELS:
+        volume = company.result(development_volume, level=level, period="W", by=[*where])
+        row[level] = int(pick(volume, period=week.first, **where)["volume"].sum())
+    return row
 
 
 def agenda_table(*, lang: str = "zh") -> pd.DataFrame:
@@ -256,15 +271,19 @@ def weekly_review(
     >>> str(weekly_review(log, as_of="2025-06-11").attrs["comparison"].previous)
     '2025-06-02 – 2025-06-04'
     """
-    if isinstance(log, Company):
+    if isinstance(log, Company):  # computed once for the company, shared by every team's pack
         company = log
-        day = company.day if as_of is None else as_of
-        comparison = like_for_like(day, "W")
-        if comparison.current.last == company.day:  # the company's own week: shared by every team
-            table = company.once(f"weekly review {company.day}", lambda: _review(
-                company.log, company.reached, comparison))  # fmt: skip
-            return _team_review(table, comparison, team, company.log)
-        log, reached = company.log, None
+        comparison = like_for_like(company.day if as_of is None else as_of, "W")
+        last = comparison.current.last
+
+        def company_review() -> pd.DataFrame:
+            if last == company.day:
+                return _review(company.log, company.reached, comparison)
+            now = _up_to(company.log, last)
+            return _review(now, reached_levels(now), comparison)
+
+        table = company.once(f"weekly review {last}", company_review)
+        return _team_review(table, comparison, team, company.log)
     else:
         comparison = like_for_like(as_of, "W")
     now = _up_to(log, comparison.current.last)

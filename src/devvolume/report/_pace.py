@@ -62,6 +62,8 @@ class MonthPace:
         """
         figures, target = self.figures, self.target
         won, first = figures.now["won"], figures.comparison.period.first
+        if target and not figures.comparison.partial:  # the month is over: its final count
+            return [outlook_text(figures, lang=lang)]
         if target:
             share, gone = won / target, self.elapsed / self.days
             if lang == "zh":
