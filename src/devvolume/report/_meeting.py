@@ -381,11 +381,12 @@ def review_chart(review: pd.DataFrame, *, measure: str = "新接触", title: str
             .configure_view(stroke=None))  # fmt: skip
 
 
-def rep_changes(reached: Any, comparison: Comparison, *, team: str, reps: list[str],
+def rep_changes(reached: Any, comparison: Comparison, *, team: str | None, reps: list[str],
                 level: str = "contacted") -> pd.DataFrame:  # fmt: skip
     """Test each rep's change in new customers between the two windows of a meeting review.
 
-    Every count is a slice (``where={"team": team, "rep": rep}``) of the company-wide reached
+    Every count is a slice (``where={"team": team, "rep": rep}``; without a team, each rep's
+    credit in every team) of the company-wide reached
     table, tested with :func:`devvolume.compare_periods` (the core's Poisson rate test): a
     meeting should ask why a number moved only when the move is unlikely to be chance.
 
@@ -407,7 +408,8 @@ def rep_changes(reached: Any, comparison: Comparison, *, team: str, reps: list[s
     rows = []
     for rep in reps:
         change = compare_periods(reached, before=comparison.previous, after=comparison.current,
-                                 metric="volume", level=level, where={"team": team, "rep": rep})  # fmt: skip
+                                 metric="volume", level=level,
+                                 where={"team": team, "rep": rep} if team else {"rep": rep})  # fmt: skip
         rows.append({"rep": rep, "before": change.before[0], "after": change.after[0],
                      "p_value": round(change.p_value, 4), "significant": change.significant})  # fmt: skip
     return pd.DataFrame(rows, columns=["rep", "before", "after", "p_value", "significant"])
