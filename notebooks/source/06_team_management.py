@@ -80,7 +80,7 @@ with tempfile.TemporaryDirectory() as folder:
     sample.to_csv(Path(folder) / "六月工作日志.csv", index=False)
     checked = dv.check_worklog(Path(folder) / "六月工作日志.csv")
 print(f"没有问题的行：{len(checked.valid)} 行；有问题的行：")
-dv.teach.chinese(checked.problems)
+checked.problems.rename(columns={"row": "行号", "column": "列", "header": "表头", "value": "填的内容", "problem": "问题"})
 
 # %% [markdown]
 # 检查结果里的**行号**就是在 Excel 里看到的行号（表头是第 1 行），照着改就行。

@@ -45,7 +45,7 @@ TEXT = {
         "pipeline": "二、管道：各阶段的客户",
         "pipeline_table": "表：截至 {day}，既没成交也没流失的客户，按目前到达的阶段；每位客户记在把他推进到这一步的团队名下。",
         "stage": "阶段", "customers": "客户数", "deals": "在谈商机数", "valued": "有金额的客户", "value": "金额（元）",
-        "no_value": "这些客户所在阶段的记录都没有金额（金额通常只记在成交行上），所以这里不列金额。",
+        "no_value": "在谈客户所在阶段的记录都没有金额（这份日志的金额只记在成交行上），所以这里不列金额。",
         "stalled": "三、停滞客户",
         "calls": "先打电话：已到意向或签约、{days} 天以上没人联系的客户，阶段靠后、最近还联系过的排在前面。",
         "none_stalled": "截至 {day} 没有需要打电话的停滞客户。",
@@ -90,8 +90,8 @@ TEXT = {
                           "credited to the team that brought it there.",
         "stage": "Stage", "customers": "Customers", "deals": "Open deals", "valued": "Customers with an amount",
         "value": "Amount",
-        "no_value": "No row that set these customers' stages carries an amount (amounts are usually on won rows), "
-                    "so no amounts are shown.",
+        "no_value": "No row that set an open customer's stage carries an amount (this log has amounts on won "
+                    "rows only), so no amounts are shown.",
         "stalled": "3. Stalled customers",
         "calls": "Call first: customers qualified or signed, with no contact for {days}+ days; later stages and the "
                  "most recently active first.",
@@ -207,13 +207,12 @@ shown = pd.DataFrame({TEXT["stage"]: [dv.viz.label(level, lang) for level in sta
                       TEXT["customers"]: stages["customers"]})
 if "open_deals" in stages:
     shown[TEXT["deals"]] = stages["open_deals"]
-valued = "valued" in stages and stages["valued"].sum() > 0
-if valued:
+if "valued" in stages:
     shown[TEXT["valued"]] = stages["valued"]
     shown[TEXT["value"]] = [f"{value:,.0f}" for value in stages["value"]]
 dv.report.caption(TEXT["pipeline_table"].format(day=day))
 display(shown.set_index(TEXT["stage"]))
-if "valued" in stages and not valued:
+if company.has_amounts and "valued" not in stages:
     dv.viz.paragraph(TEXT["no_value"])
 
 # %%

@@ -41,8 +41,9 @@ def pipeline(company: Company, **where: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per stage of :data:`PIPELINE_LEVELS` (``level``) with ``customers``; where the
-        log has deals, ``open_deals`` (deals, not customers); where it has amounts,
-        ``valued`` (customers whose stage row carries an amount) and ``value`` (their sum, 元).
+        log has deals, ``open_deals`` (deals, not customers); where some open customer's
+        stage row carries an amount, ``valued`` (customers whose stage row carries one) and
+        ``value`` (their sum, 元).
 
     Examples
     --------
@@ -67,13 +68,31 @@ def pipeline(company: Company, **where: str) -> pd.DataFrame:
     if has_deals(company.log):
         deals = pick(company.result(open_deals, on="log", as_of=day), **where).groupby("level").size()
         table["open_deals"] = [int(deals.get(level, 0)) for level in PIPELINE_LEVELS]
-    if company.once("has amounts", lambda: company.has_amounts):
+    if _open_amounts(company):
         amounts = company.reached[["customer", "level", "amount"]]
         valued = open_now[["customer", "level"]].merge(amounts, on=["customer", "level"], how="left")
         sums = valued.dropna(subset=["amount"]).groupby("level")["amount"].agg(["size", "sum"])
         table["valued"] = [int(sums["size"].get(level, 0)) for level in PIPELINE_LEVELS]
         table["value"] = [float(sums["sum"].get(level, 0.0)) for level in PIPELINE_LEVELS]
     return table
+
+
+def _open_amounts(company: Company) -> bool:
+    """Say whether any open customer's stage row, in the whole company, carries an amount.
+
+    Many logs put the 金额 on 成交 rows only: then the pipeline has no amount columns at all
+    (rather than columns of zeros), for every team alike.
+    """
+    if not company.once("has amounts", lambda: company.has_amounts):
+        return False
+
+    def any_valued() -> bool:
+        open_now = company.result(stalled_customers, as_of=company.day, idle_days=0,
+                                  from_level=LEVELS[0])  # fmt: skip
+        amounts = company.reached[["customer", "level", "amount"]].dropna(subset=["amount"])
+        return not open_now[["customer", "level"]].merge(amounts, on=["customer", "level"]).empty
+
+    return bool(company.once("open amounts", any_valued))
 
 
 @dataclass(frozen=True)
