@@ -314,3 +314,40 @@ def test_no_commitments_file_writes_nothing(tmp_path: Path) -> None:
     agenda = agenda_table()
     assert agenda["时间"].tolist()[0] == "0–5 分钟"
     assert "做得好" in " ".join(agenda["议题"])
+
+
+def test_next_weeks_pack_shows_last_weeks_commitments_to_tick(tmp_path: Path) -> None:
+    """Two weekly runs into one folder: the manager fills the file in between."""
+    from report_helpers import html_tables, write_csv
+
+    from devvolume.inputs._excel_csv import csv_text
+    from devvolume.report import build_reports
+
+    source = write_csv(shared_teams_rows(), tmp_path / "工作日志.csv")
+    out = tmp_path / "周会"
+    first = build_reports(source, out=out, by="team", kind="meeting", only=["华东一组"],
+                          as_of="2026-03-09", progress=False)  # fmt: skip
+    assert first.ok, [result.error for result in first.failed]
+    (result,) = first.results
+    assert result.path is not None
+    path = result.path.with_suffix(".commitments.csv")
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert frame.to_dict("records") == [
+        {"周": "2026-03-09", "销售员": rep, "承诺": "", "完成": ""} for rep in ["李强", "王芳"]]
+    # In the meeting of 9 March the manager types the commitments, then ticks one a week later.
+    frame["承诺"] = ["周三前回访 3 个意向客户", "拜访 5 家新客户"]
+    frame["完成"] = ["是", ""]
+    path.write_text(csv_text(frame), encoding="utf-8")
+    filled = path.read_bytes()
+    second = build_reports(source, out=out, by="team", kind="meeting", only=["华东一组"],
+                           as_of="2026-03-16", progress=False)  # fmt: skip
+    assert second.ok, [result.error for result in second.failed]
+    page = result.path.read_text(encoding="utf-8")
+    assert "上周（2026-03-09）会上定下的承诺" in page
+    (promised,) = [table for table in html_tables(page) if table["columns"] == ["承诺", "完成"]
+                   and "周三前回访 3 个意向客户" in str(table["rows"])]  # fmt: skip
+    assert promised["rows"] == {"李强": ["周三前回访 3 个意向客户", "☑"], "王芳": ["拜访 5 家新客户", "☐"]}
+    after = path.read_bytes()
+    assert after.startswith(filled)  # the manager's rows are kept as they were
+    rows = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert rows["周"].tolist() == ["2026-03-09", "2026-03-09", "2026-03-16", "2026-03-16"]
