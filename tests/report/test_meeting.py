@@ -351,3 +351,14 @@ def test_next_weeks_pack_shows_last_weeks_commitments_to_tick(tmp_path: Path) ->
     assert after.startswith(filled)  # the manager's rows are kept as they were
     rows = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert rows["周"].tolist() == ["2026-03-09", "2026-03-09", "2026-03-16", "2026-03-16"]
+
+
+def test_a_commitments_file_that_cannot_be_written_is_reported(tmp_path: Path) -> None:
+    from devvolume.report import meeting_commitments
+
+    path = tmp_path / "no such folder" / "c.csv"
+    result = meeting_commitments(path, reviewed=dt.date(2025, 12, 22), coming=dt.date(2025, 12, 29),
+                                 reps=["A"])  # fmt: skip
+    assert result.status == "unreadable"
+    assert result.coming["销售员"].tolist() == ["A"]  # the pack still prints the blank rows
+    assert not path.parent.exists()

@@ -56,7 +56,7 @@ TEXT = {
         "no_file": "这份材料没有连接承诺表，所以没有上周的承诺可看。批量生成（devvolume report --kind meeting）时，"
                    "每个团队的承诺表会放在材料旁边。",
         "no_promise": "承诺表里没有上周（{week}）的承诺。第一次使用时就是这样：本周会上定下的承诺，下周会出现在这里。",
-        "unreadable": "承诺表 {file} 读不了，也没有改动它：{problem}",
+        "unreadable": "承诺表 {file} 读写不了，没有改动它：{problem}",
         "worked": "五、本周做得好的",
         "worked_ask": "请一位同事讲讲怎么做到的，把做法写下来，下周大家试一试：",
         "worked_none": "这一周没有哪个人的数字明显变好（一周的数字很小，大多是偶然）。请大家各说一件做得好的事：",
@@ -105,7 +105,7 @@ TEXT = {
                    "(devvolume report --kind meeting) keeps each team's file beside its pack.",
         "no_promise": "The commitments file has none for last week ({week}). That is how it starts: this "
                       "week's commitments show here next week.",
-        "unreadable": "The commitments file {file} could not be read and was left as it is: {problem}",
+        "unreadable": "The commitments file {file} could not be read or written, and was left as it is: {problem}",
         "worked": "5. What worked",
         "worked_ask": "Ask one colleague how they did it, write it down, and let everyone try it next week:",
         "worked_none": "Nobody's numbers rose clearly this week (one week's numbers are small, mostly chance). "
@@ -251,7 +251,7 @@ if promises.status == "unreadable":
     dv.report.notice(TEXT["unreadable"].format(file=file_name, problem=promises.problem))
 elif promises.status == "none":
     dv.viz.paragraph(TEXT["no_file"])
-if promises.status != "none" and promises.reviewed.empty:
+if promises.status in {"created", "kept", "appended"} and promises.reviewed.empty:
     dv.viz.paragraph(TEXT["no_promise"].format(week=week.first))
 elif not promises.reviewed.empty:
     dv.report.caption(TEXT["promised_table"].format(week=week.first))

@@ -47,8 +47,8 @@ class Commitments:
 
     ``status`` is ``"created"`` (a new file), ``"appended"`` (empty rows for the coming week
     added at the end), ``"kept"`` (the coming week already had rows: nothing written),
-    ``"none"`` (no file given) or ``"unreadable"`` (the file could not be read or appended to;
-    ``problem`` says why).
+    ``"none"`` (no file given) or ``"unreadable"`` (the file could not be read, written or
+    appended to; ``problem`` says why).
     """
 
     path: Path | None
@@ -147,21 +147,22 @@ def meeting_commitments(path: str | Path | None, *, reviewed: dt.date, coming: d
     if not path:
         return Commitments(None, _empty(), _rows_of(_blank(coming, reps), coming), "none")
     file = Path(path)
-    if not file.exists():
-        write_csv(file, _blank(coming, reps), list(COLUMNS))
-        return Commitments(file, _empty(),
-                           _rows_of(_blank(coming, reps), coming), "created")  # fmt: skip
+    coming_blank = _rows_of(_blank(coming, reps), coming)
     try:
+        if not file.exists():
+            write_csv(file, _blank(coming, reps), list(COLUMNS))
+            return Commitments(file, _empty(), coming_blank, "created")
         frame, encoding = read_commitments(file)
-        last = _rows_of(frame, reviewed)
-        ahead = _rows_of(frame, coming)
-        if not ahead.empty:
-            return Commitments(file, last, ahead, "kept")
-        _append(file, _blank(coming, reps), encoding)
     except (OSError, ValueError, pd.errors.ParserError) as error:
-        return Commitments(file, _empty(),
-                           _rows_of(_blank(coming, reps), coming), "unreadable", str(error))  # fmt: skip
-    return Commitments(file, last, _rows_of(_blank(coming, reps), coming), "appended")
+        return Commitments(file, _empty(), coming_blank, "unreadable", str(error))
+    last, ahead = _rows_of(frame, reviewed), _rows_of(frame, coming)
+    if not ahead.empty:
+        return Commitments(file, last, ahead, "kept")
+    try:
+        _append(file, _blank(coming, reps), encoding)
+    except OSError as error:  # e.g. open in Excel on Windows: show last week's rows all the same
+        return Commitments(file, last, coming_blank, "unreadable", str(error))
+    return Commitments(file, last, coming_blank, "appended")
 
 
 def ticked(value: Any) -> bool:
