@@ -15,7 +15,7 @@
 # **学完这一课，你能够：**
 #
 # - 用 `devvolume template` 生成一张空白的工作日志表，用 `devvolume validate` 检查团队交上来的表；
-# - 用工作日志自动做出一页周会材料：每个人本周与上周的对比、停滞客户名单；
+# - 用工作日志自动做出一份周会材料：最后一个完整的周与前一周的对比、管道、先打电话的停滞客户、上周和本周的承诺；
 # - 用“实际总数 ÷ 目标总数”计算团队达成率，并说明为什么不能把个人达成率直接平均；
 # - 调整每个客户的奖金和超额加速倍数，看每个人拿多少、公司总共花多少、每个新客户的激励成本是多少。
 
@@ -26,10 +26,8 @@ period: str = "M"  # 目标与激励的统计周期：M 月（案例的目标按
 meeting_week: str = "2025-06-09"  # 周会回顾的那一周（填这一周里的任意一天）
 
 # %%
-import os
-import subprocess
-import sys
 import tempfile
+from pathlib import Path
 
 import pandas as pd
 from IPython.display import display as show
@@ -64,21 +62,13 @@ data.banner()  # 用你自己的数据时：说明数据是谁的、跳过了哪
 # devvolume validate 三月工作日志.xlsx    # 检查一张填好的表，列出有问题的行号
 # ```
 #
-# 下面在一个临时文件夹里演示同样的两步（效果和在终端里输入完全一样）。
+# 这两个命令背后是两个函数：`dv.inputs.write_template` 和 `dv.check_worklog`。下面在一个临时文件夹里用这两个函数走一遍，
+# 结果和在终端里输入命令一样。
 
 # %%
-def devvolume_command(*arguments: str, folder: str) -> int:
-    """Run ``devvolume ...`` as in a terminal, in ``folder``; print what it says, return its exit code."""
-    done = subprocess.run([sys.executable, "-m", "devvolume", *arguments], cwd=folder,
-                          capture_output=True, text=True, encoding="utf-8",
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"}, check=False)
-    print(done.stdout + done.stderr, end="")
-    return done.returncode
-
-
 with tempfile.TemporaryDirectory() as folder:
-    devvolume_command("template", "工作日志表.xlsx", folder=folder)
-    print()
+    blank = dv.inputs.write_template(Path(folder) / "工作日志表.xlsx")  # 带下拉菜单的空白表
+    print("已生成空白表：", blank.name)
     # 一份“交上来的”日志：第 3 行日期不存在，第 4 行阶段写了表里没有的词
     sample = pd.DataFrame({
         "日期": ["2025-06-09", "2025-02-30", "2025-06-10", "2025-06-11"],
@@ -87,9 +77,10 @@ with tempfile.TemporaryDirectory() as folder:
         "客户": ["南京博远包装有限公司", "杭州信诚贸易有限公司", "苏州恒达科技有限公司", "南京博远包装有限公司"],
         "阶段": ["首次接触", "意向", "谈判中", "意向"],
     })
-    sample.to_csv(os.path.join(folder, "六月工作日志.csv"), index=False)
-    status = devvolume_command("validate", "六月工作日志.csv", folder=folder)
-print("\n退出码：", status, "（0 表示没有问题，1 表示有需要改正的行）")
+    sample.to_csv(Path(folder) / "六月工作日志.csv", index=False)
+    checked = dv.check_worklog(Path(folder) / "六月工作日志.csv")
+print(f"没有问题的行：{len(checked.valid)} 行；有问题的行：")
+checked.problems.rename(columns={"row": "行号", "column": "列", "header": "表头", "value": "填的内容", "problem": "问题"})
 
 # %% [markdown]
 # 检查结果里的**行号**就是在 Excel 里看到的行号（表头是第 1 行），照着改就行。
@@ -105,52 +96,79 @@ print("\n退出码：", status, "（0 表示没有问题，1 表示有需要改�
 # 2. **每个人的情况怎样？** 活动多但没有新客户的人，可能需要辅导；新客户多的人，可以请他分享方法。
 # 3. **哪些客户卡住了？** 已经有意向、甚至签了约，却很久没人跟进的客户，最值得在会上逐个过一遍。
 #
-# 一周从**周一**开始、到周日结束。周会在下周一开，回顾的是刚刚过完的那一周，和它前面的一周比，两边都是完整的 7 天。
-# （如果这一周还没过完，就只能和上周同样的几天比，后面“用你自己的数据”会遇到这种情况。）
-# 下面是所选团队在所选那一周的回顾，新接触、新成交是全公司结果里记在每位销售员名下的部分。
+# 一周从**周一**开始、到周日结束。周会在下周一开，回顾的是**最后一个过完了的周**，和它前面完整的一周比，两边都是完整的 7 天。
+# 还没过完的本周（比如日志停在周三）只单独看几天的数字，不拿来和整周比。
+#
+# 下面用的函数，就是 `devvolume report --kind meeting` 生成周会材料时用的同一批（`dv.report` 里）：先把全公司的日志读一次
+# （`load_company`），再从全公司的结果里挑出所选团队、每位销售员的那部分。
 
 # %%
 first_day, last_day = log["date"].min(), log["date"].max()
-if data.is_case or first_day <= pd.Timestamp(meeting_week) <= last_day:
-    this_week = dv.period_window(meeting_week, "W")
-else:  # 参数里的那一周不在你的日志里：回顾日志里最后一个过完了的周
-    this_week = dv.last_complete(last_day, "W").current
-review = dv.report.weekly_review(log, as_of=this_week.last, team=team)
-weeks = review.attrs["comparison"]
-print(f"{scope}  本周：{weeks.current}   上周：{weeks.previous}")
+sunday = dv.period_window(meeting_week, "W").last  # 参数里那一周的周日
+meeting_day = sunday if first_day <= pd.Timestamp(sunday) <= last_day else last_day.date()
+company = dv.report.load_company(log, as_of=meeting_day)  # 全公司截至那一天的日志，只读一次
+where = {"team": team} if team else {}  # 选了团队：只看这个团队的那部分
+weeks = dv.report.meeting_weeks(company.day)  # 最后一个过完了的周，和它前面的一周
+this_week = weeks.review.current
+review = dv.report.weekly_review(company, as_of=this_week.last, team=team or None)
+print(f"{scope}  回顾的一周：{this_week}   前一周：{weeks.review.previous}")
 dv.teach.chinese(review)
 
 # %%
 data.note(f"参数里的 {meeting_week} 是案例里的一周。" + (
-    f"它不在你们日志的日期范围（{first_day:%Y-%m-%d} 至 {last_day:%Y-%m-%d}）里，所以这里回顾的是日志里最后一个"
-    f"过完了的周：{this_week}，和它前面完整的一周比。" if this_week != dv.period_window(meeting_week, "W")
+    f"它不在你们日志的日期范围（{first_day:%Y-%m-%d} 至 {last_day:%Y-%m-%d}）里，所以这里按日志的最后一天开会，"
+    f"回顾的是最后一个过完了的周：{this_week}，和它前面完整的一周比。" if meeting_day != sunday
     else f"它在你们日志的日期范围里，回顾的就是这一周：{this_week}。"))
 
 # %%
-dv.report.review_chart(review, measure="新接触", title=f"{scope}：本周与上周的新接触客户")
+dv.report.review_chart(review, measure="新接触", title=f"{scope}：回顾的一周与前一周的新接触客户")
 
 # %% [markdown]
 # 看这张表时，把“活动”和“新接触”放在一起看：活动次数多，新接触却很少，说明时间花在了老客户的反复跟进上；
 # 这不一定是坏事，但要和停滞客户名单一起看——是在推进，还是在原地打转？
 #
-# **停滞客户**：截至回顾的那一周的最后一天（周日），已经进入“意向”或“签约”、既没成交也没流失、并且
-# 连续 14 天以上没有任何人跟进过的客户。一位客户记在把他推进到目前这一步的那位销售员名下。
+# **一周的数字要小心看。** 每个人一周只有几个新客户，这周 4 个、下周 1 个，很可能只是运气。
+# 周会材料在评价每个人之前，先写下这句提醒，然后只点名“变化明显”的人（检验的 p 值很小，不太可能是偶然）：
 
 # %%
-stalled = dv.stalled_customers(log, as_of=this_week.last, idle_days=14)
-if team:
-    stalled = stalled[stalled["team"] == team].reset_index(drop=True)
-print(f"截至 {this_week.last}（周日），{scope}共有 {len(stalled)} 个停滞客户。停得最久的 10 个：")
-dv.teach.chinese(stalled[["customer", "level", "rep", "team", "last_date", "idle_days"]].head(10))
-
-# %%
-stalled_by_rep = (stalled.groupby("rep").size().rename("停滞客户数").reset_index()
-                  .sort_values(["停滞客户数", "rep"], ascending=[False, True], ignore_index=True))
-dv.teach.chinese(stalled_by_rep)
+reps = review.loc[review["rep"] != dv.report.TOTAL, "rep"].tolist()
+changes = dv.report.rep_changes(company.reached, weeks.review, team=team or None, reps=reps)
+for point in dv.report.rep_points(changes):
+    print("·", point)
 
 # %% [markdown]
-# 一个实用的做法：会上只讨论停得最久的几个客户，每个客户当场定下“谁、在哪天之前、做什么”，
-# 下周会上第一件事就是检查这些承诺有没有兑现。
+# **管道**：截至回顾那一周的最后一天，还没成交也没流失的客户，各停在哪个阶段。一位客户记在把他推进到这一步的团队和销售员名下。
+
+# %%
+dv.teach.chinese(dv.report.pipeline(company, **where))
+
+# %% [markdown]
+# **停滞客户**：已经进入“意向”或“签约”、既没成交也没流失、并且连续 14 天以上没有任何人跟进过的客户。
+# 周会上先打给谁？**阶段靠后、最近还联系过的**排在前面：这样的客户还热，一个电话最可能有结果。
+# 反过来，已经 90 天（`dv.report.CLOSE_AS_LOST_DAYS`）以上没人联系的客户，与其排在电话名单最前面，
+# 不如确认一下，在工作日志里记一行“流失”，让名单只留下还值得跟的客户。
+
+# %%
+calls = dv.report.call_list(company, idle_days=14, **where)
+columns = ["customer", "level", "rep", "team", "last_date", "idle_days"]
+print(f"截至 {company.day}，{scope}先打电话的停滞客户 {len(calls.call)} 个（前 10 个）：")
+show(dv.teach.chinese(calls.call[columns].head(10)))
+print(f"超过 {calls.close_after_days} 天没人联系、建议记为流失的 {len(calls.close)} 个（前 5 个）：")
+dv.teach.chinese(calls.close[columns].head(5))
+
+# %% [markdown]
+# **议程和承诺**：周会材料按一份计时议程排列，45 分钟开完。最后 10 分钟，每人定下一到两条承诺：谁、在哪天之前、做什么。
+# 批量生成周会材料时，每个团队旁边有一张承诺表（`meeting_<团队>.commitments.csv`，用 Excel 打开即可）：
+# 会上把承诺填进去；下周的材料会把这些承诺列在“上周的承诺”里，带一列“完成”逐条打勾。
+# 程序只会在表的末尾为新的一周添加空白行，从不改动你填过的内容。
+
+# %%
+show(dv.teach.chinese(dv.report.agenda_table()))
+with tempfile.TemporaryDirectory() as folder:  # 演示：第一次生成时，承诺表里是每人一行空白
+    promises = dv.report.meeting_commitments(Path(folder) / "commitments.csv", reviewed=this_week.first,
+                                             coming=weeks.coming, reps=reps)
+print(f"承诺表里“周”为 {weeks.coming} 的空白行（会上填写）：")
+promises.coming
 
 # %% [markdown]
 # ## 3. 目标与激励
@@ -234,25 +252,28 @@ if data.targets is not None:
 # ## 4. 用你自己的数据
 #
 # 载入你团队的工作日志表（相对路径从启动 JupyterLab 的文件夹算起，左侧文件浏览器里右键文件 → “复制路径”最省事；
-# 也可以上传），下面会用日志的**最后一周**做出周会材料：每个人这一周与上一周的对比，以及截至日志最后一天的停滞客户名单。
+# 也可以上传），下面会用日志里**最后一个过完了的周**做出周会材料：每个人这一周与前一周的对比、对每个人的判断，
+# 以及截至日志最后一天先打电话的停滞客户。
 # 用“团队”下拉框选团队：新客户是整个文件先数好、再记在每个人名下的，停滞客户记在把他推进到目前这一步的人名下。
-# 最后一周如果还没过完（比如日志停在周三），就和上一周的周一到周三比，天数相同才公平；第一行会写明比较的是哪几天。
+# 日志如果停在一周的中间（比如周三），这几天只在第一行注明，不拿来和整周比。
 
 
 # %%
 def my_meeting(my_log: pd.DataFrame, my_team: str) -> list:
-    """周会材料：日志最后一周对上一周，以及截至最后一天的停滞客户（选了团队，就是这个团队的那部分）。"""
-    last_day = my_log["date"].max()
-    my_review = dv.report.weekly_review(my_log, as_of=last_day, team=my_team or None)
-    my_weeks = my_review.attrs["comparison"]
-    basis = "完整的两周" if my_weeks.basis == "complete" else "本周到目前为止的天数，和上周同样的几天"
-    my_stalled = dv.stalled_customers(my_log, as_of=last_day)  # 全公司的名单，每位客户记在一个团队名下
-    if my_team:
-        my_stalled = my_stalled[my_stalled["team"] == my_team]
-    return [f"{my_team or '全部团队'}：{my_weeks.current}（本周）对 {my_weeks.previous}（上周），{basis}",
+    """周会材料：日志里最后一个过完了的周对前一周、对每个人的判断，以及先打电话的停滞客户。"""
+    my_company = dv.report.load_company(my_log)
+    my_weeks = dv.report.meeting_weeks(my_company.day)
+    my_review = dv.report.weekly_review(my_company, as_of=my_weeks.review.current.last, team=my_team or None)
+    my_reps = my_review.loc[my_review["rep"] != dv.report.TOTAL, "rep"].tolist()
+    my_changes = dv.report.rep_changes(my_company.reached, my_weeks.review, team=my_team or None, reps=my_reps)
+    my_calls = dv.report.call_list(my_company, idle_days=14, **({"team": my_team} if my_team else {}))
+    running = "" if my_weeks.running is None else f"；本周 {my_weeks.running} 还没过完，不和整周比"
+    return [f"{my_team or '全部团队'}：回顾 {my_weeks.review.current}，和前一周 {my_weeks.review.previous} 整周比{running}",
             dv.teach.chinese(my_review),
-            f"截至 {last_day:%Y-%m-%d}，停滞客户 {len(my_stalled)} 个（最多列 20 个）：",
-            dv.teach.chinese(my_stalled.head(20))]
+            "\n".join(dv.report.rep_points(my_changes)),
+            f"截至 {my_company.day}，先打电话的停滞客户 {len(my_calls.call)} 个，"
+            f"超过 {my_calls.close_after_days} 天、建议记为流失的 {len(my_calls.close)} 个。先打电话的（最多 20 个）：",
+            dv.teach.chinese(my_calls.call.head(20))]
 
 
 dv.teach.own_worklog(my_meeting)
@@ -362,7 +383,8 @@ print(f"客户赢单率 {crm_full_customer:.0%}，商机赢单率 {crm_full_deal
 # ## 小结
 #
 # - 工作日志是客户开发量的唯一来源：每次活动一行，五个必填项，用 `devvolume validate` 按行号查错。
-# - 周会用统一口径回答三个问题：新客户比上周多了还是少了、每个人怎样、哪些客户卡住了。
+# - 周会回顾最后一个过完了的周，用统一口径回答：新客户比前一周多了还是少了、每个人怎样（一周的数字小，只追问变化明显的）、
+#   管道里有多少客户、先给哪些停滞客户打电话、哪些该记为流失；最后每人定下承诺，下周逐条打勾。
 # - 团队和全年的达成率要“先加总、再相除”，不要平均个人达成率。
 # - 奖金方案按月结算，超额部分加速；加速越强，越要留意压单和目标是否公平。
 #

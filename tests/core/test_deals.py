@@ -207,3 +207,26 @@ def test_deal_measures_add_up(backend: Any, rows: list[tuple[Any, ...]]) -> None
     deals = frame.groupby(["customer", "deal"]).size()
     open_deals = len(backend.rows(dv.open_deals(log)))
     assert open_deals + total["deals_won"] + total["deals_lost"] == len(deals)
+
+
+def test_stalled_customers_as_a_call_list(backend: Any) -> None:
+    # On 06-30: C1 signed, quiet 30 days; C2 qualified, quiet 10 days; C3 qualified, quiet 100
+    # days; C4 signed, quiet 95 days; C5 won (never stalled). Warm and late stages come first;
+    # 90 days or more quiet: suggest closing as lost instead of calling.
+    log = pd.DataFrame({
+        "date": pd.to_datetime(["2026-03-22", "2026-03-27", "2026-05-31", "2026-06-20",
+                                "2026-06-01"]),
+        "rep": ["A", "B", "A", "B", "B"], "team": ["T"] * 5,
+        "customer": ["C3", "C4", "C1", "C2", "C5"],
+        "stage": ["qualified", "signed", "signed", "qualified", "won"]})
+    calls = dv.stalled_customers(backend.make(log), as_of="2026-06-30", idle_days=7,
+                                 close_after_days=90)
+    assert [(r["customer"], r["level"], r["idle_days"], r["suggest_close"])
+            for r in backend.records(calls)] == [
+        ("C1", "signed", 30, False), ("C4", "signed", 95, True),
+        ("C2", "qualified", 10, False), ("C3", "qualified", 100, True)]
+    assert {r["close_after_days"] for r in backend.records(calls)} == {90}
+    # Without close_after_days the list stays as before: the longest idle first, no flag.
+    plain = dv.stalled_customers(backend.make(log), as_of="2026-06-30", idle_days=7)
+    assert [r[0] for r in backend.rows(plain)] == ["C3", "C4", "C1", "C2"]
+    assert "suggest_close" not in backend.columns(plain)

@@ -115,9 +115,12 @@ def test_shared_summary_adds_up_to_the_company(shared_batches: dict[str, Any]) -
         batch = shared_batches[kind]
         assert batch.ok, [result.error for result in batch.failed]
         rows = read_summary(batch.summary)
-        first = dv.period_window(day, period).first
-        assert {(row["period"], row["as_of"]) for row in rows} == {(str(first), str(day))}
-        company = {level: engine_volume(log, level=level, period=period, first=first, last=day)
+        first, last = dv.period_window(day, period).first, day
+        if kind == "meeting":  # the pack reviews the last complete week: 9–15 March
+            week = dv.last_complete(day, "W").current
+            first, last = week.first, week.last
+        assert {(row["period"], row["as_of"]) for row in rows} == {(str(first), str(last))}
+        company = {level: engine_volume(log, level=level, period=period, first=first, last=last)
                    for level in LEVELS}  # fmt: skip
         assert summary_sums(rows) == company, kind
         assert all(row["target"] == "" and row["attainment"] == "" for row in rows)
@@ -170,37 +173,56 @@ def test_team_report_figures_are_the_engine_slices(shared_batches: dict[str, Any
 
 def test_meeting_pack_figures_are_the_engine_slices(shared_batches: dict[str, Any]) -> None:
     log = shared_batches["log"]
-    day = log["date"].max().date()
-    comparison = dv.like_for_like(day, "W")
-    stalled = dv.stalled_customers(log, as_of=day)
+    day = log["date"].max().date()  # Monday 16 March: the running week has one day
+    comparison = dv.last_complete(day, "W")
+    assert str(comparison.current) == "2026-03-09 – 2026-03-15"
+    calls = dv.stalled_customers(log, as_of=day, idle_days=14, close_after_days=90)
     windows = (comparison.current, comparison.previous)
     for team, result in by_name(shared_batches["meeting"]).items():
         assert result.path is not None
         page = result.path.read_text(encoding="utf-8")
-        assert "本周至今（3 月 16 日–3 月 16 日，1 天）与上周同样天数（3 月 9 日–3 月 9 日）比较" in page
-        summary, reps, *rest = html_tables(page)
-        assert summary["columns"] == ["本周至今", "上周同样天数", "变化"]
+        assert ("回顾的一周：2026 年 3 月 9 日至 2026 年 3 月 15 日（周一到周日，完整的一周），"
+                "和前一周 2026 年 3 月 2 日至 2026 年 3 月 8 日 整周比较") in page
+        assert "本周 2026 年 3 月 16 日至 2026 年 3 月 16 日 还没过完（1 天），只单独列出，不和整周比较" in page
+        assert dv.report.NOISE_WARNING["zh"] in page
+        tables = html_tables(page)
+        summary = next(t for t in tables if t["columns"][:3] == ["回顾的一周", "前一周", "变化"])
+        reps = next(t for t in tables if "新接触客户/回顾的一周" in t["columns"])
+        running = next(t for t in tables if t["columns"] == ["本周至今（未过完）"])
         for level, label in (("contacted", "新接触客户"), ("won", "新成交客户")):
             expected = [engine_volume(log, level=level, period="W", first=w.first, last=w.last,
                                       team=team) for w in windows]  # fmt: skip
             assert [number(cell) for cell in summary["rows"][label][:2]] == expected, (team, level)
             assert result.figures[level] == expected[0]
+            assert number(running["rows"][label][0]) == engine_volume(
+                log, level=level, period="W", first=day, last=day, team=team)
         activities = []
         for window in windows:
             counts = dv.activity_counts(up_to(log, window.last), period="W", by="team")
             rows = counts[(counts["period"] == pd.Timestamp(window.first)) & (counts["team"] == team)]
             activities.append(int(rows["activities"].sum()))
         assert [number(cell) for cell in summary["rows"]["活动次数"][:2]] == activities
-        roster = sorted(log.loc[(log["team"] == team) & (log["date"] <= pd.Timestamp(day)), "rep"].unique())
+        roster = sorted(log.loc[(log["team"] == team)
+                                & (log["date"] <= pd.Timestamp(comparison.current.last)), "rep"].unique())
         assert list(reps["rows"]) == roster
         for rep in roster:
             shown = dict(zip(reps["columns"], reps["rows"][rep], strict=True))
             for level, label in (("contacted", "新接触客户"), ("won", "新成交客户")):
                 expected = [engine_volume(log, level=level, period="W", first=w.first, last=w.last,
                                           team=team, rep=rep) for w in windows]  # fmt: skip
-                assert [number(shown[f"{label}/本周至今"]), number(shown[f"{label}/上周同样天数"])] == expected
-        listed = next((list(table["rows"]) for table in rest if "停滞天数" in table["columns"]), [])
-        assert listed == stalled.loc[stalled["team"] == team, "customer"].head(15).tolist(), team
+                assert [number(shown[f"{label}/回顾的一周"]), number(shown[f"{label}/前一周"])] == expected
+        # the call list: the team's slice of the company's, warm and late first; the old ones apart
+        mine = calls[calls["team"] == team]
+        listed = [list(t["rows"]) for t in tables if "停滞天数" in t["columns"]]
+        expected_lists = [rows["customer"].head(15).tolist()
+                          for rows in (mine[~mine["suggest_close"]], mine[mine["suggest_close"]])
+                          if not rows.empty]  # fmt: skip
+        assert listed == expected_lists, team
+        # the commitments file beside the pack: one blank row per rep for the week of 16 March
+        commitments = result.path.with_suffix(".commitments.csv")
+        frame = pd.read_csv(commitments, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        assert frame["周"].unique().tolist() == ["2026-03-16"]
+        assert frame["销售员"].tolist() == roster
 
 
 # --- the summary file itself -------------------------------------------------------------------

@@ -56,7 +56,9 @@ def test_partial_periods_say_which_comparison() -> None:
     # (dv.teach.month_over_month through dv.like_for_like) and says so in its headline
     assert 'dv.teach.own_worklog("change")' in sources["07_cases"]
     assert "同样的前几天" in sources["07_cases"]
-    assert 'attrs["comparison"]' in sources["06_team_management"]
+    # lesson 06's meeting reviews the last complete week; a running week is never compared whole
+    assert "dv.report.meeting_weeks(" in sources["06_team_management"]
+    assert "不和整周比" in sources["06_team_management"]
 
 
 def test_lesson_07_closes_the_course() -> None:

@@ -296,11 +296,14 @@ def test_lesson_06_meeting_view_on_a_loaded_file(tmp_path: Path) -> None:
     exec(code.replace("dv.teach.own_worklog(my_meeting)", ""), scope)
     log = dv.read_worklog(write_log(tmp_path))
     switch = teach.TeamSwitch(log, scope["my_meeting"])  # type: ignore[arg-type]
-    headline, review, count, _stalled = switch.shown
-    assert headline.startswith("全部团队：")
+    headline, review, points, count, _calls = switch.shown
+    # the log stops on Monday 20 April: the week reviewed is the last complete one
+    assert headline.startswith("全部团队：回顾 2026-04-13 – 2026-04-19，和前一周 2026-04-06 – 2026-04-12 整周比")
+    assert "本周 2026-04-20 – 2026-04-20 还没过完" in headline
     assert "销售员" in review.columns
+    assert points.startswith(dv.report.NOISE_WARNING["zh"])  # the pack's noise warning first
     assert count.startswith("截至 2026-04-20")
     switch.team.value = "B"
-    headline, review, _, _ = switch.shown
+    headline, review, _, _, _ = switch.shown
     assert headline.startswith("B：")
     assert set(review["团队"]) <= {"B", ""}

@@ -235,7 +235,10 @@ def stalled_customers(
     unit : {"customer", "deal"}
         List customers (the default) or deals: the log needs a ``deal`` column then.
     close_after_days : int, optional
-        Deals only: idle days from which closing as lost is suggested; default
+        Idle days from which closing as lost is suggested (``suggest_close``). For customers it
+        makes the list a call list, sorted as DESIGN.md lists stalled items: the latest stage
+        first, then the most recently active; without it, the longest idle come first and
+        there is no ``suggest_close``. For deals the default is
         :data:`~devvolume.core._deals.SUGGEST_CLOSE_CYCLES` (3) times the median deal cycle
         (contacted → won) up to ``as_of``, and no suggestion while no deal has been won.
 
@@ -243,7 +246,9 @@ def stalled_customers(
     -------
     Same kind as ``log`` with ``customer, level, date, *credit, last_date, idle_days``: the highest
     level reached, when, and who was credited with it; the longest idle first, then by customer.
-    Slice it by ``team`` or ``rep`` for one team's list. For deals: ``customer, deal, level,
+    With ``close_after_days``: ``..., idle_days, close_after_days, suggest_close``, the latest
+    stage first, then the most recently active. Slice it by ``team`` or ``rep`` for one team's
+    list. For deals: ``customer, deal, level,
     date, *credit, last_date, idle_days, close_after_days, suggest_close``, latest stage first,
     then the most recently active.
 
@@ -259,6 +264,12 @@ def stalled_customers(
       customer      level rep  idle_days
     0       C1  qualified   A         26
     1       C3  qualified   B         25
+    >>> calls = stalled_customers(log, as_of="2025-06-01", idle_days=7, close_after_days=20)
+    >>> calls[["customer", "level", "idle_days", "suggest_close"]]
+      customer      level  idle_days  suggest_close
+    0       C2     signed         12          False
+    1       C3  qualified         25           True
+    2       C1  qualified         26           True
     """
     check_levels((from_level,), "stalled_customers")
     if from_level == LEVELS[-1]:
@@ -297,7 +308,17 @@ def stalled_customers(
         .filter(nw.col("_step") >= RANK[from_level])
         .with_columns(days_between(nw.col("last_date"), midnight).cast(nw.Int64).alias("idle_days"))
         .filter(nw.col("idle_days") >= idle_days)
-        .select("customer", "level", "date", *credit, "last_date", "idle_days")
-        .sort(["idle_days", "customer"], descending=[True, False])
     )
+    columns = ["customer", "level", "date", *credit, "last_date", "idle_days"]
+    if close_after_days is None:
+        stalled = stalled.select(*columns).sort(["idle_days", "customer"], descending=[True, False])
+    else:  # a call list: the warm ones first, the long-dead ones flagged to close as lost
+        stalled = (
+            stalled.with_columns(
+                nw.lit(close_after_days, dtype=nw.Int64).alias("close_after_days"),
+                (nw.col("idle_days") >= close_after_days).alias("suggest_close"),
+            )
+            .sort(["_step", "last_date", "customer"], descending=[True, True, False])
+            .select(*columns, "close_after_days", "suggest_close")
+        )
     return source.prepared.finish(stalled, ["date", "last_date"])

@@ -25,6 +25,12 @@ from devvolume.report._charts import (
     trend_chart,
 )
 from devvolume.report._coaching import Coaching, advise, coach, evidence_table, funnel_plot_data
+from devvolume.report._commitments import (
+    COMMITMENTS_SUFFIX,
+    Commitments,
+    meeting_commitments,
+    ticked,
+)
 from devvolume.report._course import CourseBatch, LessonResult, build_course
 from devvolume.report._data import (
     Company,
@@ -62,9 +68,23 @@ from devvolume.report._figures import (
 )
 from devvolume.report._folder import FolderBusyError
 from devvolume.report._index import SUMMARY_COLUMNS, SUMMARY_FILE, publish_figures, publish_summary
-from devvolume.report._meeting import TOTAL, rep_changes, review_chart, weekly_review
+from devvolume.report._meeting import (
+    AGENDA,
+    NOISE_WARNING,
+    TOTAL,
+    MeetingWeeks,
+    agenda_table,
+    meeting_weeks,
+    rep_changes,
+    rep_points,
+    review_chart,
+    week_summary,
+    weekly_review,
+)
 from devvolume.report._money import Money, money_figures
 from devvolume.report._names import safe_file_names
+from devvolume.report._pace import MonthPace, month_pace
+from devvolume.report._pipeline import CLOSE_AS_LOST_DAYS, CallList, call_list, pipeline
 from devvolume.report._tables import (
     anonymise,
     caption,
@@ -75,17 +95,23 @@ from devvolume.report._tables import (
 )
 
 __all__ = [
+    "AGENDA",
+    "CLOSE_AS_LOST_DAYS",
+    "COMMITMENTS_SUFFIX",
     "DEAL_FIELDS",
     "EVIDENCE_DAYS",
     "KINDS",
     "LANGS",
     "MOSTLY_REPEAT",
+    "NOISE_WARNING",
     "STAGE_COLORS",
     "SUMMARY_COLUMNS",
     "SUMMARY_FIELDS",
     "SUMMARY_FILE",
     "TOTAL",
+    "CallList",
     "Coaching",
+    "Commitments",
     "Company",
     "CourseBatch",
     "DealFigures",
@@ -94,16 +120,20 @@ __all__ = [
     "FolderBusyError",
     "Interrupted",
     "LessonResult",
+    "MeetingWeeks",
     "Money",
+    "MonthPace",
     "PeriodFigures",
     "ReportBatch",
     "ReportData",
     "ReportResult",
     "Skipped",
     "advise",
+    "agenda_table",
     "anonymise",
     "build_course",
     "build_reports",
+    "call_list",
     "caption",
     "change_text",
     "coach",
@@ -122,15 +152,20 @@ __all__ = [
     "leaderboard_chart",
     "load_company",
     "load_source",
+    "meeting_commitments",
+    "meeting_weeks",
     "money_figures",
+    "month_pace",
     "notice",
     "outlook_text",
     "period_figures",
     "period_target",
     "pick",
+    "pipeline",
     "publish_figures",
     "publish_summary",
     "rep_changes",
+    "rep_points",
     "report_day",
     "review_chart",
     "roster",
@@ -138,8 +173,10 @@ __all__ = [
     "span_text",
     "stalled_deal_rows",
     "step_table",
+    "ticked",
     "trend_chart",
     "volume_table",
+    "week_summary",
     "weekly_review",
     "window_labels",
 ]

@@ -37,6 +37,7 @@ from devvolume._interrupt import checkpoint, deferred
 from devvolume._kit import kit_path
 from devvolume.inputs import ImportSummary, import_into
 from devvolume.inputs._errors import printable
+from devvolume.report._commitments import COMMITMENTS_SUFFIX
 from devvolume.report._data import ReportData, company_key, company_shared, load_source, report_day
 from devvolume.report._engine import INTERRUPTED, Finished, Interrupted, Outcome, Task, run_tasks
 from devvolume.report._folder import (
@@ -246,6 +247,8 @@ def build_reports(
             parameters_ = {**extra, **_parameters(kind, data.source, name, period, lang, day,
                                                   skip_invalid, targets)}  # fmt: skip
             file = files[name]
+            if kind == "meeting":  # the team's commitments file, beside its pack
+                parameters_["commitments"] = str((out_dir / file).with_suffix(COMMITMENTS_SUFFIX))
             mark = fingerprint(parameters=parameters_, **shared)
             entry = entries.get(_key(kind, name))
             if not force and _unchanged(entry, out_dir, mark, pdf):

@@ -13,20 +13,26 @@ counts every team's reps once and keeps one team's rows for each meeting pack.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from devvolume.core import (
+    LEVELS,
     Comparison,
     Window,
     activity_counts,
     compare_periods,
     development_volume,
+    last_complete,
     like_for_like,
     reached_levels,
 )
+from devvolume.core._periods import day_of
+from devvolume.core._significance import p_text
 from devvolume.report._data import Company
+from devvolume.report._figures import pick
 
 #: The label of the totals row of :func:`weekly_review`.
 TOTAL = "合计"
@@ -34,6 +40,150 @@ TOTAL = "合计"
 REVIEW_BY = ["team", "rep"]
 
 _REVIEW_LEVELS: dict[str, str] = {"contacted": "新接触", "won": "新成交"}
+
+#: The meeting's timed agenda: minutes, then the item in Chinese and in English.
+AGENDA: tuple[tuple[int, str, str], ...] = (
+    (5, "数字：上周的新客户、本月进度", "Numbers: last week's new customers, the month's pace"),
+    (10, "管道：各阶段有多少客户", "Pipeline: customers at each stage"),
+    (10, "停滞客户：先打给谁，哪些该关闭", "Stalled customers: who to call first, which to close"),
+    (5, "上周的承诺：逐条打勾", "Last week's commitments: tick each one"),
+    (5, "本周做得好的：请一位同事讲讲怎么做到的", "What worked: one colleague tells how"),
+    (10, "本周的承诺：每人一到两条（谁、哪天之前、做什么）",
+     "This week's commitments: one or two each (who, by when, what)"),
+)
+
+#: What the pack says before judging any rep on one week's numbers.
+NOISE_WARNING = {
+    "zh": "一周的数字很小：每人每周只有几个新客户，多两三个、少两三个大多是偶然。只有标明“变化明显”的才值得"
+          "在会上追问；评价一个人，要看几周、几个月累计的数字。",
+    "en": "One week's numbers are small: a rep finds only a few new customers a week, so two or three "
+          "more or fewer is mostly chance. Only a change marked clear is worth asking about; judge a "
+          "person on several weeks' or months' totals.",
+}
+
+
+@dataclass(frozen=True)
+class MeetingWeeks:
+    """The weeks of a meeting held on ``day``.
+
+    ``review`` compares the last complete week (Monday to Sunday) on ``day`` with the whole
+    week before; ``running`` is the week holding ``day`` up to ``day`` when it has begun and
+    not ended (shown on its own, never compared with a whole week); ``coming`` is the Monday
+    after the reviewed week, the week the meeting's commitments are for.
+    """
+
+    day: dt.date
+    review: Comparison
+    running: Window | None
+
+    @property
+    def coming(self) -> dt.date:
+        """The Monday after the reviewed week."""
+        return self.review.current.last + dt.timedelta(days=1)
+
+
+def meeting_weeks(day: Any) -> MeetingWeeks:
+    """Pick the weeks of a meeting: the last complete week, and the running part of this one.
+
+    Examples
+    --------
+    >>> weeks = meeting_weeks("2026-12-31")  # a Thursday
+    >>> str(weeks.review.current), str(weeks.review.previous), str(weeks.running), weeks.coming
+    ('2026-12-21 – 2026-12-27', '2026-12-14 – 2026-12-20', '2026-12-28 – 2026-12-31', datetime.date(2026, 12, 28))
+    >>> meeting_weeks("2026-12-27").running is None  # a Sunday: the week is complete
+    True
+    """
+    today = day_of(day)
+    review = last_complete(today, "W")
+    running = None if review.current.last == today else Window(review.current.last
+                                                               + dt.timedelta(days=1), today)  # fmt: skip
+    return MeetingWeeks(today, review, running)
+
+
+def week_summary(company: Company, week: Window, **where: str) -> dict[str, Any]:
+    """Give a pack's row of ``summary.csv``: a whole week's new customers at every level.
+
+    Each count is the week's row of ``dv.development_volume(company.reached, by=[*where])``
+    (computed once for every pack of the company), for one team (``team=``).
+    """
+    row: dict[str, Any] = {"period": week.first.isoformat(), "as_of": week.last.isoformat()}
+    for level in LEVELS:
+        volume = company.result(development_volume, level=level, period="W", by=[*where])
+        row[level] = int(pick(volume, period=week.first, **where)["volume"].sum())
+    return row
+
+
+def agenda_table(*, lang: str = "zh") -> pd.DataFrame:
+    """Give the timed agenda (:data:`AGENDA`) with each item's minutes from the start.
+
+    Examples
+    --------
+    >>> agenda = agenda_table()
+    >>> agenda["时间"].tolist()[-1], int(agenda["分钟"].sum())
+    ('35–45 分钟', 45)
+    """
+    rows, start = [], 0
+    for minutes, zh, en in AGENDA:
+        end = start + minutes
+        if lang == "zh":
+            rows.append({"时间": f"{start}–{end} 分钟", "分钟": minutes, "议题": zh})
+        else:
+            rows.append({"Time": f"{start}–{end} min", "Minutes": minutes, "Item": en})
+        start = end
+    return pd.DataFrame(rows)
+
+
+_POINTS = {
+    "zh": {
+        "up": "{rep}：新接触客户从 {before} 个增加到 {after} 个（{p}），变化明显：请在会上分享做法。",
+        "down": "{rep}：新接触客户从 {before} 个减少到 {after} 个（{p}），变化明显："
+                "一起看看是时间被占用，还是线索不够。",
+        "chance": "{who}的增减都在偶然波动的范围内，不必逐一追问。",
+        "others": "其他人", "everyone": "每个人",
+        "quiet": "两周都没有新接触客户的销售员：{reps}。一起看看本周的拜访计划。",
+    },
+    "en": {
+        "up": "{rep}: new customers contacted rose from {before} to {after} ({p}), a clear change: ask "
+              "for what worked.",
+        "down": "{rep}: new customers contacted fell from {before} to {after} ({p}), a clear change: "
+                "short of time, or of leads?",
+        "chance": "{who}'s ups and downs are within chance: no need to question each one.",
+        "others": "Everyone else", "everyone": "Everyone",
+        "quiet": "No new contacts in either week: {reps}. Plan this week's visits together.",
+    },
+}
+
+
+def rep_points(changes: pd.DataFrame, *, lang: str = "zh") -> list[str]:
+    """Say what one week's change of each rep means, noise warning first (:data:`NOISE_WARNING`).
+
+    ``changes`` is a :func:`rep_changes` table. Only a change the test calls clear is named;
+    the rest are said to be within chance, and reps with no new contact in either window are
+    listed to plan their visits.
+
+    Examples
+    --------
+    >>> changes = pd.DataFrame({"rep": ["A", "B", "C"], "before": [1, 9, 0], "after": [3, 1, 0],
+    ...                         "p_value": [0.62, 0.02, 1.0], "significant": [False, True, False]})
+    >>> for point in rep_points(changes)[1:]:
+    ...     print(point)
+    B：新接触客户从 9 个减少到 1 个（p = 0.020），变化明显：一起看看是时间被占用，还是线索不够。
+    其他人的增减都在偶然波动的范围内，不必逐一追问。
+    两周都没有新接触客户的销售员：C。一起看看本周的拜访计划。
+    """
+    words = _POINTS[lang]
+    points = [NOISE_WARNING[lang]]
+    clear = changes[changes["significant"].astype(bool)]
+    for change in clear.itertuples():
+        key = "up" if change.after > change.before else "down"
+        points.append(words[key].format(rep=change.rep, before=change.before, after=change.after,
+                                        p=p_text(float(change.p_value))))  # fmt: skip
+    if len(changes) > len(clear) and (changes["before"] != changes["after"]).any():
+        points.append(words["chance"].format(who=words["others"] if len(clear) else words["everyone"]))
+    quiet = changes.loc[(changes["before"] == 0) & (changes["after"] == 0), "rep"].astype(str).tolist()
+    if quiet:
+        points.append(words["quiet"].format(reps=("、" if lang == "zh" else ", ").join(quiet)))
+    return points
 
 
 def _up_to(log: pd.DataFrame, day: dt.date) -> pd.DataFrame:
@@ -121,15 +271,19 @@ def weekly_review(
     >>> str(weekly_review(log, as_of="2025-06-11").attrs["comparison"].previous)
     '2025-06-02 – 2025-06-04'
     """
-    if isinstance(log, Company):
+    if isinstance(log, Company):  # computed once for the company, shared by every team's pack
         company = log
-        day = company.day if as_of is None else as_of
-        comparison = like_for_like(day, "W")
-        if comparison.current.last == company.day:  # the company's own week: shared by every team
-            table = company.once(f"weekly review {company.day}", lambda: _review(
-                company.log, company.reached, comparison))  # fmt: skip
-            return _team_review(table, comparison, team, company.log)
-        log, reached = company.log, None
+        comparison = like_for_like(company.day if as_of is None else as_of, "W")
+        last = comparison.current.last
+
+        def company_review() -> pd.DataFrame:
+            if last == company.day:
+                return _review(company.log, company.reached, comparison)
+            now = _up_to(company.log, last)
+            return _review(now, reached_levels(now), comparison)
+
+        table = company.once(f"weekly review {last}", company_review)
+        return _team_review(table, comparison, team, company.log)
     else:
         comparison = like_for_like(as_of, "W")
     now = _up_to(log, comparison.current.last)
@@ -227,11 +381,12 @@ def review_chart(review: pd.DataFrame, *, measure: str = "新接触", title: str
             .configure_view(stroke=None))  # fmt: skip
 
 
-def rep_changes(reached: Any, comparison: Comparison, *, team: str, reps: list[str],
+def rep_changes(reached: Any, comparison: Comparison, *, team: str | None, reps: list[str],
                 level: str = "contacted") -> pd.DataFrame:  # fmt: skip
     """Test each rep's change in new customers between the two windows of a meeting review.
 
-    Every count is a slice (``where={"team": team, "rep": rep}``) of the company-wide reached
+    Every count is a slice (``where={"team": team, "rep": rep}``; without a team, each rep's
+    credit in every team) of the company-wide reached
     table, tested with :func:`devvolume.compare_periods` (the core's Poisson rate test): a
     meeting should ask why a number moved only when the move is unlikely to be chance.
 
@@ -253,7 +408,8 @@ def rep_changes(reached: Any, comparison: Comparison, *, team: str, reps: list[s
     rows = []
     for rep in reps:
         change = compare_periods(reached, before=comparison.previous, after=comparison.current,
-                                 metric="volume", level=level, where={"team": team, "rep": rep})  # fmt: skip
+                                 metric="volume", level=level,
+                                 where={"team": team, "rep": rep} if team else {"rep": rep})  # fmt: skip
         rows.append({"rep": rep, "before": change.before[0], "after": change.after[0],
                      "p_value": round(change.p_value, 4), "significant": change.significant})  # fmt: skip
     return pd.DataFrame(rows, columns=["rep", "before", "after", "p_value", "significant"])
