@@ -147,3 +147,28 @@ def test_a_repeat_order_is_not_a_first_order() -> None:
     money = money_figures(load_company(log), dv.Window(dt.date(2026, 3, 1), dt.date(2026, 3, 31)), team="T")
     assert money is not None
     assert (money.new_won, money.first_order_total, money.company_mean) == (1, 1000.0, 750.0)
+
+
+# --- whom to call: the call list's order, the long-dead to close as lost -----------------------
+
+
+def test_advice_names_the_warm_stalled_customers_and_closes_the_long_dead() -> None:
+    # Qualified 2026-01-05 (idle 176 days), 2026-05-20 (41), 2026-05-30 (31); signed 2026-04-01
+    # (90: at the threshold); a contact (not stalled). The report day is 2026-06-30.
+    log = pd.DataFrame({
+        "date": pd.to_datetime(["2026-01-05", "2026-05-20", "2026-05-30", "2026-04-01", "2026-06-30"]),
+        "rep": ["A", "A", "A", "A", "A"], "team": ["T"] * 5,
+        "customer": ["老王", "小李", "小张", "老陈", "新客"],
+        "stage": ["qualified", "qualified", "qualified", "signed", "contacted"]})  # fmt: skip
+    company = load_company(log)
+    evidence = gather(company, who="rep", name="A", stalled_days=14)
+    # latest stage first, then the most recently active; idle 90 days or more: to close
+    assert evidence.stalled_list["customer"].tolist() == ["老陈", "小张", "小李", "老王"]
+    assert evidence.stalled_list["suggest_close"].tolist() == [True, False, False, True]
+    advice = dict(coach(evidence, lang="zh", period="M", money=None, stalled_days=14).advice)
+    follow_up = advice["优化流程"]
+    assert "本周先联系还热的（阶段靠后、最近联系过的在前）：小张、小李。" in follow_up
+    assert "另有 2 个已 90 天以上无人联系，确认后按流失关闭" in follow_up
+    english = dict(coach(evidence, lang="en", period="M", money=None, stalled_days=14).advice)
+    assert "Call the warm ones first this week (latest stage, most recently active): 小张, 小李." in \
+        english["Streamlined process"]

@@ -36,7 +36,8 @@ TEXT = {
         "no_target": "本期没有目标数据（可用 --targets 提供目标表）。",
         "partial": "本期到 {day} 为止还没有结束，比整期低是正常的。",
         "steps_caption": "表：各环节转化率，{span}首次接触的客户，按首次接触归属（之后由谁推进都算），所以能与全公司直接比较。",
-        "stalled_caption": "截至 {day}，已到意向或签约、尚未成交或流失、{days} 天以上没有任何人联系的客户（停滞最久的在前）。",
+        "stalled_caption": "截至 {day}，已到意向或签约、尚未成交或流失、{days} 天以上没有任何人联系的客户：阶段靠后的在前，同一阶段最近还有联系的在前（还热，先打电话）。",
+        "stalled_close": "另有 {n} 个客户已 {close} 天以上无人联系，建议确认后按流失关闭，而不是排在电话名单前面：{names}。",
         "customer": "客户", "rep": "销售员", "stage": "阶段", "last": "最后活动", "idle": "停滞天数",
         "none_stalled": "截至 {day} 没有停滞的在谈客户。", "more": "另有 {n} 个未列出。",
         "evidence_caption": "表：本团队与其他团队逐项比较，“全公司”是全公司合计。销售员之间本来就差别很大，团队的数字又是几个人的合计，所以每一项都按各团队内部销售员之间的正常差异来判断（见下图）：只有落在 99.8% 界限之外、差距又够大，才算“明显”。“看得出的差距”是这份数据多半能看出来的最小差距，比它小的差距这里看不出来。漏斗、赢单率和成交周期按 {history} 的全部记录；每人每周的数字按近 {days} 天（{recent}）各人在岗的天数计算。",
@@ -61,8 +62,10 @@ TEXT = {
         "partial": "This period runs only to {day}, so it is lower than a whole one.",
         "steps_caption": "Table: step rates of the customers first contacted {span}, credited to whoever contacted "
                          "them first (moved on by anyone), so they compare directly with the company's.",
-        "stalled_caption": "On {day}: customers qualified or signed, neither won nor lost, with no contact by anyone "
-                           "for {days}+ days (longest stalled first).",
+        "stalled_caption": "On {day}: customers qualified or signed, neither won nor lost, with no contact by "
+                           "anyone for {days}+ days: latest stage first, then the most recently active (still warm: call them first).",
+        "stalled_close": "{n} more customers have had no contact for {close}+ days; confirm and close them as lost "
+                         "rather than calling them first: {names}.",
         "customer": "Customer", "rep": "Rep", "stage": "Stage", "last": "Last activity", "idle": "Days idle",
         "none_stalled": "No stalled open customers on {day}.", "more": "{n} more not listed.",
         "evidence_caption": "Table: the team against the other teams, measure by measure; \u201cthe company\u201d is the company's total. "
@@ -175,21 +178,26 @@ if "target" in board.columns:
 
 # %%
 section("stalled")
-stalled = dv.report.pick(company.result(dv.stalled_customers, as_of=day, idle_days=stalled_days), team=team)
+calls = dv.report.call_list(company, idle_days=stalled_days, team=team)  # the meeting pack's call list
+stalled = pd.concat([calls.call, calls.close], ignore_index=True)
 if stalled.empty:
     dv.viz.paragraph(TEXT["none_stalled"].format(day=day))
     if deals is not None and not deals.stalled.empty:  # customers all won once: the deals may still stall
         dv.viz.paragraph(TEXT["see_deals"])
-else:
+if not calls.call.empty:
     dv.report.caption(TEXT["stalled_caption"].format(day=day, days=stalled_days))
-    listed = stalled.head(15)
+    listed = calls.call.head(15)
     display(pd.DataFrame({
         TEXT["customer"]: listed["customer"], TEXT["rep"]: listed["rep"],
         TEXT["stage"]: [dv.viz.label(level, lang) for level in listed["level"]],
         TEXT["last"]: listed["last_date"].dt.strftime("%Y-%m-%d"), TEXT["idle"]: listed["idle_days"],
     }).set_index(TEXT["customer"]))
-    if len(stalled) > len(listed):
-        dv.viz.paragraph(TEXT["more"].format(n=len(stalled) - len(listed)))
+    if len(calls.call) > len(listed):
+        dv.viz.paragraph(TEXT["more"].format(n=len(calls.call) - len(listed)))
+if not calls.close.empty:
+    closing = calls.close["customer"].astype(str).tolist()
+    close_names = ("、" if lang == "zh" else ", ").join(closing[:5]) + (("等" if lang == "zh" else ", …") if len(closing) > 5 else "")
+    dv.viz.paragraph(TEXT["stalled_close"].format(n=len(closing), close=calls.close_after_days, names=close_names))
 
 # %%
 if deals is not None:

@@ -37,6 +37,7 @@ from devvolume.report._deals import DealFigures, context_note, development_advic
 from devvolume.report._evidence import Evidence, Stretch, gather, unit_values
 from devvolume.report._figures import PeriodFigures, pick
 from devvolume.report._money import Money
+from devvolume.report._pipeline import CLOSE_AS_LOST_DAYS
 from devvolume.report._tables import STEP_NAMES, period_target
 
 _T: dict[str, dict[str, Any]] = {
@@ -102,12 +103,13 @@ _T: dict[str, dict[str, Any]] = {
                              "一复盘最近流失的客户，练习价格和付款条件的异议处理。"),
         "a_cycle": ("优化流程", "成交周期长（中位数 {g}，{company} {r}）：给每个阶段定一个最长停留天数，超过的客户拿"
                             "到周会上讨论下一步。"),
-        "a_stalled": ("优化流程", "在谈客户中停滞的多（{g}，{company} {r}）"
-                              "：本周先联系停滞最久的 {n} 个客户：{names}。"),
+        "a_stalled": ("优化流程", "在谈客户中停滞的多（{g}，{company} {r}）：{calls}"),
         "a_channel": ("数字营销", "“{channel}”来的客户成交率 {x}（其他渠道 {y}），但{who}只有 {g} 的新客户来自这个渠道"
                               "（{company} {r}）：把更多开发时间和线上投放放到这个渠道。"),
-        "a_follow_up": ("优化流程", "日常跟进：{n} 个在谈客户已 {days} 天以上无人联系，本周先联系停滞最久的：{name"
-                                "s}。"),
+        "a_follow_up": ("优化流程", "日常跟进：{n} 个在谈客户已 {days} 天以上无人联系。{calls}"),
+        "calls_warm": "本周先联系还热的（阶段靠后、最近联系过的在前）：{names}。",
+        "calls_close": "另有 {m} 个已 {close} 天以上无人联系，确认后按流失关闭，不必排在电话名单前面。",
+        "calls_all_close": "它们都已 {close} 天以上无人联系：逐个确认，按流失关闭。",
         "a_keep": ("保持", "没有证据表明哪个环节比{peers}差，不必为此改变做法；把例会时间用在停滞客户和下周计划上。"),
         "money_open": "目前还有 {n} 个签约客户未成交，记录的金额合计 {value:,.0f} 元。",
         "days": "{v:.0f} 天", "per_week": "{v:.1f}",
@@ -192,13 +194,16 @@ _T: dict[str, dict[str, Any]] = {
                        "customer and practise handling objections on price and payment terms."),
         "a_cycle": ("Streamlined process", "Long sales cycle (median {g}, {company} {r}): set a "
                     "longest stay for every stage and discuss every customer past it."),
-        "a_stalled": ("Streamlined process", "Many open customers stalled ({g}, {company} {r}): call the "
-                      "{n} longest-stalled this week: {names}."),
+        "a_stalled": ("Streamlined process", "Many open customers stalled ({g}, {company} {r}): {calls}"),
         "a_channel": ("Digital marketing", "Customers from \u201c{channel}\u201d are won more often "
                       "({x}, other channels {y}), yet only {g} of {who}'s new customers come from it "
                       "({company} {r}): move prospecting time and online spend there."),
         "a_follow_up": ("Streamlined process", "Routine follow-up: {n} open customers have had no "
-                        "contact for {days}+ days; call the longest-stalled first: {names}."),
+                        "contact for {days}+ days. {calls}"),
+        "calls_warm": "Call the warm ones first this week (latest stage, most recently active): {names}.",
+        "calls_close": "{m} more have had no contact for {close}+ days: confirm and close them as lost "
+                       "rather than putting them at the top of the calls.",
+        "calls_all_close": "All have had no contact for {close}+ days: confirm each and close it as lost.",
         "a_keep": ("Keep going", "Nothing shows a step weaker than {peers}', so there is no reason to "
                    "change how it is done; spend the meeting on stalled customers and next week's plan."),
         "money_open": " {n} signed customers are not won yet, worth {value:,.0f} as recorded.",
@@ -346,10 +351,9 @@ def coach(evidence: Evidence, *, lang: str = "zh", period: str = "M", money: Mon
         advice.append(follow_up)
     stalled = evidence.stalled_list
     if len(stalled) and "stalled_share" not in _weak(tests):
-        names = "、".join(stalled["customer"].head(NAMED_STALLED).astype(str)) if lang == "zh" else \
-            ", ".join(stalled["customer"].head(NAMED_STALLED).astype(str))
         strategy, action = t["a_follow_up"]
-        advice.append((strategy, action.format(n=len(stalled), days=stalled_days, names=names)))
+        advice.append((strategy, action.format(n=len(stalled), days=stalled_days,
+                                               calls=_calls(stalled, t, lang))))  # fmt: skip
     first = next((m for m in _weak(tests) if m != "activities"), "")
     bottleneck = _measure(first, t, evidence).split("（")[0].split(" (")[0] if first else ""
     return Coaching(tuple(strengths), tuple(weaknesses), tuple(notes), tuple(advice), bottleneck,
@@ -455,12 +459,28 @@ def _action(measure: str, test: PeerTest, evidence: Evidence, t: dict[str, Any],
         extra["money"] = (t["money_open"].format(n=money.open_signed, value=money.open_value)
                           if money is not None and money.open_valued else "")  # fmt: skip
     if measure == "stalled_share":
-        names = evidence.stalled_list["customer"].head(NAMED_STALLED).astype(str)
-        extra.update(n=min(NAMED_STALLED, len(names)), names="、".join(names))
+        extra["calls"] = _calls(evidence.stalled_list, t, lang)
     if measure == "channel_mix" and evidence.channel is not None:
         extra.update(channel=evidence.channel.channel, x=_pct(evidence.channel.share),
                      y=_pct(evidence.channel.others_share))  # fmt: skip
     return strategy, action.format(**shown, **words, **extra)
+
+
+def _calls(stalled: pd.DataFrame, t: dict[str, Any], lang: str) -> str:
+    """Say whom to call first (the call list's warm ones) and how many to close as lost instead.
+
+    ``stalled`` is in the call list's order (:func:`devvolume.stalled_customers` with
+    ``close_after_days``): latest stage first, then the most recently active.
+    """
+    close = stalled["suggest_close"].astype(bool)
+    warm = stalled.loc[~close, "customer"].head(NAMED_STALLED).astype(str)
+    dead = int(close.sum())
+    if warm.empty:
+        return str(t["calls_all_close"]).format(close=CLOSE_AS_LOST_DAYS)
+    said = str(t["calls_warm"]).format(names=("、" if lang == "zh" else ", ").join(warm))
+    if dead:
+        said += ("" if lang == "zh" else " ") + str(t["calls_close"]).format(m=dead, close=CLOSE_AS_LOST_DAYS)
+    return said
 
 
 def _channel_hint(evidence: Evidence, t: dict[str, Any]) -> str:

@@ -58,6 +58,7 @@ from devvolume.core._peers import (
 )
 from devvolume.report._data import Company
 from devvolume.report._deals import has_deals
+from devvolume.report._pipeline import CLOSE_AS_LOST_DAYS
 
 #: Days of recent activity compared (new contacts and activities per active day), up to the report day.
 EVIDENCE_DAYS = 90
@@ -159,7 +160,7 @@ class Evidence:
     recent: Window  # the last EVIDENCE_DAYS days: contacts and activities per active day
     tests: dict[str, PeerTest]
     recorded: tuple[str, ...]  # levels some row of the log names (others are only implied)
-    stalled_list: pd.DataFrame
+    stalled_list: pd.DataFrame  # in the call list's order, with suggest_close
     channel: ChannelEvidence | None
     empty: tuple[Stretch, ...]
     reps: int  # reps of the group active in the recent window
@@ -182,8 +183,8 @@ def gather(company: Company, *, who: Literal["team", "rep"], name: str, period: 
                          lambda: peer_cases(company, stalled_days=stalled_days, period=period))  # fmt: skip
     history = Window(company.once("first day", lambda: company.log["date"].min().date()), day)
     tests = judge(compare(cases, who=who, name=name))
-    stalled_now = company.result(stalled_customers, as_of=day, idle_days=stalled_days,
-                                 from_level="qualified")  # fmt: skip
+    stalled_now = company.result(stalled_customers, as_of=day, idle_days=stalled_days, from_level="qualified",
+                                 close_after_days=CLOSE_AS_LOST_DAYS)  # the call list's order  # fmt: skip
     mine = cases.cases[(cases.cases[who] == name) & (cases.cases["measure"] == "contacts")]
     units = cases.cases.loc[cases.cases["measure"] == "contacts", who].nunique()
     total = int(company.once("customers", lambda: company.log["customer"].nunique()))
