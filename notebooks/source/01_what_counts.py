@@ -209,7 +209,7 @@ else:
 # ## 5. 动手试一试
 #
 # 用下面的下拉框换阶段、周期和团队，观察三种数法的差距在哪一级最大、哪个团队最大。
-# 每次改动，背后都调用同一个纯函数 `dv.teach.counting_comparison`。
+# 每次改动，背后都调用同一个函数 `dv.teach.counting_comparison`。
 
 # %%
 dv.teach.counting_explorer(log, level=level, period=period, team=team)

@@ -318,7 +318,7 @@ dv.viz.leaderboard(board, title=f"{scope}：销售员新{level_name}客户排行
 # ## 4. 动手试一试
 #
 # 换阶段、周期、团队和拆分方式，看看：按周看成交是不是忽高忽低？哪个团队的开发量最稳？
-# 下面的表是所选拆分方式的合计，总是等于不拆分时的合计。每次改动都调用纯函数 `dv.teach.volume_view`。
+# 下面的表是所选拆分方式的合计，总是等于不拆分时的合计。每次改动都调用函数 `dv.teach.volume_view`。
 
 # %%
 dv.teach.volume_explorer(log, level=level, period=period, team=team)

@@ -63,7 +63,7 @@ show(dv.viz.funnel(funnel, title=f"{scope}：客户开发漏斗"))
 dv.teach.chinese(funnel).round(3)
 
 # %% [markdown]
-# 用下拉框换团队，比一比各团队的漏斗形状（每次切换都调用纯函数 `dv.teach.funnel_view`）：
+# 用下拉框换团队，比一比各团队的漏斗形状（每次切换都调用函数 `dv.teach.funnel_view`）：
 
 # %%
 dv.teach.funnel_explorer(log, team=team)
@@ -246,7 +246,7 @@ if orders is not None:
 # ## 5. 动手试一试：转化率小工具
 #
 # 选起点和终点阶段、周期、团队，拖动“天内”滑块（0 表示不限时间），再把口径换成“期间口径”对比一下。
-# 每次改动都调用纯函数 `dv.teach.conversion_view`。
+# 每次改动都调用函数 `dv.teach.conversion_view`。
 
 # %%
 dv.teach.conversion_explorer(log, period=period, within_days=within_days, team=team)

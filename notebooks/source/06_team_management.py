@@ -221,7 +221,7 @@ if data.targets is not None:
     show(planner)
 
 # %% [markdown]
-# 滑块背后是纯函数 `dv.teach.incentive_payouts`。比较几种加速倍数下的总成本：
+# 滑块背后是函数 `dv.teach.incentive_payouts`。比较几种加速倍数下的总成本：
 
 # %%
 if data.targets is not None:
