@@ -112,13 +112,21 @@ def main() -> None:
         print(f"| {sigma} | {_share(teams)} | {_share(reps)} |", flush=True)
     print("\n| σ | gap in the 意向 step (one team) | flagged as weaker |")
     print("|---:|---:|---|")
+    smallest: dict[float, float | None] = {}
     for sigma in args.sigmas:
-        for gap in args.gaps:
+        smallest[sigma] = None
+        for gap in sorted(args.gaps):
             hits: list[bool] = []
             for seed in range(args.power_companies):
                 hits += judge_company(simulate(10_000 + seed, sigma, weak_team_step=gap),
                                       teams_only=True)["weak_team_step"]  # fmt: skip
             print(f"| {sigma} | {gap:.0%} | {_share(hits)} |", flush=True)
+            if smallest[sigma] is None and sum(hits) >= 0.8 * len(hits):
+                smallest[sigma] = gap
+    print()
+    for sigma, gap in smallest.items():
+        seen = f"{gap:.0%}" if gap is not None else f"more than {max(args.gaps):.0%}"
+        print(f"σ {sigma}: the smallest gap tried that is flagged at least 80 % of the time: {seen}")
     print(f"\n{time.perf_counter() - started:.0f} s")
 
 
