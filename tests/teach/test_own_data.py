@@ -210,7 +210,7 @@ def test_every_named_view_is_built_and_titled_with_its_team(tmp_path: Path) -> N
     checker.team.value = "A"
     checker.level_choice.value = "contacted"
     change = checker.refresh()
-    assert change.headline.startswith("A 2026-04：新首次接触客户 2 → 1")
+    assert change.headline.startswith("A 2026-04：新接触客户 2 → 1")
     checker.team.value = ""
     assert checker.refresh().headline.startswith("全部团队 2026-04")
 

@@ -30,6 +30,9 @@ STAGE_LABELS: dict[str, str] = {
     "won": "成交",
     "lost": "流失",
 }
+#: How a sentence names a level's new customers: 新接触客户 (never 新首次接触客户), 新成交客户 ….
+NEW_CUSTOMERS: dict[str, str] = {"contacted": "新接触客户", "qualified": "新意向客户",
+                                 "signed": "新签约客户", "won": "新成交客户"}
 
 #: Rank of each stage on the level ladder; ``lost`` counts as a contact only.
 STAGE_RANK: dict[str, int] = {"contacted": 0, "qualified": 1, "signed": 2, "won": 3, "lost": 0}

@@ -22,7 +22,7 @@ from scipy import stats
 from devvolume.core._frames import check_levels, check_order
 from devvolume.core._levels import at, prepare
 from devvolume.core._periods import DateLike, Window, day_of, days_between
-from devvolume.core._schema import STAGE_LABELS
+from devvolume.core._schema import NEW_CUSTOMERS, STAGE_LABELS
 
 #: Confidence level of every interval.
 CONFIDENCE = 0.95
@@ -169,7 +169,7 @@ def _selected(rows: nw.LazyFrame[Any], where: Mapping[str, Any] | None) -> nw.La
 
 def _compare_rates(counts: list[int], days: list[int], level: str) -> PeriodComparison:
     (x1, x2), (t1, t2) = counts, days
-    label = STAGE_LABELS[level]
+    label = NEW_CUSTOMERS[level]
     n = x1 + x2
     if n == 0:
         return PeriodComparison(
@@ -200,7 +200,7 @@ def _compare_rates(counts: list[int], days: list[int], level: str) -> PeriodComp
     else:  # no multiple of nothing: say so instead of "inf 倍"
         change = f"之前一个也没有，算不出倍数（{p_text(p_value)}）"
     message = (
-        f"新{label}客户从每天 {x1 / t1:.2f} 个（{x1} 个 / {t1} 天）变为每天 {x2 / t2:.2f} 个"
+        f"{label}从每天 {x1 / t1:.2f} 个（{x1} 个 / {t1} 天）变为每天 {x2 / t2:.2f} 个"
         f"（{x2} 个 / {t2} 天），{change}。" + _verdict(significant)
     )
     return PeriodComparison(
@@ -347,9 +347,9 @@ def forecast(
     low = so_far + (int(still.ppf(tail)) if remaining else 0)
     high = so_far + (int(still.ppf(1 - tail)) if remaining else 0)
     probability = None
-    label = STAGE_LABELS[level]
+    label = NEW_CUSTOMERS[level]
     message = (
-        f"到 {as_of_day} 已有 {so_far} 个新{label}客户（{elapsed} 天），按目前速度，"
+        f"到 {as_of_day} 已有 {so_far} 个{label}（{elapsed} 天），按目前速度，"
         f"到 {last} 预计约 {projected:.0f} 个（{CONFIDENCE:.0%} 区间 {low} 至 {high} 个）。"
     )
     if target is not None:

@@ -31,6 +31,7 @@ from devvolume.core import (
     period_window,
     reached_levels,
 )
+from devvolume.core._schema import NEW_CUSTOMERS
 from devvolume.teach._views import check_team
 from devvolume.teach._widgets import Described
 
@@ -68,7 +69,7 @@ class MonthChange:
         if self.windows.partial:
             days = (f"（本月数据只到 {self.windows.current.last:%m-%d}，"
                     f"与上月同样的前 {self.windows.current.days} 天比较）")
-        return (f"{scope} {self.month:%Y-%m}：新{STAGE_LABELS[self.level]}客户 {self.before} → "
+        return (f"{scope} {self.month:%Y-%m}：{NEW_CUSTOMERS[self.level]} {self.before} → "
                 f"{self.after}（{growth}）"
                 f"{days}。"
                 + ("很可能是真实变化。" if self.comparison.significant else "可能只是随机波动。"))

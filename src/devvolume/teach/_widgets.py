@@ -19,6 +19,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from devvolume.core import LEVELS, STAGE_LABELS, reached_levels
+from devvolume.core._schema import NEW_CUSTOMERS
 from devvolume.inputs import WorklogCheck, WorklogError, check_worklog
 from devvolume.teach._ownlog import (
     check_summary_html,
@@ -351,7 +352,7 @@ class VolumeExplorer(Explorer):
 
         by = values["by"] or None
         title = (f"{self.scope(**values)}：每{PERIOD_LABELS[values['period']]}"
-                 f"新{STAGE_LABELS[values['level']]}客户")
+                 f"{NEW_CUSTOMERS[values['level']]}")
         return volume_trend(table, period=values["period"], by=by, level=values["level"],
                             mark="bar" if by else "line", title=title)
 
