@@ -370,3 +370,16 @@ def test_few_new_contacts_in_a_repeat_business_are_advised_in_context() -> None:
         assert repeat.table.equals(usual.table)
         development = dv.report.coach(evidence, period="M", deals=_repeat_business(200, 150))
         assert development.advice[0] == usual.advice[0]  # mostly first deals: the usual advice
+
+
+def test_steps_next_to_a_stage_the_export_never_records_show_a_dash(teams: dv.report.ReportBatch) -> None:
+    # The pipeline format has no 签约 stage: every won customer counts as signed, so 签约 → 成交
+    # would read 100 % and 意向 → 签约 would be won ÷ qualified. Neither is shown as a step rate.
+    for result in teams.results:
+        assert result.path is not None
+        page = result.path.read_text(encoding="utf-8")
+        steps = next(table for table in html_tables(page) if "首次接触 → 意向" in table["rows"])
+        assert steps["rows"]["意向 → 签约"] == ["—", "—"]
+        assert steps["rows"]["签约 → 成交"] == ["—", "—"]
+        assert all(cell.endswith("%") for cell in steps["rows"]["首次接触 → 意向"])
+        assert "这份数据里没有“签约”的记录" in page

@@ -168,7 +168,11 @@ win_rates = {
 }
 display(dv.viz.funnel(funnels[TEXT["mine"]], lang=lang, title=dv.report.funnel_title(history, lang=lang)))
 dv.report.caption(TEXT["steps_caption"].format(span=dv.report.span_text(history, lang=lang)))
-display(dv.report.step_table(funnels, win_rates, step=TEXT["step"], win_rate=TEXT["win_rate"], lang=lang))
+recorded = dv.report.recorded_levels(company)  # levels some row names; a step next to an unrecorded one shows —
+display(dv.report.step_table(funnels, win_rates, step=TEXT["step"], win_rate=TEXT["win_rate"], lang=lang,
+                             recorded=recorded))
+if (unrecorded := dv.report.unrecorded_note(recorded, lang)) is not None:
+    dv.report.caption(unrecorded)
 
 # %%
 section("board")

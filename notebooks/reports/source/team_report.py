@@ -159,8 +159,11 @@ win_rates = {
     TEXT["company_rate"]: company.result(dv.win_rate)["win_rate"].iloc[0],
 }
 dv.report.caption(TEXT["steps_caption"].format(span=dv.report.span_text(history, lang=lang)))
+recorded = dv.report.recorded_levels(company)  # levels some row names; a step next to an unrecorded one shows —
 display(dv.report.step_table({TEXT["team_rate"]: team_funnel, TEXT["company_rate"]: company_funnel}, win_rates,
-                             step=TEXT["step"], win_rate=TEXT["win_rate"], lang=lang))
+                             step=TEXT["step"], win_rate=TEXT["win_rate"], lang=lang, recorded=recorded))
+if (unrecorded := dv.report.unrecorded_note(recorded, lang)) is not None:
+    dv.report.caption(unrecorded)
 
 # %%
 section("board")

@@ -90,7 +90,9 @@ from devvolume.report._tables import (
     caption,
     notice,
     period_target,
+    recorded_levels,
     step_table,
+    unrecorded_note,
     volume_table,
 )
 
@@ -164,6 +166,7 @@ __all__ = [
     "pipeline",
     "publish_figures",
     "publish_summary",
+    "recorded_levels",
     "rep_changes",
     "rep_points",
     "report_day",
@@ -175,6 +178,7 @@ __all__ = [
     "step_table",
     "ticked",
     "trend_chart",
+    "unrecorded_note",
     "volume_table",
     "week_summary",
     "weekly_review",

@@ -59,6 +59,7 @@ from devvolume.core._peers import (
 from devvolume.report._data import Company
 from devvolume.report._deals import has_deals
 from devvolume.report._pipeline import CLOSE_AS_LOST_DAYS
+from devvolume.report._tables import recorded_levels
 
 #: Days of recent activity compared (new contacts and activities per active day), up to the report day.
 EVIDENCE_DAYS = 90
@@ -273,7 +274,7 @@ def peer_cases(company: Company, *, stalled_days: int, period: str) -> PeerCases
         spreads["team"][str(measure)] = estimate_spread(
             kind, rows["x"].tolist(), rows["n"].tolist(), within=within if days else None,
             target=target if days else None, groups=rows["team"].tolist())  # fmt: skip
-    recorded = tuple(level for level in LEVELS if bool((log["stage"] == level).any()))
+    recorded = recorded_levels(company)
     units = {who: _units(cases, durations, who) for who in ("team", "rep")}
     return PeerCases(cases, durations, spreads, units, recent, channel, recorded)
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import html
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
 
-from devvolume.core import LEVELS, period_window
+from devvolume.core import LEVELS, STAGE_LABELS, period_window
+from devvolume.report._data import Company
 from devvolume.report._figures import PeriodFigures, window_labels
 
 STEP_NAMES = {
@@ -116,12 +117,16 @@ def volume_table(figures: PeriodFigures, *, text: dict[str, str], lang: Literal[
 
 
 def step_table(funnels: Mapping[str, pd.DataFrame], win_rates: Mapping[str, float | None], *,
-               step: str, win_rate: str, lang: Literal["zh", "en"] = "zh") -> pd.DataFrame:  # fmt: skip
+               step: str, win_rate: str, lang: Literal["zh", "en"] = "zh",
+               recorded: Collection[str] | None = None) -> pd.DataFrame:  # fmt: skip
     """Tabulate the funnel's step rates (and the win rate) side by side, one column per funnel.
 
     ``funnels`` maps a column label to a :func:`devvolume.funnel` result (one group's rows, or
     the company's); ``win_rates`` the same labels to a win rate. ``step`` and ``win_rate`` are
-    the labels of the first column and of the last row.
+    the labels of the first column and of the last row. ``recorded`` (see
+    :func:`recorded_levels`): a step into or out of a level no row of the log names shows "—",
+    as its rate says nothing (a log without 签约 rows counts every won customer as signed, so
+    签约 → 成交 would always be 100 %); :func:`unrecorded_note` says so under the table.
 
     Examples
     --------
@@ -135,12 +140,44 @@ def step_table(funnels: Mapping[str, pd.DataFrame], win_rates: Mapping[str, floa
         return "—" if value is None or pd.isna(value) else f"{value:.1%}"
 
     names = [STEP_NAMES[lang][level] for level in LEVELS[1:]]
+    missing = set() if recorded is None else set(LEVELS[1:-1]) - set(recorded)
+    unknown = {level for index, level in enumerate(LEVELS[1:], start=1)
+               if level in missing or LEVELS[index - 1] in missing}  # fmt: skip
     table = pd.DataFrame({step: [*names, win_rate]})
     for column, frame in funnels.items():
         rates = frame.set_index("level")["from_previous"]
-        table[column] = [*(share(rates.get(level)) for level in LEVELS[1:]),
+        table[column] = [*(share(None if level in unknown else rates.get(level)) for level in LEVELS[1:]),
                          share(win_rates.get(column))]  # fmt: skip
     return table.set_index(step)
+
+
+def recorded_levels(company: Company) -> tuple[str, ...]:
+    """Give the levels some row of the company's log names (the others are only implied)."""
+    log = company.log
+    return tuple(company.once("recorded levels", lambda: [level for level in LEVELS
+                                                          if bool((log["stage"] == level).any())]))  # fmt: skip
+
+
+def unrecorded_note(recorded: Collection[str], lang: Literal["zh", "en"] = "zh") -> str | None:
+    """Say which middle levels the log never records, so their steps show "—"; None if none.
+
+    Examples
+    --------
+    >>> unrecorded_note(["contacted", "qualified", "won", "lost"])
+    '这份数据里没有“签约”的记录（到了后面阶段的客户都算经过了它），和它相连的两步算不出来，显示为 —；请看赢单率。'
+    >>> unrecorded_note(["contacted", "qualified", "signed", "won"]) is None
+    True
+    """
+    missing = [level for level in LEVELS[1:-1] if level not in set(recorded)]
+    if not missing:
+        return None
+    if lang == "zh":
+        names = "、".join(f"“{STAGE_LABELS[level]}”" for level in missing)
+        return (f"这份数据里没有{names}的记录（到了后面阶段的客户都算经过了它），"
+                "和它相连的两步算不出来，显示为 —；请看赢单率。")
+    names = ", ".join(f"{STAGE_LABELS[level]} ({level})" for level in missing)
+    return (f"The data have no {names} rows (customers at a later stage count as having passed it), so "
+            "the steps next to it cannot be computed and show —; see the win rate.")
 
 
 def caption(text: str) -> None:
