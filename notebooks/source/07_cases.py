@@ -45,7 +45,6 @@ period: str = "M"  # 案例图表的统计周期：W 周 / M 月 / Q 季 / Y 年
 import pandas as pd
 
 import devvolume as dv
-from devvolume.core._significance import p_text  # p 值很小时写成 “p < 0.001”
 
 dv.viz.setup()
 fmcg = dv.load_dataset("fmcg")
@@ -103,7 +102,7 @@ def not_chance(change: dv.PeriodComparison) -> str:
     return "不太可能只是运气" if change.significant else "还不能排除只是运气"
 
 
-print(f"检验的结论：两年的差别{not_chance(fmcg_change)}（{p_text(fmcg_change.p_value)}）。")
+print(f"检验的结论：两年的差别{not_chance(fmcg_change)}（{dv.p_text(fmcg_change.p_value)}）。")
 print("但“不是运气”只说明两年确实不一样，不说明是数据库带来的：市场、季节、日历也会让两年不一样。"
       "要知道数据库占了多少功劳，得和没有数据库的同期比。")
 
@@ -164,7 +163,7 @@ print(software_volume.message)
 # %%
 print(f"注意置信区间有多宽：一个季度只有 {q2}、{q3} 个新客户，倍数的 95% 置信区间从 "
       f"{software_volume.ci_low:.2f} 倍到 {software_volume.ci_high:.2f} 倍。检验的结论：这个变化"
-      f"{not_chance(software_volume)}（{p_text(software_volume.p_value)}）。")
+      f"{not_chance(software_volume)}（{dv.p_text(software_volume.p_value)}）。")
 
 # %% [markdown]
 # 样本小的时候，检验常常给出“还不能确定”。怎么办？不是放弃，而是**多等一段时间、用更长的窗口**。
@@ -177,7 +176,7 @@ print(software_half.message)
 
 # %%
 print(f"半年对半年：倍数的 95% 置信区间 {software_half.ci_low:.2f} 至 {software_half.ci_high:.2f} 倍，"
-      f"这个变化{not_chance(software_half)}（{p_text(software_half.p_value)}）。")
+      f"这个变化{not_chance(software_half)}（{dv.p_text(software_half.p_value)}）。")
 
 # %% [markdown]
 # 再看转化率：案例说“转化率也显著提升”。
@@ -207,7 +206,7 @@ def compared(a: float, b: float) -> str:
 print(f"90 天转化率：7–9 月接触的客户 {q3_rate:.1%}，{compared(q3_rate, q2_rate)} 4–6 月的 {q2_rate:.1%}，"
       f"{compared(q3_rate, q1_rate)}改革前更早的 1–3 月（{q1_rate:.1%}）。"
       f"季度对季度的检验：这个变化{not_chance(software_conversion)}"
-      f"（{p_text(software_conversion.p_value)}）。")
+      f"（{dv.p_text(software_conversion.p_value)}）。")
 
 # %% [markdown]
 # 优化流程本该让成交更快。看一看从首次接触到成交的天数（第三课的销售周期），按客户第一次被接触的季度分组，取中位数：

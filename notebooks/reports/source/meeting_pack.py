@@ -14,7 +14,6 @@ import pandas as pd
 from IPython.display import HTML, display
 
 import devvolume as dv
-from devvolume.core._significance import p_text
 
 # %% tags=["parameters"]
 source: str = "directsales"  # 数据：数据集名称，或工作日志表文件（.xlsx / .csv）的路径
@@ -167,7 +166,7 @@ if fair:
                                 where={"team": team})
     dv.viz.paragraph(change.message if lang == "zh" else
                      f"New customers contacted: {change.before[0]} in the week before, {change.after[0]} in the week "
-                     f"reviewed ({p_text(change.p_value)}); "
+                     f"reviewed ({dv.p_text(change.p_value)}); "
                      + ("a clear change." if change.significant else "possibly just chance."))
 
 if weeks.running is not None:

@@ -60,6 +60,7 @@ from devvolume.core._significance import (
     PeriodComparison,
     compare_periods,
     forecast,
+    p_text,
 )
 from devvolume.core._targets import (
     ACCELERATOR_TIERS,
@@ -127,6 +128,7 @@ __all__ = [
     "leaderboard",
     "like_for_like",
     "open_deals",
+    "p_text",
     "period_starts",
     "period_window",
     "reached_levels",
