@@ -312,8 +312,9 @@ def _combos(rows: nw.LazyFrame[Any], credit: Sequence[str]) -> nw.LazyFrame[Any]
     """
     names = [c for c in credit if c in CREDIT]
     empty = [nw.col(c).is_null().cast(nw.Int8).alias(f"_empty_{c}") for c in credit]
-    any_empty = nw.max_horizontal(*(nw.col(c).is_null().cast(nw.Int8) for c in names)) if names \
-        else nw.lit(0, dtype=nw.Int8)
+    flags = [nw.col(c).is_null().cast(nw.Int8) for c in names]
+    # max_horizontal of one column is that column (Spark's greatest() refuses fewer than two)
+    any_empty = nw.lit(0, dtype=nw.Int8) if not flags else flags[0] if len(flags) == 1 else nw.max_horizontal(*flags)
     order = ["_any_empty"]
     for c in credit:
         order += [f"_empty_{c}", c]
